@@ -1,0 +1,10 @@
+//! Domain code of Blink Connections, kept apart from the Tauri glue so that every
+//! service can be tested with plain `#[test]`s: no window, no WebKit, no IPC.
+
+pub mod config;
+pub mod error;
+pub mod token;
+pub mod toggl;
+
+pub use error::{AppError, AppResult};
+pub use token::ApiToken;
