@@ -1,0 +1,140 @@
+//! One running app window under WebDriver, and the helpers tests use on it.
+
+use super::display::VirtualDisplay;
+use super::driver::TauriDriver;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// App sessions run one at a time: the app is single-instance per user session, and two
+/// WebKit windows on two cores make every test slower without making the suite faster.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// How to start the app.
+pub struct LaunchOptions {
+    /// The app binary (`env!("CARGO_BIN_EXE_blink-connections")` in the app's tests).
+    pub app: PathBuf,
+    /// `BLINK_DATA_DIR`; reuse the same folder to "restart" the app on the same data.
+    pub data_dir: PathBuf,
+    /// `BLINK_TOGGL_URL`: the fake Toggl server (or an address where nothing listens).
+    pub toggl_url: Option<String>,
+}
+
+pub struct AppSession {
+    pub client: Client,
+    _driver: TauriDriver,
+    _display: Option<VirtualDisplay>,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl AppSession {
+    pub async fn launch(options: LaunchOptions) -> Result<Self, Box<dyn std::error::Error>> {
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let display = match std::env::var_os("BLINK_E2E_USE_DISPLAY") {
+            Some(_) => None,
+            None => Some(VirtualDisplay::start()?),
+        };
+        let mut env = vec![
+            (
+                "BLINK_DATA_DIR".to_string(),
+                options.data_dir.display().to_string(),
+            ),
+            ("RUST_LOG".to_string(), "info".to_string()),
+        ];
+        if let Some(display) = &display {
+            env.push(("DISPLAY".to_string(), display.name.clone()));
+        }
+        if let Some(url) = &options.toggl_url {
+            env.push(("BLINK_TOGGL_URL".to_string(), url.clone()));
+        }
+        let driver = TauriDriver::start(&env)?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".to_string(),
+            serde_json::json!({ "application": options.app }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await?;
+        let session = AppSession {
+            client,
+            _driver: driver,
+            _display: display,
+            _turn: turn,
+        };
+        session.wait_for("main#page > *").await?;
+        Ok(session)
+    }
+
+    /// Waits (bounded) for an element to be present and returns it.
+    pub async fn wait_for(&self, css: &str) -> Result<Element, fantoccini::error::CmdError> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+    }
+
+    /// Waits (bounded) until the element's text contains `needle`; returns the text.
+    pub async fn wait_for_text(
+        &self,
+        css: &str,
+        needle: &str,
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                let text = el.text().await.unwrap_or_default();
+                if text.contains(needle) {
+                    return Ok(text);
+                }
+                if std::time::Instant::now() > deadline {
+                    return Err(format!("{css} has text {text:?}, expected {needle:?}").into());
+                }
+            } else if std::time::Instant::now() > deadline {
+                return Err(format!("{css} never appeared").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) -> Result<(), Box<dyn std::error::Error>> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the window under `docs/screenshots/` (the README shows these).
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        self.next_frame().await?;
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    /// Resolves after the page has painted twice, so a screenshot shows the current DOM.
+    pub async fn next_frame(&self) -> Result<(), fantoccini::error::CmdError> {
+        self.client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Ends the WebDriver session (which closes the app), then stops the driver and display.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    std::env::var_os("BLINK_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots"))
+}
