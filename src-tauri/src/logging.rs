@@ -73,22 +73,42 @@ fn numbered(path: &Path, n: usize) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// One `tracing` event's worth of writes, holding the lock until it is done.
-pub struct LogWriter<'a>(std::sync::MutexGuard<'a, LogFile>);
+/// One `tracing` event: buffered and written in one piece when dropped, so rotation
+/// never splits a line between two files.
+pub struct LogWriter<'a> {
+    log: std::sync::MutexGuard<'a, LogFile>,
+    event: Vec<u8>,
+}
+
+impl LogFile {
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.written > 0 && self.written + bytes.len() as u64 > self.max_bytes {
+            self.rotate()?;
+        }
+        self.file.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+}
 
 impl Write for LogWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let log = &mut *self.0;
-        if log.written + buf.len() as u64 > log.max_bytes && log.written > 0 {
-            log.rotate()?;
-        }
-        let n = log.file.write(buf)?;
-        log.written += n as u64;
-        Ok(n)
+        self.event.extend_from_slice(buf);
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.file.flush()
+        let event = std::mem::take(&mut self.event);
+        self.log.append(&event)?;
+        self.log.file.flush()
+    }
+}
+
+impl Drop for LogWriter<'_> {
+    fn drop(&mut self) {
+        if !self.event.is_empty() {
+            let _ = self.flush();
+        }
     }
 }
 
@@ -96,7 +116,10 @@ impl<'a> MakeWriter<'a> for RotatingLog {
     type Writer = LogWriter<'a>;
 
     fn make_writer(&'a self) -> Self::Writer {
-        LogWriter(self.inner.lock().unwrap_or_else(|e| e.into_inner()))
+        LogWriter {
+            log: self.inner.lock().unwrap_or_else(|e| e.into_inner()),
+            event: Vec::new(),
+        }
     }
 }
 

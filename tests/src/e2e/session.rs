@@ -5,12 +5,12 @@ use super::driver::TauriDriver;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
 
 /// App sessions run one at a time: the app is single-instance per user session, and two
 /// WebKit windows on two cores make every test slower without making the suite faster.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 /// How to start the app.
 pub struct LaunchOptions {
@@ -31,7 +31,7 @@ pub struct AppSession {
 
 impl AppSession {
     pub async fn launch(options: LaunchOptions) -> Result<Self, Box<dyn std::error::Error>> {
-        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let turn = ONE_AT_A_TIME.lock().await;
         let display = match std::env::var_os("BLINK_E2E_USE_DISPLAY") {
             Some(_) => None,
             None => Some(VirtualDisplay::start()?),
