@@ -2,9 +2,12 @@
 //! service can be tested with plain `#[test]`s: no window, no WebKit, no IPC.
 
 pub mod config;
+pub mod connections;
+pub mod db;
 pub mod error;
-pub mod token;
+pub mod secrets;
 pub mod toggl;
+pub mod token;
 
 pub use error::{AppError, AppResult};
 pub use token::ApiToken;
