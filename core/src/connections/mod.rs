@@ -26,10 +26,16 @@
 //! Settling one journal entry (done by [`ConnectionService::recover`] at start-up, and
 //! right away when a step fails) is:
 //! - `write(id, g)`: if the record is `ready` at generation `g` the write was committed
-//!   and only the entry goes. Otherwise the write is rolled back: delete entry `(id, g)`
-//!   from the credential store, and delete the record if it is still `pending`.
-//! - `delete(id, g)`: delete entry `(id, g)` from the credential store (missing is
-//!   fine); if the record is still at generation `g` it is being deleted: delete it.
+//!   and only the entry goes. Otherwise the write is rolled back: delete the record if it
+//!   is still `pending`, then entry `(id, g)` from the credential store.
+//! - `delete(id, g)`: if the record is still at generation `g` it is being deleted:
+//!   delete it; then delete entry `(id, g)` from the credential store (missing is fine).
+//!
+//! The journal entry goes last, only once the credential store step succeeded. The
+//! record goes first, so a create refused by an unreachable credential store saves no
+//! connection at all: what remains is a journal entry (ids only) that removes a token
+//! the store might have half-written, once the store is back. Record ids are never
+//! reused (`AUTOINCREMENT`), so a stale entry can never touch a later connection.
 //!
 //! A crash between any two steps therefore ends, after recovery, in the old state
 //! (create and swap before their step 3) or the new one (swap after step 3, delete after
@@ -93,12 +99,16 @@ impl ConnectionService {
     }
 
     /// Saves a connection whose token passed the role check. A second call with the
-    /// same `request_id` returns the connection the first one made.
+    /// same `request_id` returns the connection the first one made. Leftovers of earlier
+    /// failed attempts are settled first, so a retry after a failure starts clean.
     pub fn create(&self, new: NewConnection) -> AppResult<ConnectionSummary> {
         let _op = self.serialize();
         let request_id = new.request_id.trim();
         if request_id.is_empty() {
             return Err(AppError::InvalidInput("missing request id".into()));
+        }
+        if let Err(e) = self.settle(None) {
+            tracing::warn!(code = e.code(), "earlier failures still await recovery");
         }
         if let Some(existing) = self.db.with(|c| rows::find_by_request_id(c, request_id))? {
             if existing.state == RowState::Ready {
@@ -360,20 +370,19 @@ impl ConnectionService {
         let state = row.as_ref().map(|r| r.state);
         let committed_write =
             entry.intent == Intent::Write && at_generation && state == Some(RowState::Ready);
-        if !committed_write {
-            self.secrets
-                .delete(&secret_key(entry.connection_id, entry.generation))?;
-        }
         let drop_record = match entry.intent {
             Intent::Write => state == Some(RowState::Pending),
             Intent::Delete => at_generation,
         };
-        self.db.transaction(|tx| {
-            if drop_record {
-                rows::delete(tx, entry.connection_id)?;
-            }
-            journal::remove(tx, entry.id)
-        })
+        if drop_record {
+            self.db
+                .transaction(|tx| rows::delete(tx, entry.connection_id))?;
+        }
+        if !committed_write {
+            self.secrets
+                .delete(&secret_key(entry.connection_id, entry.generation))?;
+        }
+        self.db.transaction(|tx| journal::remove(tx, entry.id))
     }
 
     fn summary_of(&self, id: i64) -> AppResult<ConnectionSummary> {

@@ -8,6 +8,9 @@ mod keyring_store;
 
 pub use keyring_store::{KeyringStore, SERVICE_NAME};
 
+#[cfg(test)]
+pub(crate) use keyring_store::test_support;
+
 use crate::error::{AppError, AppResult};
 use crate::token::ApiToken;
 use std::collections::BTreeMap;
@@ -70,12 +73,23 @@ pub enum SecretOp {
     Delete,
 }
 
+/// What a [`FailingStore`] does to a chosen call.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// The call fails with this error and does nothing.
+    Fail(AppError),
+    /// The process "dies" (panics) before the call reaches the store.
+    CrashBefore,
+    /// The call reaches the store, then the process "dies" before it returns.
+    CrashAfter,
+}
+
 /// Wraps a store and fails chosen calls, to test what the service does when the
-/// credential store refuses halfway through an operation.
+/// credential store refuses, or the process dies, halfway through an operation.
 pub struct FailingStore<S> {
     inner: S,
     calls: [AtomicUsize; 3],
-    rules: Mutex<Vec<(SecretOp, usize, AppError)>>,
+    rules: Mutex<Vec<(SecretOp, usize, Fault)>>,
 }
 
 impl<S: SecretStore> FailingStore<S> {
@@ -87,52 +101,60 @@ impl<S: SecretStore> FailingStore<S> {
         }
     }
 
-    /// Makes the `nth` (1-based, counted from now) call of `op` fail with `error`.
-    pub fn fail_nth(&self, op: SecretOp, nth: usize, error: AppError) {
+    /// Applies `fault` to the `nth` (1-based, counted from now) call of `op`.
+    pub fn fault_nth(&self, op: SecretOp, nth: usize, fault: Fault) {
         let done = self.calls[op as usize].load(Ordering::SeqCst);
-        self.lock_rules().push((op, done + nth, error));
+        self.lock_rules().push((op, done + nth, fault));
+    }
+
+    /// Makes the `nth` call of `op` from now fail with `error`.
+    pub fn fail_nth(&self, op: SecretOp, nth: usize, error: AppError) {
+        self.fault_nth(op, nth, Fault::Fail(error));
     }
 
     /// Makes every call of `op` from now on fail with `error`, until [`Self::heal`].
     pub fn fail_all(&self, op: SecretOp, error: AppError) {
-        self.lock_rules().push((op, 0, error));
+        self.lock_rules().push((op, 0, Fault::Fail(error)));
     }
 
     pub fn heal(&self) {
         self.lock_rules().clear();
     }
 
-    fn lock_rules(&self) -> std::sync::MutexGuard<'_, Vec<(SecretOp, usize, AppError)>> {
+    fn lock_rules(&self) -> std::sync::MutexGuard<'_, Vec<(SecretOp, usize, Fault)>> {
         self.rules.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn check(&self, op: SecretOp) -> AppResult<()> {
-        let call = self.calls[op as usize].fetch_add(1, Ordering::SeqCst) + 1;
-        let rules = self.lock_rules();
-        match rules
+    fn run<T>(&self, op: SecretOp, call: impl FnOnce(&S) -> AppResult<T>) -> AppResult<T> {
+        let nth = self.calls[op as usize].fetch_add(1, Ordering::SeqCst) + 1;
+        let fault = self
+            .lock_rules()
             .iter()
-            .find(|(o, n, _)| *o == op && (*n == 0 || *n == call))
-        {
-            Some((_, _, error)) => Err(error.clone()),
-            None => Ok(()),
+            .find(|(o, n, _)| *o == op && (*n == 0 || *n == nth))
+            .map(|(_, _, fault)| fault.clone());
+        match fault {
+            None => call(&self.inner),
+            Some(Fault::Fail(error)) => Err(error),
+            Some(Fault::CrashBefore) => panic!("simulated crash before {op:?}"),
+            Some(Fault::CrashAfter) => {
+                let _ = call(&self.inner);
+                panic!("simulated crash after {op:?}")
+            }
         }
     }
 }
 
 impl<S: SecretStore> SecretStore for FailingStore<S> {
     fn set(&self, key: &str, token: &ApiToken) -> AppResult<()> {
-        self.check(SecretOp::Set)?;
-        self.inner.set(key, token)
+        self.run(SecretOp::Set, |s| s.set(key, token))
     }
 
     fn get(&self, key: &str) -> AppResult<Option<ApiToken>> {
-        self.check(SecretOp::Get)?;
-        self.inner.get(key)
+        self.run(SecretOp::Get, |s| s.get(key))
     }
 
     fn delete(&self, key: &str) -> AppResult<()> {
-        self.check(SecretOp::Delete)?;
-        self.inner.delete(key)
+        self.run(SecretOp::Delete, |s| s.delete(key))
     }
 }
 

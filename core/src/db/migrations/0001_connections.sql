@@ -1,7 +1,7 @@
 -- Saved connections. The API token is never stored here: it lives in the OS
 -- credential store under a key made of the connection id and `secret_generation`.
 CREATE TABLE connections (
-    id                INTEGER PRIMARY KEY,
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
     source            TEXT    NOT NULL,
     name              TEXT    NOT NULL,
     -- lower-cased name: uniqueness per source ignoring case, Unicode-aware
