@@ -61,6 +61,9 @@ impl Db {
     /// Other failures (permissions, a newer schema) are errors: moving those aside would
     /// lose good data.
     pub fn open(path: &Path) -> AppResult<OpenedDb> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
         match Self::open_checked(path) {
             Ok(db) => Ok(OpenedDb {
                 db,
@@ -128,8 +131,7 @@ impl Db {
     fn open_checked(path: &Path) -> Result<Db, OpenError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(OpenError::classify)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(OpenError::classify)?;
@@ -244,7 +246,7 @@ mod tests {
     #[test]
     fn a_new_database_is_fully_migrated_in_wal_mode_with_foreign_keys() {
         let dir = tempfile::tempdir().unwrap();
-        let opened = Db::open(&dir.path().join("blink.sqlite3")).unwrap();
+        let opened = Db::open(&dir.path().join("data").join("blink.sqlite3")).unwrap();
         assert!(opened.moved_aside.is_none());
         assert!(opened.notice().is_none());
         let db = opened.db;

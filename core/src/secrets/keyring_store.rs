@@ -103,9 +103,12 @@ fn map_error(error: keyring::Error) -> AppError {
     if lowered.contains("locked") || lowered.contains("prompt") {
         return AppError::CredentialStoreLocked;
     }
-    AppError::CredentialStoreUnavailable {
-        detail: shorten(&text),
-    }
+    let detail = if lowered.contains("no result found") {
+        "no default keyring exists yet (create or unlock the login keyring)".to_string()
+    } else {
+        shorten(&text)
+    };
+    AppError::CredentialStoreUnavailable { detail }
 }
 
 fn shorten(text: &str) -> String {
