@@ -320,7 +320,11 @@ impl ConnectionService {
             }
             return Err(e);
         }
-        if let Err(e) = self.settle(Some(id)) {
+        let removed = self.db.transaction(|tx| {
+            rows::delete(tx, id)?;
+            journal::remove(tx, entry)
+        });
+        if let Err(e) = removed {
             tracing::warn!(
                 id,
                 code = e.code(),
