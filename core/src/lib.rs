@@ -2,7 +2,10 @@
 //! service can be tested with plain `#[test]`s: no window, no WebKit, no IPC.
 
 pub mod config;
+pub mod connections;
+pub mod db;
 pub mod error;
+pub mod secrets;
 pub mod toggl;
 pub mod token;
 

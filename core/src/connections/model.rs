@@ -1,0 +1,169 @@
+//! The shapes the connection service takes and returns. None of them can hold a token
+//! except [`NewConnection`], which has no `Serialize`.
+
+use crate::error::{AppError, AppResult};
+use crate::toggl::access::{AccessReport, Verdict};
+use crate::token::ApiToken;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const SOURCE_TOGGL: &str = "toggl";
+const MAX_NAME_CHARS: usize = 100;
+
+/// Who may see the connection, as chosen on "Review Team Privacy and Save Connection".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Privacy {
+    SharedWithWorkspace,
+    PrivateToMe,
+    SharedWithTeam { team: String },
+}
+
+impl Privacy {
+    /// The team name trimmed and checked; other kinds pass unchanged.
+    pub fn normalized(self) -> AppResult<Privacy> {
+        match self {
+            Privacy::SharedWithTeam { team } => Ok(Privacy::SharedWithTeam {
+                team: bounded_text(&team, "team name")?,
+            }),
+            other => Ok(other),
+        }
+    }
+
+    pub(crate) fn to_json(&self) -> AppResult<String> {
+        serde_json::to_string(self).map_err(|e| AppError::Database(e.to_string()))
+    }
+
+    pub(crate) fn from_json(text: &str) -> AppResult<Privacy> {
+        serde_json::from_str(text).map_err(|e| AppError::Database(format!("privacy: {e}")))
+    }
+}
+
+/// A connection name: trimmed, 1 to 100 characters.
+pub fn normalize_name(name: &str) -> AppResult<String> {
+    bounded_text(name, "connection name")
+}
+
+fn bounded_text(text: &str, what: &str) -> AppResult<String> {
+    let trimmed = text.trim();
+    let chars = trimmed.chars().count();
+    if chars == 0 {
+        return Err(AppError::InvalidInput(format!("Enter a {what}.")));
+    }
+    if chars > MAX_NAME_CHARS {
+        return Err(AppError::InvalidInput(format!(
+            "The {what} is {chars} characters long; use at most {MAX_NAME_CHARS}."
+        )));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Refuses a role check that did not pass: a connection is only saved for an
+/// Organization Owner or Workspace Admin.
+pub(crate) fn require_allowed(access: &AccessReport) -> AppResult<()> {
+    if access.verdict.is_allowed() {
+        Ok(())
+    } else {
+        Err(AppError::RoleInsufficient(
+            "This Toggl account is neither the Organization Owner nor a Workspace Admin. Connect with an account that has one of those roles (see Admin > Organization in Toggl).".into(),
+        ))
+    }
+}
+
+/// What "Finish" hands over once the token passed the role check.
+#[derive(Debug)]
+pub struct NewConnection {
+    pub name: String,
+    pub privacy: Privacy,
+    pub token: ApiToken,
+    pub access: AccessReport,
+    /// Idempotency key made by the UI once per form: a double submit with the same key
+    /// returns the connection the first one created.
+    pub request_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenState {
+    Present,
+    /// Gone from the credential store (deleted by hand, say): "enter it again".
+    Missing,
+    /// The credential store could not be read (locked or unavailable) just now.
+    Unreadable,
+}
+
+/// One row of the Connections page. Built from SQLite only: listing never touches
+/// the credential store, so `last_error_code` (e.g. `token_missing` from the last use)
+/// is the cheap hint about the token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionSummary {
+    pub id: i64,
+    pub source: String,
+    pub name: String,
+    pub privacy: Privacy,
+    pub email: String,
+    pub verdict: Verdict,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_verified_at: Option<DateTime<Utc>>,
+    pub last_error_code: Option<String>,
+}
+
+/// The connection detail page: the summary, the full access snapshot, and the state of
+/// the token as read from the credential store (never the token itself).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionDetail {
+    #[serde(flatten)]
+    pub summary: ConnectionSummary,
+    pub access: AccessReport,
+    pub token_state: TokenState,
+    pub token_last4: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn privacy_serializes_with_a_kind_tag() {
+        let team = Privacy::SharedWithTeam {
+            team: "Design".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&team).unwrap(),
+            serde_json::json!({"kind": "shared_with_team", "team": "Design"})
+        );
+        assert_eq!(
+            serde_json::to_value(Privacy::PrivateToMe).unwrap(),
+            serde_json::json!({"kind": "private_to_me"})
+        );
+        let parsed: Privacy = serde_json::from_str(r#"{"kind":"shared_with_workspace"}"#).unwrap();
+        assert_eq!(parsed, Privacy::SharedWithWorkspace);
+    }
+
+    #[test]
+    fn team_names_are_trimmed_and_bounded() {
+        let team = |t: &str| Privacy::SharedWithTeam { team: t.into() }.normalized();
+        assert_eq!(
+            team("  Ops ").unwrap(),
+            Privacy::SharedWithTeam { team: "Ops".into() }
+        );
+        assert_eq!(team("   ").unwrap_err().code(), "invalid_input");
+        assert_eq!(team(&"é".repeat(101)).unwrap_err().code(), "invalid_input");
+        assert!(team(&"é".repeat(100)).is_ok());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_between_1_and_100_characters() {
+        assert_eq!(normalize_name("  Acme  ").unwrap(), "Acme");
+        assert_eq!(normalize_name("").unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            normalize_name(&"a".repeat(101)).unwrap_err().code(),
+            "invalid_input"
+        );
+        assert_eq!(
+            normalize_name(&"ü".repeat(100)).unwrap().chars().count(),
+            100
+        );
+    }
+}
