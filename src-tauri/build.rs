@@ -1,6 +1,23 @@
 /// The app's own commands are listed here so Tauri generates an `allow-<command>`
 /// permission for each; the window's capability then grants exactly those it uses.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_connections",
+    "get_connection",
+    "check_token",
+    "cancel_check",
+    "create_connection",
+    "rename_connection",
+    "set_privacy",
+    "swap_token",
+    "retest_connection",
+    "reveal_token",
+    "delete_connection",
+    "open_toggl_profile",
+    "save_ticket",
+    "get_settings",
+    "save_settings",
+];
 
 fn main() {
     tauri_build::try_build(

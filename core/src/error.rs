@@ -53,6 +53,8 @@ pub enum AppError {
     DifferentAccount(String),
     #[error("Cancelled. Nothing was changed.")]
     Cancelled,
+    #[error("The token check is no longer valid. Press Finish to check the token with Toggl again.")]
+    CheckExpired,
     #[error("Could not write the file: {0}.")]
     Io(String),
     #[error("Configuration error: {0}")]
@@ -84,6 +86,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::DifferentAccount(_) => "different_account",
             AppError::Cancelled => "cancelled",
+            AppError::CheckExpired => "check_expired",
             AppError::Io(_) => "io",
             AppError::Config(_) => "config",
         }

@@ -6,6 +6,7 @@ pub mod connections;
 pub mod db;
 pub mod error;
 pub mod secrets;
+pub mod ticket;
 pub mod toggl;
 pub mod token;
 

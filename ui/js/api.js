@@ -1,5 +1,7 @@
 // The one wrapper around Tauri's invoke: a closed list of commands, each a typed
 // function, and every failure turned into {code, message} the pages can switch on.
+// The API token goes *to* the back end when the user pastes it; it comes back only
+// from revealToken, which the user asks for explicitly.
 
 const invoke = window.__TAURI__?.core?.invoke;
 
@@ -18,4 +20,27 @@ async function call(command, args = {}) {
 
 export const api = {
   appInfo: () => call("app_info"),
+  listConnections: () => call("list_connections"),
+  getConnection: (id) => call("get_connection", { id }),
+  /** Checks a pasted token with Toggl; resolves to {check_id, report}. */
+  checkToken: (token, checkId) => call("check_token", { token, checkId }),
+  cancelCheck: (checkId) => call("cancel_check", { checkId }),
+  createConnection: (checkId, name, privacy, requestId) =>
+    call("create_connection", { checkId, name, privacy, requestId }),
+  renameConnection: (id, name) => call("rename_connection", { id, name }),
+  setPrivacy: (id, privacy) => call("set_privacy", { id, privacy }),
+  swapToken: (id, checkId, confirmDifferentAccount) =>
+    call("swap_token", { id, checkId, confirmDifferentAccount }),
+  retestConnection: (id) => call("retest_connection", { id }),
+  revealToken: (id) => call("reveal_token", { id }),
+  deleteConnection: (id) => call("delete_connection", { id }),
+  openTogglProfile: () => call("open_toggl_profile"),
+  saveTicket: (ticket) => call("save_ticket", { ticket }),
+  getSettings: () => call("get_settings"),
+  saveSettings: (settings) => call("save_settings", { settings }),
 };
+
+/** A fresh id for one user intent (a Finish, a Save), so a double submit is recognised. */
+export function newRequestId() {
+  return crypto.randomUUID();
+}
