@@ -2,3 +2,15 @@
 //! access (role) check.
 
 pub mod access;
+pub mod client;
+pub mod endpoints;
+pub mod models;
+mod pacing;
+pub mod quota;
+mod status;
+
+pub use access::check_access;
+pub use client::{TogglClient, TogglClientBuilder};
+pub use endpoints::ClientStatus;
+pub use models::Page;
+pub use quota::Quota;
