@@ -8,8 +8,10 @@ pub mod models;
 mod pacing;
 pub mod quota;
 mod status;
+#[cfg(test)]
+mod test_support;
 
-pub use access::check_access;
+pub use access::{check_access, check_pasted_token};
 pub use client::{TogglClient, TogglClientBuilder};
 pub use endpoints::ClientStatus;
 pub use models::Page;
