@@ -268,3 +268,76 @@ fn transport_error(e: &reqwest::Error, method: &Method, path: &str) -> AppError 
     tracing::debug!(%method, path, code = error.code(), "toggl request failed");
     error
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toggl::test_support::{fast_client, token};
+    use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER};
+
+    #[tokio::test]
+    async fn the_default_pacing_keeps_one_token_to_one_request_per_second() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = TogglClient::new(fake.url()).unwrap();
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        let started = std::time::Instant::now();
+        for _ in 0..3 {
+            client.my_quota(&owner).await.unwrap();
+        }
+        assert!(started.elapsed() >= Duration::from_millis(1990), "{:?}", started.elapsed());
+        assert_eq!(fake.request_count(), 3);
+    }
+
+    #[tokio::test]
+    async fn requests_carry_basic_auth_and_the_app_user_agent() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&fake.url());
+        client.me(&token(&fake.token_of(DEMO_MEMBER)), false).await.unwrap();
+        let request = &fake.requests()[0];
+        assert_eq!(request.user_id, Some(DEMO_MEMBER));
+        let agent = request.user_agent.clone().unwrap_or_default();
+        assert_eq!(agent, format!("BlinkConnections/{}", env!("CARGO_PKG_VERSION")));
+        assert!(!request.path.contains(&fake.token_of(DEMO_MEMBER)));
+    }
+
+    #[tokio::test]
+    async fn the_latest_quota_headers_and_the_request_count_are_exposed() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&fake.url());
+        assert_eq!(client.last_quota(), None);
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        client.me(&owner, false).await.unwrap();
+        client.my_organizations(&owner).await.unwrap();
+        let quota = client.last_quota().unwrap();
+        assert_eq!(quota.remaining, 998);
+        assert!(quota.resets_in_secs.is_some_and(|s| s <= 3600));
+        fake.faults().server_errors(1);
+        client.my_workspaces(&owner).await.unwrap();
+        assert_eq!(client.requests_made(), 4);
+        assert_eq!(fake.request_count(), 4);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_request_leaves_the_client_usable() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        fake.faults().delay(Some(Duration::from_secs(2)));
+        let dropped = tokio::time::timeout(Duration::from_millis(100), client.me(&owner, true)).await;
+        assert!(dropped.is_err(), "the request was cancelled by dropping it");
+        fake.faults().clear();
+        assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);
+        assert_eq!(fake.request_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_host_is_network_unreachable() {
+        let mut fake = FakeToggl::start(Scenario::demo()).await;
+        let url = fake.url();
+        fake.stop();
+        let client = fast_client(&url);
+        let error = client.me(&token(&"a".repeat(32)), false).await.unwrap_err();
+        assert_eq!(error, AppError::NetworkUnreachable);
+        assert_eq!(client.requests_made(), 1);
+    }
+}

@@ -176,3 +176,98 @@ fn numbered_page<T>(items: Vec<T>, page: u32) -> Page<T, u32> {
     let next = (items.len() >= LIST_PAGE_SIZE as usize).then_some(page + 1);
     Page { items, next }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toggl::test_support::{fast_client, token};
+    use blink_fake_toggl::fake::{generated_epoch, FakeToggl, Scenario};
+    use chrono::Duration as Days;
+    use std::collections::HashSet;
+
+    const WORKSPACE: i64 = 1001;
+
+    async fn generated(entries: usize) -> (FakeToggl, TogglClient, ApiToken) {
+        let fake = FakeToggl::start(Scenario::generated(42, 2, 3, entries)).await;
+        let client = fast_client(&fake.url());
+        let admin = token(&fake.token_of(1));
+        (fake, client, admin)
+    }
+
+    #[tokio::test]
+    async fn the_detailed_report_is_walked_page_by_page_to_the_end() {
+        let (fake, client, admin) = generated(300).await;
+        let expected = fake
+            .scenario()
+            .time_entries
+            .iter()
+            .filter(|e| e.workspace_id == WORKSPACE)
+            .count();
+        let query = ReportQuery::between("2025-09-01", "2026-01-01");
+        let mut cursor = None;
+        let mut ids = HashSet::new();
+        let mut pages = 0;
+        loop {
+            let page = client.detailed_report_page(&admin, WORKSPACE, &query, cursor).await.unwrap();
+            pages += 1;
+            ids.extend(page.items.iter().flat_map(|r| r.time_entries.iter().map(|t| t.id)));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+            assert!(pages < 100, "pagination did not end");
+        }
+        assert_eq!(ids.len(), expected);
+        assert_eq!(pages, expected.div_ceil(50));
+        assert_eq!(fake.request_count(), pages);
+        assert!(fake.requests()[1].body.contains("\"first_row_number\":51"));
+    }
+
+    #[tokio::test]
+    async fn active_and_archived_projects_are_asked_for_separately() {
+        let (fake, client, admin) = generated(0).await;
+        let active = client.projects_page(&admin, WORKSPACE, true, 1).await.unwrap();
+        let archived = client.projects_page(&admin, WORKSPACE, false, 1).await.unwrap();
+        assert_eq!((active.items.len(), active.next), (3, None));
+        assert_eq!(archived.items.len(), 1);
+        assert_eq!(archived.items[0].active, Some(false));
+        assert_eq!(fake.request_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn clients_tags_members_and_own_time_entries_are_read() {
+        let (fake, client, admin) = generated(400).await;
+        assert_eq!(client.clients(&admin, WORKSPACE, ClientStatus::Both).await.unwrap().len(), 3);
+        assert_eq!(client.clients(&admin, WORKSPACE, ClientStatus::Active).await.unwrap().len(), 2);
+        assert_eq!(client.tags_page(&admin, WORKSPACE, 1).await.unwrap().items.len(), 5);
+        let members = client.workspace_members(&admin, WORKSPACE).await.unwrap();
+        assert_eq!(members.len(), 3);
+        assert_eq!(members.iter().filter(|m| m.role.as_deref() == Some("admin")).count(), 1);
+        let end = generated_epoch();
+        let entries = client.my_time_entries(&admin, end - Days::days(30), end).await.unwrap();
+        let expected = fake
+            .scenario()
+            .time_entries
+            .iter()
+            .filter(|e| e.user_id == 1 && e.start >= end - Days::days(30) && e.start < end)
+            .count();
+        assert_eq!(entries.len(), expected);
+        assert!(entries.iter().all(|e| e.user_id == Some(1) && e.stop.is_some()));
+        assert_eq!(fake.request_count(), 5);
+    }
+
+    #[tokio::test]
+    async fn me_with_related_data_lists_workspaces_with_roles() {
+        let (fake, client, member) = {
+            let (fake, client, _) = generated(10).await;
+            let member = token(&fake.token_of(2));
+            (fake, client, member)
+        };
+        let me = client.me(&member, true).await.unwrap();
+        let roles: Vec<_> = me.workspaces.unwrap().iter().map(|w| w.effective_role()).collect();
+        assert_eq!(roles, vec![Some("user".to_string()), Some("user".to_string())]);
+        assert!(me.projects.is_some());
+        assert_eq!(client.my_quota(&member).await.unwrap().len(), 2);
+        assert_eq!(fake.request_count(), 2);
+    }
+}
