@@ -207,3 +207,99 @@ pub struct Page<T, C> {
     pub items: Vec<T>,
     pub next: Option<C>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toggl::status::classify;
+    use proptest::prelude::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use reqwest::StatusCode;
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+            prop_oneof![Just("id"), Just("2024-12-15T17:57:33+00:00"), Just("admin")]
+                .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            let keys = prop_oneof![
+                Just("id".to_string()), Just("name".to_string()), Just("email".to_string()),
+                Just("workspaces".to_string()), Just("role".to_string()), Just("admin".to_string()),
+                Just("owner".to_string()), Just("start".to_string()), Just("stop".to_string()),
+                Just("time_entries".to_string()), Just("tag_ids".to_string()), ".{0,6}".prop_map(String::from),
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(keys, inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Every parser of a Toggl response, fed the same input; each must answer, not panic.
+    fn parse_all(bytes: &[u8]) {
+        fn one<T: DeserializeOwned>(bytes: &[u8]) {
+            let _ = serde_json::from_slice::<T>(bytes);
+        }
+        one::<Me>(bytes);
+        one::<Vec<Organization>>(bytes);
+        one::<Vec<Workspace>>(bytes);
+        one::<Vec<Project>>(bytes);
+        one::<Vec<Client>>(bytes);
+        one::<Vec<Tag>>(bytes);
+        one::<Vec<WorkspaceMember>>(bytes);
+        one::<Vec<TimeEntry>>(bytes);
+        one::<Vec<ReportRow>>(bytes);
+        one::<Vec<QuotaBucket>>(bytes);
+        for code in [200, 402, 403, 429, 500] {
+            let mut headers = HeaderMap::new();
+            if let Ok(v) = HeaderValue::from_bytes(&bytes[..bytes.len().min(20)]) {
+                headers.insert("x-toggl-quota-remaining", v.clone());
+                headers.insert("x-toggl-quota-resets-in", v.clone());
+                headers.insert("retry-after", v);
+            }
+            let _ = classify(StatusCode::from_u16(code).unwrap(), &headers, bytes, "/p");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_a_parser(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            parse_all(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics_a_parser(value in any_json()) {
+            parse_all(value.to_string().as_bytes());
+            let wrapped = Value::Array(vec![value]);
+            parse_all(wrapped.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_real_time_entry_parses_and_a_running_one_has_no_stop() {
+        let body = r#"[{"id":3730092025,"workspace_id":2230580,"project_id":null,"task_id":null,
+            "billable":false,"start":"2024-12-13T00:18:26+00:00","stop":null,"duration":-1734049107,
+            "description":null,"tags":[],"tag_ids":[],"duronly":true,"at":"2024-12-15T21:50:09.354693Z",
+            "server_deleted_at":null,"user_id":2166261,"uid":2166261,"wid":2230580}]"#;
+        let entries: Vec<TimeEntry> = serde_json::from_str(body).unwrap();
+        assert_eq!(entries[0].stop, None);
+        assert!(entries[0].duration.unwrap() < 0);
+    }
+
+    #[test]
+    fn me_never_keeps_the_echoed_api_token() {
+        let me: Me = serde_json::from_str(
+            r#"{"id":1,"email":"a@b.c","api_token":"0123456789abcdef0123456789abcdef","workspaces":null}"#,
+        )
+        .unwrap();
+        assert!(!format!("{me:?}").contains("0123456789abcdef"));
+    }
+}
