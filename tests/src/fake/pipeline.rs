@@ -191,3 +191,143 @@ fn url_pairs(query: &str) -> std::collections::HashMap<String, String> {
         .into_owned()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FakeToggl, Limits, Scenario, DEMO_MEMBER, DEMO_OWNER};
+    use reqwest::{Client, Response};
+    use serde_json::{json, Value};
+
+    async fn get(fake: &FakeToggl, user: Option<i64>, path: &str) -> Response {
+        let request = Client::new().get(format!("{}{path}", fake.url()));
+        let request = match user {
+            Some(id) => request.basic_auth(fake.token_of(id), Some("api_token")),
+            None => request,
+        };
+        request.send().await.unwrap()
+    }
+
+    fn header(response: &Response, name: &str) -> Option<String> {
+        response.headers().get(name).map(|v| v.to_str().unwrap().to_string())
+    }
+
+    #[tokio::test]
+    async fn no_authorization_header_gets_an_empty_401_marked_missing() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let response = get(&fake, None, "/api/v9/me").await;
+        assert_eq!(response.status(), 401);
+        assert_eq!(header(&response, "x-authorization-missing").as_deref(), Some("true"));
+        assert_eq!(response.text().await.unwrap(), "");
+        assert!(!fake.requests()[0].had_auth_header);
+    }
+
+    #[tokio::test]
+    async fn quota_headers_count_down_and_a_used_up_bucket_answers_402_with_text() {
+        let limits = Limits { user_per_hour: 2, ..Limits::default() };
+        let fake = FakeToggl::start(Scenario::demo().with_limits(limits)).await;
+        let first = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(header(&first, "x-toggl-quota-remaining").as_deref(), Some("1"));
+        let second = get(&fake, Some(DEMO_OWNER), "/api/v9/me/organizations").await;
+        assert_eq!(header(&second, "x-toggl-quota-remaining").as_deref(), Some("0"));
+        let third = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(third.status(), 402);
+        assert_eq!(header(&third, "x-toggl-quota-remaining").as_deref(), Some("0"));
+        let resets: u64 = header(&third, "x-toggl-quota-resets-in").unwrap().parse().unwrap();
+        let text = third.text().await.unwrap();
+        assert!(text.starts_with("You have hit your hourly limit for API calls."));
+        assert!(text.contains(&format!("reset in {resets} seconds")));
+        let other_user = get(&fake, Some(DEMO_MEMBER), "/api/v9/me").await;
+        assert_eq!(other_user.status(), 200, "buckets are per user");
+        let org_bucket = get(&fake, Some(DEMO_OWNER), "/api/v9/workspaces/1001/clients").await;
+        assert_eq!(org_bucket.status(), 200, "organization requests have their own bucket");
+    }
+
+    #[tokio::test]
+    async fn me_quota_lists_the_user_bucket_and_one_per_organization() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let body: Value = get(&fake, Some(DEMO_OWNER), "/api/v9/me/quota").await.json().await.unwrap();
+        assert_eq!(body[0]["organization_id"], Value::Null);
+        assert_eq!(body[1]["organization_id"], json!(1));
+        assert_eq!(body.as_array().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_per_second_limit_answers_429_with_nginx_html() {
+        let limits = Limits { per_second: Some(1), ..Scenario::demo().limits };
+        let fake = FakeToggl::start(Scenario::demo().with_limits(limits)).await;
+        assert_eq!(get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(), 200);
+        let second = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(second.status(), 429);
+        assert_eq!(header(&second, "content-type").as_deref(), Some("text/html"));
+        assert!(second.text().await.unwrap().contains("<title>429 Too Many Requests</title>"));
+    }
+
+    #[tokio::test]
+    async fn counted_faults_clear_themselves() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        fake.faults().server_errors(2);
+        let statuses = [
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+        ];
+        assert_eq!(statuses.map(|s| s.as_u16()), [503, 503, 200]);
+    }
+
+    #[tokio::test]
+    async fn since_and_before_together_are_refused_like_toggl() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let response = get(&fake, Some(DEMO_OWNER), "/api/v9/me/time_entries?since=1&before=2024-01-01").await;
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body, json!("'since' and 'before' can not be present simultaneously"));
+    }
+
+    #[tokio::test]
+    async fn organization_users_are_for_admins_and_paged_with_headers() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let refused = get(&fake, Some(DEMO_MEMBER), "/api/v9/organizations/1/users").await;
+        assert_eq!(refused.status(), 403);
+        let page = get(&fake, Some(DEMO_OWNER), "/api/v9/organizations/1/users?page=2&per_page=3").await;
+        assert_eq!(header(&page, "x-pages").as_deref(), Some("2"));
+        assert_eq!(header(&page, "x-records").as_deref(), Some("4"));
+        assert_eq!(page.json::<Value>().await.unwrap().as_array().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn report_pages_name_the_next_row_until_the_last_page() {
+        let fake = FakeToggl::start(Scenario::generated(3, 1, 2, 120)).await;
+        let post = |first: u64| {
+            Client::new()
+                .post(format!("{}/reports/api/v3/workspace/1001/search/time_entries", fake.url()))
+                .basic_auth(fake.token_of(1), Some("api_token"))
+                .json(&json!({"start_date": "2025-01-01", "end_date": "2026-01-01", "first_row_number": first}))
+                .send()
+        };
+        let first = post(1).await.unwrap();
+        assert_eq!(header(&first, "x-next-row-number").as_deref(), Some("51"));
+        assert!(header(&first, "x-next-id").is_some());
+        assert_eq!(header(&first, "x-range-start").as_deref(), Some("2025-01-01"));
+        let rows: Value = first.json().await.unwrap();
+        assert_eq!(rows[0]["row_number"], json!(1));
+        assert_eq!(rows.as_array().unwrap().len(), 50);
+        let last = post(101).await.unwrap();
+        assert_eq!(header(&last, "x-next-row-number"), None);
+        assert_eq!(last.json::<Value>().await.unwrap().as_array().unwrap().len(), 20);
+    }
+
+    #[test]
+    fn generated_scenarios_are_the_same_for_the_same_seed() {
+        assert_eq!(Scenario::generated(9, 2, 3, 50), Scenario::generated(9, 2, 3, 50));
+        assert_ne!(Scenario::generated(9, 2, 3, 50), Scenario::generated(10, 2, 3, 50));
+    }
+
+    #[test]
+    fn the_threaded_fake_serves_sync_callers_and_refuses_after_stop() {
+        let mut fake = FakeToggl::start_in_thread(Scenario::demo());
+        let addr = fake.url().trim_start_matches("http://").to_string();
+        assert!(std::net::TcpStream::connect(&addr).is_ok());
+        fake.stop();
+        assert!(std::net::TcpStream::connect(&addr).is_err());
+    }
+}
