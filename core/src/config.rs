@@ -60,7 +60,9 @@ pub fn parse_toggl_url(raw: &str) -> AppResult<Url> {
         }
     }
     if url.host().is_none() {
-        return Err(AppError::Config(format!("{TOGGL_URL_VAR} has no host: {raw}")));
+        return Err(AppError::Config(format!(
+            "{TOGGL_URL_VAR} has no host: {raw}"
+        )));
     }
     Ok(url)
 }
@@ -85,7 +87,11 @@ mod tests {
 
     #[test]
     fn plain_http_is_accepted_only_for_loopback() {
-        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
             assert!(parse_toggl_url(ok).is_ok(), "{ok}");
         }
         let err = parse_toggl_url("http://example.com").unwrap_err();

@@ -37,7 +37,9 @@ pub enum AppError {
     CredentialStoreLocked,
     #[error("The saved API token of this connection is missing from the credential store. Enter the token again with Swap token.")]
     TokenMissing,
-    #[error("The local database failed: {0}. Nothing was changed; if this repeats, file a ticket.")]
+    #[error(
+        "The local database failed: {0}. Nothing was changed; if this repeats, file a ticket."
+    )]
     Database(String),
     #[error("The local database was damaged and was moved aside to {moved_to}. A new, empty one was started.")]
     DatabaseCorrupt { moved_to: String },
@@ -145,7 +147,9 @@ mod tests {
 
     #[test]
     fn quota_error_carries_reset_time_in_words_and_seconds() {
-        let e = AppError::QuotaExhausted { resets_in_secs: 1838 };
+        let e = AppError::QuotaExhausted {
+            resets_in_secs: 1838,
+        };
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["code"], "quota_exhausted");
         assert_eq!(json["resets_in_secs"], 1838);

@@ -3,8 +3,8 @@
 
 pub mod config;
 pub mod error;
-pub mod token;
 pub mod toggl;
+pub mod token;
 
 pub use error::{AppError, AppResult};
 pub use token::ApiToken;
