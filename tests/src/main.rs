@@ -47,7 +47,11 @@ fn main() -> ExitCode {
         ("workspace admin", DEMO_WORKSPACE_ADMIN),
         ("plain member (refused)", DEMO_MEMBER),
     ] {
-        let email = fake.scenario().user(id).map(|u| u.email.clone()).unwrap_or_default();
+        let email = fake
+            .scenario()
+            .user(id)
+            .map(|u| u.email.clone())
+            .unwrap_or_default();
         println!("  {role:<24} {}  {email}", fake.token_of(id));
     }
     println!("Quota: 1000 requests/hour per bucket. Stop with Ctrl-C.");

@@ -91,15 +91,23 @@ impl Verdict {
     /// The strongest standing found: owner, then organization admin, then workspace admin.
     pub fn decide(organizations: &[OrganizationAccess], workspaces: &[WorkspaceAccess]) -> Verdict {
         let names = |keep: &dyn Fn(&OrganizationAccess) -> bool| -> Vec<String> {
-            organizations.iter().filter(|o| keep(o)).map(|o| o.name.clone()).collect()
+            organizations
+                .iter()
+                .filter(|o| keep(o))
+                .map(|o| o.name.clone())
+                .collect()
         };
         let owned = names(&|o| o.owner);
         if !owned.is_empty() {
-            return Verdict::OrganizationOwner { organizations: owned };
+            return Verdict::OrganizationOwner {
+                organizations: owned,
+            };
         }
         let administered = names(&|o| o.admin);
         if !administered.is_empty() {
-            return Verdict::OrganizationAdmin { organizations: administered };
+            return Verdict::OrganizationAdmin {
+                organizations: administered,
+            };
         }
         let workspaces: Vec<String> = workspaces
             .iter()
@@ -188,13 +196,17 @@ mod tests {
     /// Runs the role check for one scenario user; returns the outcome and the fake.
     async fn check_as(scenario: Scenario, user_id: i64) -> (AppResult<AccessReport>, FakeToggl) {
         let fake = FakeToggl::start(scenario).await;
-        let outcome = check_access(&fast_client(&fake.url()), &token(&fake.token_of(user_id))).await;
+        let outcome =
+            check_access(&fast_client(&fake.url()), &token(&fake.token_of(user_id))).await;
         (outcome, fake)
     }
 
     fn assert_two_role_requests(fake: &FakeToggl) {
-        let paths: Vec<(String, Option<String>)> =
-            fake.requests().into_iter().map(|r| (r.path, r.query)).collect();
+        let paths: Vec<(String, Option<String>)> = fake
+            .requests()
+            .into_iter()
+            .map(|r| (r.path, r.query))
+            .collect();
         assert_eq!(
             paths,
             vec![
@@ -210,7 +222,9 @@ mod tests {
         let report = report.unwrap();
         assert_eq!(
             report.verdict,
-            Verdict::OrganizationOwner { organizations: vec!["Blink Demo".into()] }
+            Verdict::OrganizationOwner {
+                organizations: vec!["Blink Demo".into()]
+            }
         );
         assert_eq!(report.user.email, "olivia.owner@example.test");
         assert_eq!(report.user.fullname, "Olivia Owner");
@@ -225,7 +239,9 @@ mod tests {
         let report = report.unwrap();
         assert_eq!(
             report.verdict,
-            Verdict::OrganizationAdmin { organizations: vec!["Blink Demo".into()] }
+            Verdict::OrganizationAdmin {
+                organizations: vec!["Blink Demo".into()]
+            }
         );
         assert!(report.workspaces.iter().all(|w| !w.is_admin()));
         assert!(report.clone().require_allowed().is_ok());
@@ -238,7 +254,9 @@ mod tests {
         let report = report.unwrap();
         assert_eq!(
             report.verdict,
-            Verdict::WorkspaceAdmin { workspaces: vec!["Client Work".into()] }
+            Verdict::WorkspaceAdmin {
+                workspaces: vec!["Client Work".into()]
+            }
         );
         assert_eq!(report.workspaces.len(), 2);
         assert_two_role_requests(&fake);
@@ -284,26 +302,36 @@ mod tests {
         assert!(report.organizations.iter().all(|o| !o.owner && !o.admin));
         assert_eq!(
             report.verdict,
-            Verdict::WorkspaceAdmin { workspaces: vec!["B main".into()] }
+            Verdict::WorkspaceAdmin {
+                workspaces: vec!["B main".into()]
+            }
         );
         assert_two_role_requests(&fake);
 
         let (report, fake) = check_as(two_organizations().with_org_admin(10, 7), 7).await;
         assert_eq!(
             report.unwrap().verdict,
-            Verdict::OrganizationAdmin { organizations: vec!["Org A".into()] }
+            Verdict::OrganizationAdmin {
+                organizations: vec!["Org A".into()]
+            }
         );
         assert_eq!(fake.request_count(), 2);
     }
 
     #[tokio::test]
     async fn the_deprecated_admin_flag_decides_when_role_is_missing() {
-        let shape = Shape { omit_workspace_role: true, ..Shape::default() };
-        let (report, fake) = check_as(Scenario::demo().with_shape(shape), DEMO_WORKSPACE_ADMIN).await;
+        let shape = Shape {
+            omit_workspace_role: true,
+            ..Shape::default()
+        };
+        let (report, fake) =
+            check_as(Scenario::demo().with_shape(shape), DEMO_WORKSPACE_ADMIN).await;
         let report = report.unwrap();
         assert_eq!(
             report.verdict,
-            Verdict::WorkspaceAdmin { workspaces: vec!["Client Work".into()] }
+            Verdict::WorkspaceAdmin {
+                workspaces: vec!["Client Work".into()]
+            }
         );
         assert_eq!(fake.request_count(), 2);
     }
@@ -332,7 +360,9 @@ mod tests {
     async fn a_pasted_token_with_surrounding_whitespace_is_checked() {
         let fake = FakeToggl::start(Scenario::demo()).await;
         let pasted = format!("  {}\n", fake.token_of(DEMO_OWNER));
-        let (_, report) = check_pasted_token(&fast_client(&fake.url()), &pasted).await.unwrap();
+        let (_, report) = check_pasted_token(&fast_client(&fake.url()), &pasted)
+            .await
+            .unwrap();
         assert!(report.verdict.is_allowed());
         assert_eq!(fake.request_count(), 2);
     }
@@ -356,8 +386,15 @@ mod tests {
         let old = token(&fake.token_of(DEMO_OWNER));
         let new = token(&fake.reset_token(DEMO_OWNER).unwrap());
         assert_ne!(old, new);
-        assert_eq!(check_access(&client, &old).await.unwrap_err(), AppError::TokenRejected);
-        assert!(check_access(&client, &new).await.unwrap().verdict.is_allowed());
+        assert_eq!(
+            check_access(&client, &old).await.unwrap_err(),
+            AppError::TokenRejected
+        );
+        assert!(check_access(&client, &new)
+            .await
+            .unwrap()
+            .verdict
+            .is_allowed());
         assert_eq!(fake.request_count(), 3);
     }
 
@@ -366,9 +403,13 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().quota_exhausted(true);
         let client = fast_client(&fake.url());
-        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER))).await.unwrap_err();
+        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+            .await
+            .unwrap_err();
         match error {
-            AppError::QuotaExhausted { resets_in_secs } => assert!((1..=3600).contains(&resets_in_secs)),
+            AppError::QuotaExhausted { resets_in_secs } => {
+                assert!((1..=3600).contains(&resets_in_secs))
+            }
             other => panic!("expected quota_exhausted, got {other:?}"),
         }
         assert_eq!(fake.request_count(), 1);
@@ -389,7 +430,9 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().paid_feature(true);
         let client = fast_client(&fake.url());
-        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER))).await.unwrap_err();
+        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+            .await
+            .unwrap_err();
         assert_eq!(error, AppError::PaidFeatureRequired);
         assert_eq!(fake.request_count(), 1);
     }
@@ -399,7 +442,9 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().too_many_requests(1);
         let client = fast_client(&fake.url());
-        let report = check_access(&client, &token(&fake.token_of(DEMO_OWNER))).await.unwrap();
+        let report = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+            .await
+            .unwrap();
         assert!(report.verdict.is_allowed());
         assert_eq!(fake.request_count(), 3);
         assert_eq!(fake.requests()[0].status, Some(429));
@@ -425,7 +470,9 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().too_many_requests(u32::MAX);
         let client = fast_client(&fake.url());
-        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER))).await.unwrap_err();
+        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+            .await
+            .unwrap_err();
         assert_eq!(error, AppError::RateLimited);
         assert_eq!(fake.request_count(), 3);
         assert_eq!(client.requests_made(), 3);
@@ -436,7 +483,9 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().server_errors(2);
         let client = fast_client(&fake.url());
-        let report = check_access(&client, &token(&fake.token_of(DEMO_OWNER))).await.unwrap();
+        let report = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+            .await
+            .unwrap();
         assert!(report.verdict.is_allowed());
         assert_eq!(fake.request_count(), 4);
     }
@@ -446,7 +495,9 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().server_errors(u32::MAX);
         let client = fast_client(&fake.url());
-        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER))).await.unwrap_err();
+        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+            .await
+            .unwrap_err();
         assert_eq!(error, AppError::TogglUnavailable);
         assert_eq!(fake.request_count(), 3);
     }
@@ -461,7 +512,9 @@ mod tests {
             .timeout(Duration::from_millis(300))
             .build()
             .unwrap();
-        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER))).await.unwrap_err();
+        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+            .await
+            .unwrap_err();
         assert_eq!(error, AppError::Timeout);
         assert_eq!(fake.request_count(), 1);
     }
@@ -473,7 +526,12 @@ mod tests {
         let client = fast_client(&fake.url());
         let secret = fake.token_of(DEMO_OWNER);
         let error = check_access(&client, &token(&secret)).await.unwrap_err();
-        assert_eq!(error, AppError::UnexpectedResponse { path: "/api/v9/me".into() });
+        assert_eq!(
+            error,
+            AppError::UnexpectedResponse {
+                path: "/api/v9/me".into()
+            }
+        );
         assert!(!error.to_string().contains(&secret));
         assert_eq!(fake.request_count(), 1);
     }
@@ -485,7 +543,10 @@ mod tests {
         let owner = token(&fake.token_of(DEMO_OWNER));
         assert!(check_access(&client, &owner).await.is_ok());
         fake.stop();
-        assert_eq!(check_access(&client, &owner).await.unwrap_err(), AppError::NetworkUnreachable);
+        assert_eq!(
+            check_access(&client, &owner).await.unwrap_err(),
+            AppError::NetworkUnreachable
+        );
         assert_eq!(fake.request_count(), 2);
     }
 }

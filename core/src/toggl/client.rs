@@ -151,7 +151,11 @@ impl TogglClient {
 
     /// The quota headers of the latest response that carried them.
     pub fn last_quota(&self) -> Option<Quota> {
-        *self.inner.last_quota.lock().unwrap_or_else(|p| p.into_inner())
+        *self
+            .inner
+            .last_quota
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// HTTP requests sent so far, retries included: the quota counts each one.
@@ -222,11 +226,18 @@ impl TogglClient {
                 .body(json.to_string());
         }
         self.inner.requests_made.fetch_add(1, Ordering::Relaxed);
-        let response = request.send().await.map_err(|e| transport_error(&e, method, path))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, method, path))?;
         let status = response.status();
         let headers = response.headers().clone();
         if let Some(quota) = Quota::from_headers(&headers) {
-            *self.inner.last_quota.lock().unwrap_or_else(|p| p.into_inner()) = Some(quota);
+            *self
+                .inner
+                .last_quota
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(quota);
         }
         let bytes = response
             .bytes()
@@ -261,7 +272,9 @@ fn transport_error(e: &reqwest::Error, method: &Method, path: &str) -> AppError 
     let error = if e.is_timeout() {
         AppError::Timeout
     } else if e.is_decode() {
-        AppError::UnexpectedResponse { path: path.to_string() }
+        AppError::UnexpectedResponse {
+            path: path.to_string(),
+        }
     } else {
         AppError::NetworkUnreachable
     };
@@ -284,7 +297,11 @@ mod tests {
         for _ in 0..3 {
             client.my_quota(&owner).await.unwrap();
         }
-        assert!(started.elapsed() >= Duration::from_millis(1990), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= Duration::from_millis(1990),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(fake.request_count(), 3);
     }
 
@@ -292,11 +309,17 @@ mod tests {
     async fn requests_carry_basic_auth_and_the_app_user_agent() {
         let fake = FakeToggl::start(Scenario::demo()).await;
         let client = fast_client(&fake.url());
-        client.me(&token(&fake.token_of(DEMO_MEMBER)), false).await.unwrap();
+        client
+            .me(&token(&fake.token_of(DEMO_MEMBER)), false)
+            .await
+            .unwrap();
         let request = &fake.requests()[0];
         assert_eq!(request.user_id, Some(DEMO_MEMBER));
         let agent = request.user_agent.clone().unwrap_or_default();
-        assert_eq!(agent, format!("BlinkConnections/{}", env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            agent,
+            format!("BlinkConnections/{}", env!("CARGO_PKG_VERSION"))
+        );
         assert!(!request.path.contains(&fake.token_of(DEMO_MEMBER)));
     }
 
@@ -323,7 +346,8 @@ mod tests {
         let client = fast_client(&fake.url());
         let owner = token(&fake.token_of(DEMO_OWNER));
         fake.faults().delay(Some(Duration::from_secs(2)));
-        let dropped = tokio::time::timeout(Duration::from_millis(100), client.me(&owner, true)).await;
+        let dropped =
+            tokio::time::timeout(Duration::from_millis(100), client.me(&owner, true)).await;
         assert!(dropped.is_err(), "the request was cancelled by dropping it");
         fake.faults().clear();
         assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);

@@ -42,7 +42,9 @@ impl TogglClient {
         path: &str,
         query: &[(&str, String)],
     ) -> AppResult<T> {
-        self.send(token, Method::GET, path, query, None).await?.json()
+        self.send(token, Method::GET, path, query, None)
+            .await?
+            .json()
     }
 
     /// `GET /api/v9/me`, with workspaces, projects, clients, tags and recent time entries
@@ -77,7 +79,10 @@ impl TogglClient {
         end: DateTime<Utc>,
     ) -> AppResult<Vec<TimeEntry>> {
         let query = [
-            ("start_date", start.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            (
+                "start_date",
+                start.to_rfc3339_opts(SecondsFormat::Secs, true),
+            ),
             ("end_date", end.to_rfc3339_opts(SecondsFormat::Secs, true)),
         ];
         self.get(token, "/api/v9/me/time_entries", &query).await
@@ -155,10 +160,11 @@ impl TogglClient {
         let mut body = query.clone();
         body.first_row_number = first_row_number;
         body.page_size = body.page_size.or(Some(REPORT_PAGE_SIZE));
-        let json = serde_json::to_value(&body).map_err(|_| AppError::UnexpectedResponse {
-            path: path.clone(),
-        })?;
-        let reply = self.send(token, Method::POST, &path, &[], Some(&json)).await?;
+        let json = serde_json::to_value(&body)
+            .map_err(|_| AppError::UnexpectedResponse { path: path.clone() })?;
+        let reply = self
+            .send(token, Method::POST, &path, &[], Some(&json))
+            .await?;
         let items: Vec<ReportRow> = reply.json()?;
         let next = match reply.header_i64("x-next-row-number") {
             _ if items.is_empty() => None,
@@ -208,9 +214,16 @@ mod tests {
         let mut ids = HashSet::new();
         let mut pages = 0;
         loop {
-            let page = client.detailed_report_page(&admin, WORKSPACE, &query, cursor).await.unwrap();
+            let page = client
+                .detailed_report_page(&admin, WORKSPACE, &query, cursor)
+                .await
+                .unwrap();
             pages += 1;
-            ids.extend(page.items.iter().flat_map(|r| r.time_entries.iter().map(|t| t.id)));
+            ids.extend(
+                page.items
+                    .iter()
+                    .flat_map(|r| r.time_entries.iter().map(|t| t.id)),
+            );
             match page.next {
                 Some(next) => cursor = Some(next),
                 None => break,
@@ -226,8 +239,14 @@ mod tests {
     #[tokio::test]
     async fn active_and_archived_projects_are_asked_for_separately() {
         let (fake, client, admin) = generated(0).await;
-        let active = client.projects_page(&admin, WORKSPACE, true, 1).await.unwrap();
-        let archived = client.projects_page(&admin, WORKSPACE, false, 1).await.unwrap();
+        let active = client
+            .projects_page(&admin, WORKSPACE, true, 1)
+            .await
+            .unwrap();
+        let archived = client
+            .projects_page(&admin, WORKSPACE, false, 1)
+            .await
+            .unwrap();
         assert_eq!((active.items.len(), active.next), (3, None));
         assert_eq!(archived.items.len(), 1);
         assert_eq!(archived.items[0].active, Some(false));
@@ -237,14 +256,45 @@ mod tests {
     #[tokio::test]
     async fn clients_tags_members_and_own_time_entries_are_read() {
         let (fake, client, admin) = generated(400).await;
-        assert_eq!(client.clients(&admin, WORKSPACE, ClientStatus::Both).await.unwrap().len(), 3);
-        assert_eq!(client.clients(&admin, WORKSPACE, ClientStatus::Active).await.unwrap().len(), 2);
-        assert_eq!(client.tags_page(&admin, WORKSPACE, 1).await.unwrap().items.len(), 5);
+        assert_eq!(
+            client
+                .clients(&admin, WORKSPACE, ClientStatus::Both)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(
+            client
+                .clients(&admin, WORKSPACE, ClientStatus::Active)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            client
+                .tags_page(&admin, WORKSPACE, 1)
+                .await
+                .unwrap()
+                .items
+                .len(),
+            5
+        );
         let members = client.workspace_members(&admin, WORKSPACE).await.unwrap();
         assert_eq!(members.len(), 3);
-        assert_eq!(members.iter().filter(|m| m.role.as_deref() == Some("admin")).count(), 1);
+        assert_eq!(
+            members
+                .iter()
+                .filter(|m| m.role.as_deref() == Some("admin"))
+                .count(),
+            1
+        );
         let end = generated_epoch();
-        let entries = client.my_time_entries(&admin, end - Days::days(30), end).await.unwrap();
+        let entries = client
+            .my_time_entries(&admin, end - Days::days(30), end)
+            .await
+            .unwrap();
         let expected = fake
             .scenario()
             .time_entries
@@ -252,7 +302,9 @@ mod tests {
             .filter(|e| e.user_id == 1 && e.start >= end - Days::days(30) && e.start < end)
             .count();
         assert_eq!(entries.len(), expected);
-        assert!(entries.iter().all(|e| e.user_id == Some(1) && e.stop.is_some()));
+        assert!(entries
+            .iter()
+            .all(|e| e.user_id == Some(1) && e.stop.is_some()));
         assert_eq!(fake.request_count(), 5);
     }
 
@@ -264,8 +316,16 @@ mod tests {
             (fake, client, member)
         };
         let me = client.me(&member, true).await.unwrap();
-        let roles: Vec<_> = me.workspaces.unwrap().iter().map(|w| w.effective_role()).collect();
-        assert_eq!(roles, vec![Some("user".to_string()), Some("user".to_string())]);
+        let roles: Vec<_> = me
+            .workspaces
+            .unwrap()
+            .iter()
+            .map(|w| w.effective_role())
+            .collect();
+        assert_eq!(
+            roles,
+            vec![Some("user".to_string()), Some("user".to_string())]
+        );
         assert!(me.projects.is_some());
         assert_eq!(client.my_quota(&member).await.unwrap().len(), 2);
         assert_eq!(fake.request_count(), 2);

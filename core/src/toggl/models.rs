@@ -230,10 +230,18 @@ mod tests {
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {
             let keys = prop_oneof![
-                Just("id".to_string()), Just("name".to_string()), Just("email".to_string()),
-                Just("workspaces".to_string()), Just("role".to_string()), Just("admin".to_string()),
-                Just("owner".to_string()), Just("start".to_string()), Just("stop".to_string()),
-                Just("time_entries".to_string()), Just("tag_ids".to_string()), ".{0,6}".prop_map(String::from),
+                Just("id".to_string()),
+                Just("name".to_string()),
+                Just("email".to_string()),
+                Just("workspaces".to_string()),
+                Just("role".to_string()),
+                Just("admin".to_string()),
+                Just("owner".to_string()),
+                Just("start".to_string()),
+                Just("stop".to_string()),
+                Just("time_entries".to_string()),
+                Just("tag_ids".to_string()),
+                ".{0,6}".prop_map(String::from),
             ];
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),

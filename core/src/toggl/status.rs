@@ -1,7 +1,9 @@
 //! What a Toggl status code means for the caller: done, try again, or a typed error.
 //! Kept apart from the transport so the mapping can be tested without a server.
 
-use super::quota::{body_mentions_hourly_limit, reset_seconds_from_body, resets_in_from_headers, Quota};
+use super::quota::{
+    body_mentions_hourly_limit, reset_seconds_from_body, resets_in_from_headers, Quota,
+};
 use crate::error::AppError;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
@@ -14,13 +16,20 @@ const QUOTA_WINDOW_SECS: u64 = 3600;
 pub(crate) enum Verdict {
     Success,
     /// 429: back off, honouring `Retry-After` when Toggl sends one.
-    SlowDown { retry_after: Option<Duration> },
+    SlowDown {
+        retry_after: Option<Duration>,
+    },
     /// 5xx: Toggl asks for a random delay, then a retry.
     ServerError,
     Fail(AppError),
 }
 
-pub(crate) fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], path: &str) -> Verdict {
+pub(crate) fn classify(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    path: &str,
+) -> Verdict {
     match status.as_u16() {
         200..=299 => Verdict::Success,
         401 | 403 => Verdict::Fail(AppError::TokenRejected),
@@ -29,7 +38,9 @@ pub(crate) fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], pat
             retry_after: retry_after(headers),
         },
         500..=599 => Verdict::ServerError,
-        _ => Verdict::Fail(AppError::UnexpectedResponse { path: path.to_string() }),
+        _ => Verdict::Fail(AppError::UnexpectedResponse {
+            path: path.to_string(),
+        }),
     }
 }
 
@@ -56,7 +67,13 @@ fn classify_402(headers: &HeaderMap, body: &[u8]) -> AppError {
 
 /// `Retry-After` in seconds; the HTTP-date form is not used by Toggl and is ignored.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let secs: u64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: u64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(secs))
 }
 
@@ -79,7 +96,10 @@ mod tests {
 
     #[test]
     fn quota_402_takes_the_reset_time_from_the_header() {
-        let h = headers(&[("x-toggl-quota-remaining", "0"), ("x-toggl-quota-resets-in", "77")]);
+        let h = headers(&[
+            ("x-toggl-quota-remaining", "0"),
+            ("x-toggl-quota-resets-in", "77"),
+        ]);
         assert_eq!(
             classify(status(402), &h, b"whatever", "/api/v9/me"),
             Verdict::Fail(AppError::QuotaExhausted { resets_in_secs: 77 })
@@ -88,16 +108,22 @@ mod tests {
 
     #[test]
     fn quota_402_without_headers_reads_the_body() {
-        let body = b"You have hit your hourly limit for API calls. The quota will reset in 133 seconds.";
+        let body =
+            b"You have hit your hourly limit for API calls. The quota will reset in 133 seconds.";
         assert_eq!(
             classify(status(402), &HeaderMap::new(), body, "/api/v9/me"),
-            Verdict::Fail(AppError::QuotaExhausted { resets_in_secs: 133 })
+            Verdict::Fail(AppError::QuotaExhausted {
+                resets_in_secs: 133
+            })
         );
     }
 
     #[test]
     fn plain_402_with_quota_left_means_a_paid_feature() {
-        let h = headers(&[("x-toggl-quota-remaining", "12"), ("x-toggl-quota-resets-in", "77")]);
+        let h = headers(&[
+            ("x-toggl-quota-remaining", "12"),
+            ("x-toggl-quota-resets-in", "77"),
+        ]);
         let body = b"\"Workspace needs to have this feature enabled\"";
         assert_eq!(
             classify(status(402), &h, body, "/x"),
@@ -112,16 +138,34 @@ mod tests {
     #[test]
     fn auth_failures_rate_limits_and_server_errors_are_told_apart() {
         let none = HeaderMap::new();
-        assert_eq!(classify(status(401), &none, b"", "/x"), Verdict::Fail(AppError::TokenRejected));
-        assert_eq!(classify(status(403), &none, b"", "/x"), Verdict::Fail(AppError::TokenRejected));
         assert_eq!(
-            classify(status(429), &headers(&[("retry-after", "3")]), b"<html>", "/x"),
-            Verdict::SlowDown { retry_after: Some(Duration::from_secs(3)) }
+            classify(status(401), &none, b"", "/x"),
+            Verdict::Fail(AppError::TokenRejected)
         );
-        assert_eq!(classify(status(503), &none, b"", "/x"), Verdict::ServerError);
+        assert_eq!(
+            classify(status(403), &none, b"", "/x"),
+            Verdict::Fail(AppError::TokenRejected)
+        );
+        assert_eq!(
+            classify(
+                status(429),
+                &headers(&[("retry-after", "3")]),
+                b"<html>",
+                "/x"
+            ),
+            Verdict::SlowDown {
+                retry_after: Some(Duration::from_secs(3))
+            }
+        );
+        assert_eq!(
+            classify(status(503), &none, b"", "/x"),
+            Verdict::ServerError
+        );
         assert_eq!(
             classify(status(404), &none, b"", "/api/v9/x"),
-            Verdict::Fail(AppError::UnexpectedResponse { path: "/api/v9/x".into() })
+            Verdict::Fail(AppError::UnexpectedResponse {
+                path: "/api/v9/x".into()
+            })
         );
     }
 }

@@ -20,7 +20,11 @@ pub(crate) fn credentials(headers: &HeaderMap) -> Credentials {
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok())
+        .and_then(|b64| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .ok()
+        })
         .and_then(|bytes| String::from_utf8(bytes).ok());
     match decoded.as_deref().and_then(|d| d.split_once(':')) {
         Some((token, "api_token")) => Credentials::Token(token.to_string()),

@@ -32,7 +32,10 @@ fn parse_param(call: &Call, name: &str) -> Result<Option<DateTime<Utc>>, Answer>
 
 pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer {
     if call.query.contains_key("since") && call.query.contains_key("before") {
-        return Answer::error(400, "'since' and 'before' can not be present simultaneously");
+        return Answer::error(
+            400,
+            "'since' and 'before' can not be present simultaneously",
+        );
     }
     let (start, end, before) = match (
         parse_param(call, "start_date"),
@@ -68,7 +71,11 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
     let Ok(body) = serde_json::from_slice::<Value>(call.body) else {
         return Answer::error(400, "Invalid JSON body");
     };
-    let date = |key: &str| body.get(key).and_then(Value::as_str).and_then(parse_instant);
+    let date = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .and_then(parse_instant)
+    };
     let (Some(start), Some(end)) = (date("start_date"), date("end_date")) else {
         return Answer::error(400, "At least one parameter must be set");
     };
@@ -77,7 +84,9 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
     }
     let end_exclusive = end + chrono::Duration::days(1);
     let number = |key: &str| body.get(key).and_then(Value::as_u64);
-    let page_size = number("page_size").map_or(s.shape.report_page_size, |n| n as usize).max(1);
+    let page_size = number("page_size")
+        .map_or(s.shape.report_page_size, |n| n as usize)
+        .max(1);
     let first_row = number("first_row_number").unwrap_or(1).max(1) as usize;
     let users: Option<Vec<i64>> = body
         .get("user_ids")

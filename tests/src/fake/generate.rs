@@ -104,7 +104,11 @@ impl Scenario {
         let people = [
             (DEMO_OWNER, "olivia.owner@example.test", "Olivia Owner"),
             (DEMO_ORG_ADMIN, "adam.admin@example.test", "Adam Admin"),
-            (DEMO_WORKSPACE_ADMIN, "wendy.wsadmin@example.test", "Wendy Workspace"),
+            (
+                DEMO_WORKSPACE_ADMIN,
+                "wendy.wsadmin@example.test",
+                "Wendy Workspace",
+            ),
             (DEMO_MEMBER, "max.member@example.test", "Max Member"),
         ];
         let old_ids: Vec<i64> = s.users.iter().map(|u| u.id).collect();

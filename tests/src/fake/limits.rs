@@ -36,7 +36,9 @@ impl Limiter {
             *started = now;
             *used = 0;
         }
-        let resets_in_secs = window.saturating_sub(now.duration_since(*started)).as_secs();
+        let resets_in_secs = window
+            .saturating_sub(now.duration_since(*started))
+            .as_secs();
         if *used >= limit {
             return Err(QuotaStatus {
                 remaining: 0,
@@ -56,7 +58,9 @@ impl Limiter {
         match self.windows.get(&key) {
             Some((started, used)) if now.duration_since(*started) < window => QuotaStatus {
                 remaining: i64::from(limit.saturating_sub(*used)),
-                resets_in_secs: window.saturating_sub(now.duration_since(*started)).as_secs(),
+                resets_in_secs: window
+                    .saturating_sub(now.duration_since(*started))
+                    .as_secs(),
             },
             _ => QuotaStatus {
                 remaining: i64::from(limit),
@@ -84,7 +88,10 @@ mod tests {
 
     #[test]
     fn the_bucket_refuses_after_the_limit_and_counts_down() {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
         rt.block_on(async {
             let mut limiter = Limiter::default();
             let window = Duration::from_secs(3600);
@@ -93,7 +100,10 @@ mod tests {
             let refused = limiter.spend((1, None), 2, window).unwrap_err();
             assert_eq!(refused.remaining, 0);
             assert!(refused.resets_in_secs > 3500);
-            assert!(limiter.spend((1, Some(9)), 2, window).is_ok(), "other bucket");
+            assert!(
+                limiter.spend((1, Some(9)), 2, window).is_ok(),
+                "other bucket"
+            );
         });
     }
 }

@@ -24,7 +24,9 @@ mod scenario;
 mod server;
 
 pub use faults::Faults;
-pub use generate::{generated_epoch, DEMO_MEMBER, DEMO_ORG_ADMIN, DEMO_OWNER, DEMO_WORKSPACE_ADMIN};
+pub use generate::{
+    generated_epoch, DEMO_MEMBER, DEMO_ORG_ADMIN, DEMO_OWNER, DEMO_WORKSPACE_ADMIN,
+};
 pub use log::{RecordedRequest, RequestLog};
 pub use scenario::{
     token_for, Client, Limits, Organization, Plan, Project, Scenario, Shape, Tag, TimeEntry, User,

@@ -208,7 +208,10 @@ mod tests {
     }
 
     fn header(response: &Response, name: &str) -> Option<String> {
-        response.headers().get(name).map(|v| v.to_str().unwrap().to_string())
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
     }
 
     #[tokio::test]
@@ -216,36 +219,62 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         let response = get(&fake, None, "/api/v9/me").await;
         assert_eq!(response.status(), 401);
-        assert_eq!(header(&response, "x-authorization-missing").as_deref(), Some("true"));
+        assert_eq!(
+            header(&response, "x-authorization-missing").as_deref(),
+            Some("true")
+        );
         assert_eq!(response.text().await.unwrap(), "");
         assert!(!fake.requests()[0].had_auth_header);
     }
 
     #[tokio::test]
     async fn quota_headers_count_down_and_a_used_up_bucket_answers_402_with_text() {
-        let limits = Limits { user_per_hour: 2, ..Limits::default() };
+        let limits = Limits {
+            user_per_hour: 2,
+            ..Limits::default()
+        };
         let fake = FakeToggl::start(Scenario::demo().with_limits(limits)).await;
         let first = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
-        assert_eq!(header(&first, "x-toggl-quota-remaining").as_deref(), Some("1"));
+        assert_eq!(
+            header(&first, "x-toggl-quota-remaining").as_deref(),
+            Some("1")
+        );
         let second = get(&fake, Some(DEMO_OWNER), "/api/v9/me/organizations").await;
-        assert_eq!(header(&second, "x-toggl-quota-remaining").as_deref(), Some("0"));
+        assert_eq!(
+            header(&second, "x-toggl-quota-remaining").as_deref(),
+            Some("0")
+        );
         let third = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
         assert_eq!(third.status(), 402);
-        assert_eq!(header(&third, "x-toggl-quota-remaining").as_deref(), Some("0"));
-        let resets: u64 = header(&third, "x-toggl-quota-resets-in").unwrap().parse().unwrap();
+        assert_eq!(
+            header(&third, "x-toggl-quota-remaining").as_deref(),
+            Some("0")
+        );
+        let resets: u64 = header(&third, "x-toggl-quota-resets-in")
+            .unwrap()
+            .parse()
+            .unwrap();
         let text = third.text().await.unwrap();
         assert!(text.starts_with("You have hit your hourly limit for API calls."));
         assert!(text.contains(&format!("reset in {resets} seconds")));
         let other_user = get(&fake, Some(DEMO_MEMBER), "/api/v9/me").await;
         assert_eq!(other_user.status(), 200, "buckets are per user");
         let org_bucket = get(&fake, Some(DEMO_OWNER), "/api/v9/workspaces/1001/clients").await;
-        assert_eq!(org_bucket.status(), 200, "organization requests have their own bucket");
+        assert_eq!(
+            org_bucket.status(),
+            200,
+            "organization requests have their own bucket"
+        );
     }
 
     #[tokio::test]
     async fn me_quota_lists_the_user_bucket_and_one_per_organization() {
         let fake = FakeToggl::start(Scenario::demo()).await;
-        let body: Value = get(&fake, Some(DEMO_OWNER), "/api/v9/me/quota").await.json().await.unwrap();
+        let body: Value = get(&fake, Some(DEMO_OWNER), "/api/v9/me/quota")
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(body[0]["organization_id"], Value::Null);
         assert_eq!(body[1]["organization_id"], json!(1));
         assert_eq!(body.as_array().unwrap().len(), 2);
@@ -253,13 +282,26 @@ mod tests {
 
     #[tokio::test]
     async fn the_per_second_limit_answers_429_with_nginx_html() {
-        let limits = Limits { per_second: Some(1), ..Scenario::demo().limits };
+        let limits = Limits {
+            per_second: Some(1),
+            ..Scenario::demo().limits
+        };
         let fake = FakeToggl::start(Scenario::demo().with_limits(limits)).await;
-        assert_eq!(get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(), 200);
+        assert_eq!(
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            200
+        );
         let second = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
         assert_eq!(second.status(), 429);
-        assert_eq!(header(&second, "content-type").as_deref(), Some("text/html"));
-        assert!(second.text().await.unwrap().contains("<title>429 Too Many Requests</title>"));
+        assert_eq!(
+            header(&second, "content-type").as_deref(),
+            Some("text/html")
+        );
+        assert!(second
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>429 Too Many Requests</title>"));
     }
 
     #[tokio::test]
@@ -277,10 +319,18 @@ mod tests {
     #[tokio::test]
     async fn since_and_before_together_are_refused_like_toggl() {
         let fake = FakeToggl::start(Scenario::demo()).await;
-        let response = get(&fake, Some(DEMO_OWNER), "/api/v9/me/time_entries?since=1&before=2024-01-01").await;
+        let response = get(
+            &fake,
+            Some(DEMO_OWNER),
+            "/api/v9/me/time_entries?since=1&before=2024-01-01",
+        )
+        .await;
         assert_eq!(response.status(), 400);
         let body: Value = response.json().await.unwrap();
-        assert_eq!(body, json!("'since' and 'before' can not be present simultaneously"));
+        assert_eq!(
+            body,
+            json!("'since' and 'before' can not be present simultaneously")
+        );
     }
 
     #[tokio::test]
@@ -288,10 +338,23 @@ mod tests {
         let fake = FakeToggl::start(Scenario::demo()).await;
         let refused = get(&fake, Some(DEMO_MEMBER), "/api/v9/organizations/1/users").await;
         assert_eq!(refused.status(), 403);
-        let page = get(&fake, Some(DEMO_OWNER), "/api/v9/organizations/1/users?page=2&per_page=3").await;
+        let page = get(
+            &fake,
+            Some(DEMO_OWNER),
+            "/api/v9/organizations/1/users?page=2&per_page=3",
+        )
+        .await;
         assert_eq!(header(&page, "x-pages").as_deref(), Some("2"));
         assert_eq!(header(&page, "x-records").as_deref(), Some("4"));
-        assert_eq!(page.json::<Value>().await.unwrap().as_array().unwrap().len(), 1);
+        assert_eq!(
+            page.json::<Value>()
+                .await
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[tokio::test]
@@ -307,19 +370,36 @@ mod tests {
         let first = post(1).await.unwrap();
         assert_eq!(header(&first, "x-next-row-number").as_deref(), Some("51"));
         assert!(header(&first, "x-next-id").is_some());
-        assert_eq!(header(&first, "x-range-start").as_deref(), Some("2025-01-01"));
+        assert_eq!(
+            header(&first, "x-range-start").as_deref(),
+            Some("2025-01-01")
+        );
         let rows: Value = first.json().await.unwrap();
         assert_eq!(rows[0]["row_number"], json!(1));
         assert_eq!(rows.as_array().unwrap().len(), 50);
         let last = post(101).await.unwrap();
         assert_eq!(header(&last, "x-next-row-number"), None);
-        assert_eq!(last.json::<Value>().await.unwrap().as_array().unwrap().len(), 20);
+        assert_eq!(
+            last.json::<Value>()
+                .await
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            20
+        );
     }
 
     #[test]
     fn generated_scenarios_are_the_same_for_the_same_seed() {
-        assert_eq!(Scenario::generated(9, 2, 3, 50), Scenario::generated(9, 2, 3, 50));
-        assert_ne!(Scenario::generated(9, 2, 3, 50), Scenario::generated(10, 2, 3, 50));
+        assert_eq!(
+            Scenario::generated(9, 2, 3, 50),
+            Scenario::generated(9, 2, 3, 50)
+        );
+        assert_ne!(
+            Scenario::generated(9, 2, 3, 50),
+            Scenario::generated(10, 2, 3, 50)
+        );
     }
 
     #[test]

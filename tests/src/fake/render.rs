@@ -26,10 +26,29 @@ pub(crate) fn me(s: &Scenario, user: &User, related: bool) -> Value {
     if related {
         let wids: Vec<i64> = s.workspaces_of(user.id).iter().map(|w| w.id).collect();
         let within = |wid: &i64| wids.contains(wid);
-        body["workspaces"] = s.workspaces_of(user.id).iter().map(|w| workspace(s, user, w)).collect();
-        body["projects"] = s.projects.iter().filter(|p| within(&p.workspace_id)).map(project).collect();
-        body["clients"] = s.clients.iter().filter(|c| within(&c.workspace_id)).map(client).collect();
-        body["tags"] = s.tags.iter().filter(|t| within(&t.workspace_id)).map(tag).collect();
+        body["workspaces"] = s
+            .workspaces_of(user.id)
+            .iter()
+            .map(|w| workspace(s, user, w))
+            .collect();
+        body["projects"] = s
+            .projects
+            .iter()
+            .filter(|p| within(&p.workspace_id))
+            .map(project)
+            .collect();
+        body["clients"] = s
+            .clients
+            .iter()
+            .filter(|c| within(&c.workspace_id))
+            .map(client)
+            .collect();
+        body["tags"] = s
+            .tags
+            .iter()
+            .filter(|t| within(&t.workspace_id))
+            .map(tag)
+            .collect();
         body["time_entries"] = s
             .time_entries
             .iter()
@@ -61,7 +80,9 @@ pub(crate) fn workspace(s: &Scenario, user: &User, ws: &Workspace) -> Value {
     let org_admin = s
         .organization(ws.organization_id)
         .is_some_and(|o| s.is_org_admin(user.id, o));
-    let role = s.role_in(user.id, ws.id).unwrap_or(if org_admin { "admin" } else { "user" });
+    let role = s
+        .role_in(user.id, ws.id)
+        .unwrap_or(if org_admin { "admin" } else { "user" });
     let mut body = json!({
         "id": ws.id, "organization_id": ws.organization_id, "name": ws.name,
         "premium": false, "business_ws": false, "admin": role == "admin", "role": role,
@@ -139,7 +160,10 @@ pub(crate) fn time_entry(s: &Scenario, e: &TimeEntry) -> Value {
 /// A detailed-report row (ungrouped: one entry per row), times in the user's offset.
 pub(crate) fn report_row(s: &Scenario, e: &TimeEntry, row_number: usize) -> Value {
     let offset = FixedOffset::east_opt(3600).expect("valid offset");
-    let local = |t: DateTime<Utc>| t.with_timezone(&offset).to_rfc3339_opts(SecondsFormat::Secs, false);
+    let local = |t: DateTime<Utc>| {
+        t.with_timezone(&offset)
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    };
     let stop = stop_of(e);
     json!({
         "user_id": e.user_id,

@@ -20,9 +20,10 @@ impl Call<'_> {
     pub(crate) fn query_number(&self, name: &str) -> Result<Option<usize>, Answer> {
         match self.query.get(name) {
             None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| {
-                Answer::error(400, &format!("Invalid value sent for '{name}'"))
-            }),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| Answer::error(400, &format!("Invalid value sent for '{name}'"))),
         }
     }
 }
@@ -41,7 +42,10 @@ pub(crate) fn bucket_org(s: &Scenario, segments: &[&str]) -> Option<i64> {
 pub(crate) fn route(s: &Scenario, user: &User, call: &Call, quota: Value) -> Answer {
     match (call.method, call.segments.as_slice()) {
         ("GET", ["api", "v9", "me"]) => {
-            let related = call.query.get("with_related_data").is_some_and(|v| v == "true");
+            let related = call
+                .query
+                .get("with_related_data")
+                .is_some_and(|v| v == "true");
             Answer::ok(render::me(s, user, related))
         }
         ("GET", ["api", "v9", "me", "organizations"]) => Answer::ok(
@@ -69,7 +73,9 @@ pub(crate) fn route(s: &Scenario, user: &User, call: &Call, quota: Value) -> Ans
             Some(org) => Answer::ok(render::organization(s, user, org)),
             None => Answer::error(404, "User not part of organization"),
         },
-        ("GET", ["api", "v9", "organizations", oid, "users"]) => organization_users(s, user, oid, call),
+        ("GET", ["api", "v9", "organizations", oid, "users"]) => {
+            organization_users(s, user, oid, call)
+        }
         ("GET", ["api", "v9", "workspaces", wid, rest @ ..]) => match visible_ws(s, user, wid) {
             Some(wid) => workspace_route(s, user, wid, rest, call),
             None => Answer::error(403, "User does not have access to this resource."),
@@ -84,9 +90,15 @@ pub(crate) fn route(s: &Scenario, user: &User, call: &Call, quota: Value) -> Ans
     }
 }
 
-fn visible_org<'s>(s: &'s Scenario, user: &User, oid: &str) -> Option<&'s super::scenario::Organization> {
+fn visible_org<'s>(
+    s: &'s Scenario,
+    user: &User,
+    oid: &str,
+) -> Option<&'s super::scenario::Organization> {
     let oid: i64 = oid.parse().ok()?;
-    s.organizations_of(user.id).into_iter().find(|o| o.id == oid)
+    s.organizations_of(user.id)
+        .into_iter()
+        .find(|o| o.id == oid)
 }
 
 fn visible_ws(s: &Scenario, user: &User, wid: &str) -> Option<i64> {
@@ -96,7 +108,11 @@ fn visible_ws(s: &Scenario, user: &User, wid: &str) -> Option<i64> {
 
 fn workspace_route(s: &Scenario, user: &User, wid: i64, rest: &[&str], call: &Call) -> Answer {
     match rest {
-        [] => Answer::ok(render::workspace(s, user, s.workspace(wid).expect("visible"))),
+        [] => Answer::ok(render::workspace(
+            s,
+            user,
+            s.workspace(wid).expect("visible"),
+        )),
         ["projects"] => projects(s, wid, call),
         ["clients"] => {
             let status = call.query.get("status").map_or("active", String::as_str);
@@ -115,7 +131,12 @@ fn workspace_route(s: &Scenario, user: &User, wid: i64, rest: &[&str], call: &Ca
             )
         }
         ["tags"] => {
-            let tags: Vec<Value> = s.tags.iter().filter(|t| t.workspace_id == wid).map(render::tag).collect();
+            let tags: Vec<Value> = s
+                .tags
+                .iter()
+                .filter(|t| t.workspace_id == wid)
+                .map(render::tag)
+                .collect();
             page_of(tags, call, usize::MAX).map_or_else(|e| e, |(page, _)| Answer::ok(page.into()))
         }
         ["users"] => {
@@ -146,7 +167,12 @@ fn projects(s: &Scenario, wid: i64, call: &Call) -> Answer {
         .filter(|p| p.workspace_id == wid && keep(p.active))
         .map(render::project)
         .collect();
-    if call.query_number("per_page").ok().flatten().is_some_and(|n| n > 200) {
+    if call
+        .query_number("per_page")
+        .ok()
+        .flatten()
+        .is_some_and(|n| n > 200)
+    {
         return Answer::error(400, "per_page cannot exceed 200");
     }
     page_of(all, call, 151).map_or_else(|e| e, |(page, _)| Answer::ok(page.into()))
@@ -161,10 +187,17 @@ pub(crate) fn page_of(
     let page = call.query_number("page")?.unwrap_or(1).max(1);
     let per_page = call.query_number("per_page")?.unwrap_or(default_per_page);
     if per_page == 0 {
-        return Err(Answer::error(400, "per_page parameter must contain values > 0"));
+        return Err(Answer::error(
+            400,
+            "per_page parameter must contain values > 0",
+        ));
     }
     let pages = all.len().div_ceil(per_page).max(1);
-    let items = all.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
+    let items = all
+        .into_iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .collect();
     Ok((items, pages))
 }
 

@@ -192,7 +192,11 @@ impl Scenario {
     }
 
     pub fn with_org_admin(mut self, organization_id: i64, user_id: i64) -> Self {
-        if let Some(org) = self.organizations.iter_mut().find(|o| o.id == organization_id) {
+        if let Some(org) = self
+            .organizations
+            .iter_mut()
+            .find(|o| o.id == organization_id)
+        {
             org.admin_ids.push(user_id);
         }
         self
@@ -268,7 +272,9 @@ impl Scenario {
     }
 
     pub fn token_of(&self, user_id: i64) -> String {
-        self.user(user_id).map(|u| u.token.clone()).unwrap_or_default()
+        self.user(user_id)
+            .map(|u| u.token.clone())
+            .unwrap_or_default()
     }
 
     pub fn user(&self, id: i64) -> Option<&User> {
