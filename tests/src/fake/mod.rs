@@ -22,6 +22,7 @@ mod render;
 mod routes;
 mod scenario;
 mod server;
+mod settings;
 
 pub use faults::Faults;
 pub use generate::{

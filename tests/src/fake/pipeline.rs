@@ -74,6 +74,7 @@ pub(crate) async fn handle(
         tokio::time::sleep(delay).await;
     }
     let answer = answer(&shared, &method, &uri, &creds, user.as_ref(), &body);
+    let answer = with_quota_on_refusal(&shared, user.as_ref(), answer);
     shared.log.set_status(index, answer.status);
     answer.into_response()
 }
@@ -105,6 +106,25 @@ fn with_quota(answer: Answer, status: QuotaStatus) -> Answer {
         .header("x-toggl-quota-resets-in", status.resets_in_secs)
 }
 
+/// Whether Toggl puts quota headers on refusals is unconfirmed; the scenario decides.
+fn with_quota_on_refusal(shared: &Shared, user: Option<&User>, answer: Answer) -> Answer {
+    let scenario = shared.scenario();
+    match user {
+        Some(user)
+            if scenario.shape.quota_headers_on_errors
+                && !answer.has_header("x-toggl-quota-remaining") =>
+        {
+            let limits = &scenario.limits;
+            let status =
+                shared
+                    .limiter()
+                    .peek((user.id, None), limits.user_per_hour, limits.window);
+            with_quota(answer, status)
+        }
+        _ => answer,
+    }
+}
+
 fn answer(
     shared: &Shared,
     method: &Method,
@@ -129,19 +149,13 @@ fn answer(
         (_, Some(user)) => user,
     };
     let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
-    let org = bucket_org(&scenario, &segments);
+    let org = bucket_org(&scenario, user.id, &segments);
     let limit = org.map_or(scenario.limits.user_per_hour, |o| scenario.org_quota(o));
     let window = scenario.limits.window;
     let mut limiter = shared.limiter();
-    let user_bucket = |l: &Limiter| l.peek((user.id, None), scenario.limits.user_per_hour, window);
     if let Some(per_second) = scenario.limits.per_second {
         if limiter.too_fast(&user.token, per_second) {
-            let answer = too_many_requests(faults.retry_after_secs);
-            return if scenario.shape.quota_headers_on_errors {
-                with_quota(answer, user_bucket(&limiter))
-            } else {
-                answer
-            };
+            return too_many_requests(faults.retry_after_secs);
         }
     }
     if faults.quota_exhausted {
@@ -194,7 +208,7 @@ fn url_pairs(query: &str) -> std::collections::HashMap<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{FakeToggl, Limits, Scenario, DEMO_MEMBER, DEMO_OWNER};
+    use super::super::{FakeToggl, Limits, Scenario, Shape, DEMO_MEMBER, DEMO_OWNER};
     use reqwest::{Client, Response};
     use serde_json::{json, Value};
 
@@ -409,5 +423,54 @@ mod tests {
         assert!(std::net::TcpStream::connect(&addr).is_ok());
         fake.stop();
         assert!(std::net::TcpStream::connect(&addr).is_err());
+        fake.restart().unwrap();
+        assert!(std::net::TcpStream::connect(&addr).is_ok());
+    }
+
+    #[tokio::test]
+    async fn refusals_can_carry_the_user_quota_headers_when_the_scenario_says_so() {
+        let shape = Shape {
+            quota_headers_on_errors: true,
+            ..Shape::default()
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_shape(shape)).await;
+        fake.faults().too_many_requests(1);
+        let refused = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(refused.status(), 429);
+        assert_eq!(
+            header(&refused, "x-toggl-quota-remaining").as_deref(),
+            Some("1000")
+        );
+        let plain = FakeToggl::start(Scenario::demo()).await;
+        plain.faults().too_many_requests(1);
+        let refused = get(&plain, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(header(&refused, "x-toggl-quota-remaining"), None);
+    }
+
+    #[tokio::test]
+    async fn own_time_entries_can_count_against_the_organization_bucket() {
+        let limits = Limits {
+            user_per_hour: 1,
+            org_per_hour: Some(5),
+            ..Limits::default()
+        };
+        let shape = Shape {
+            me_time_entries_in_org_bucket: true,
+            ..Shape::default()
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_limits(limits).with_shape(shape)).await;
+        let first = get(&fake, Some(DEMO_OWNER), "/api/v9/me/time_entries").await;
+        assert_eq!(
+            header(&first, "x-toggl-quota-remaining").as_deref(),
+            Some("4")
+        );
+        assert_eq!(
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            200
+        );
+        assert_eq!(
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            402
+        );
     }
 }

@@ -29,9 +29,12 @@ impl Call<'_> {
 }
 
 /// The organization whose quota bucket a request draws from; `None` = the user bucket.
-pub(crate) fn bucket_org(s: &Scenario, segments: &[&str]) -> Option<i64> {
+pub(crate) fn bucket_org(s: &Scenario, user_id: i64, segments: &[&str]) -> Option<i64> {
     let org_of_ws = |wid: &str| s.workspace(wid.parse().ok()?).map(|w| w.organization_id);
     match segments {
+        ["api", "v9", "me", "time_entries", ..] if s.shape.me_time_entries_in_org_bucket => {
+            s.workspaces_of(user_id).first().map(|w| w.organization_id)
+        }
         ["api", "v9", "workspaces", wid, ..] => org_of_ws(wid),
         ["reports", "api", "v3", "workspace", wid, ..] => org_of_ws(wid),
         ["api", "v9", "organizations", oid, ..] => oid.parse().ok(),

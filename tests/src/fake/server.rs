@@ -36,20 +36,39 @@ impl FakeToggl {
     /// Starts on the given port (0 = any free one), as the `--demo` binary does.
     pub fn start_on_port(scenario: Scenario, port: u16) -> std::io::Result<FakeToggl> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
-        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(scenario));
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let app = Router::new().fallback(handle).with_state(shared.clone());
-        let thread = std::thread::Builder::new()
-            .name(format!("fake-toggl-{}", addr.port()))
-            .spawn(move || serve(listener, app, stopped))?;
-        Ok(FakeToggl {
+        let mut fake = FakeToggl {
             addr,
-            shared,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        })
+            shared: Arc::new(Shared::new(scenario)),
+            shutdown: None,
+            thread: None,
+        };
+        fake.launch(listener)?;
+        Ok(fake)
+    }
+
+    fn launch(&mut self, listener: TcpListener) -> std::io::Result<()> {
+        listener.set_nonblocking(true)?;
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(self.shared.clone());
+        let thread = std::thread::Builder::new()
+            .name(format!("fake-toggl-{}", self.addr.port()))
+            .spawn(move || serve(listener, app, stopped))?;
+        self.shutdown = Some(shutdown);
+        self.thread = Some(thread);
+        Ok(())
+    }
+
+    /// Listens again on the same port after [`stop`](Self::stop), with the same
+    /// scenario, faults, quota counts and request log: the network came back.
+    pub fn restart(&mut self) -> std::io::Result<()> {
+        if self.thread.is_some() {
+            return Ok(());
+        }
+        let listener = TcpListener::bind(self.addr)?;
+        self.launch(listener)
     }
 
     /// Host root to give the client, e.g. `http://127.0.0.1:41234`.
