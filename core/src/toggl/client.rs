@@ -149,6 +149,11 @@ impl TogglClient {
         Self::builder().base_url(base_url).build()
     }
 
+    /// A client with the default settings for the configured host (`BLINK_TOGGL_URL`).
+    pub fn from_config(config: &crate::config::Config) -> AppResult<TogglClient> {
+        Self::new(config.toggl_url.as_str())
+    }
+
     /// The quota headers of the latest response that carried them.
     pub fn last_quota(&self) -> Option<Quota> {
         *self
@@ -338,6 +343,24 @@ mod tests {
         client.my_workspaces(&owner).await.unwrap();
         assert_eq!(client.requests_made(), 4);
         assert_eq!(fake.request_count(), 4);
+    }
+
+    #[tokio::test]
+    async fn quota_headers_on_a_refusal_are_remembered_too() {
+        use blink_fake_toggl::fake::Shape;
+        let shape = Shape {
+            quota_headers_on_errors: true,
+            ..Shape::default()
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_shape(shape)).await;
+        fake.faults().too_many_requests(u32::MAX);
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        assert_eq!(
+            client.me(&owner, false).await.unwrap_err(),
+            AppError::RateLimited
+        );
+        assert_eq!(client.last_quota().map(|q| q.remaining), Some(1000));
     }
 
     #[tokio::test]

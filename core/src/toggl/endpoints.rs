@@ -4,8 +4,8 @@
 
 use super::client::TogglClient;
 use super::models::{
-    Client, Me, Organization, Page, Project, QuotaBucket, ReportQuery, ReportRow, Tag, TimeEntry,
-    Workspace, WorkspaceMember,
+    Client, Me, Organization, OrganizationUser, Page, Project, QuotaBucket, ReportQuery, ReportRow,
+    Tag, TimeEntry, Workspace, WorkspaceMember,
 };
 use crate::error::{AppError, AppResult};
 use crate::token::ApiToken;
@@ -14,6 +14,8 @@ use reqwest::Method;
 
 /// Toggl's documented maximum for `per_page` on projects; also used for tags.
 pub const LIST_PAGE_SIZE: u32 = 200;
+/// Toggl's default `per_page` for organization users; its maximum is not documented.
+pub const ORG_USERS_PAGE_SIZE: u32 = 50;
 /// Reports v3 default page size; Toggl's maximum is not documented.
 pub const REPORT_PAGE_SIZE: u32 = 50;
 
@@ -144,6 +146,29 @@ impl TogglClient {
     ) -> AppResult<Vec<WorkspaceMember>> {
         let path = format!("/api/v9/workspaces/{workspace_id}/users");
         self.get(token, &path, &[]).await
+    }
+
+    /// One page (1-based) of an organization's users; for its owner and admins only
+    /// (others get 403). Toggl names the page count in `X-Pages`; without it, a full
+    /// page suggests another.
+    pub async fn organization_users_page(
+        &self,
+        token: &ApiToken,
+        organization_id: i64,
+        page: u32,
+    ) -> AppResult<Page<OrganizationUser, u32>> {
+        let path = format!("/api/v9/organizations/{organization_id}/users");
+        let query = [
+            ("page", page.to_string()),
+            ("per_page", ORG_USERS_PAGE_SIZE.to_string()),
+        ];
+        let reply = self.send(token, Method::GET, &path, &query, None).await?;
+        let items: Vec<OrganizationUser> = reply.json()?;
+        let next = match reply.header_i64("x-pages") {
+            Some(pages) => (i64::from(page) < pages && !items.is_empty()).then_some(page + 1),
+            None => (items.len() >= ORG_USERS_PAGE_SIZE as usize).then_some(page + 1),
+        };
+        Ok(Page { items, next })
     }
 
     /// One page of the Reports v3 detailed report, starting at `first_row_number`
@@ -306,6 +331,25 @@ mod tests {
             .iter()
             .all(|e| e.user_id == Some(1) && e.stop.is_some()));
         assert_eq!(fake.request_count(), 5);
+    }
+
+    #[tokio::test]
+    async fn organization_users_are_paged_by_the_x_pages_header() {
+        let fake = FakeToggl::start(Scenario::generated(1, 1, 60, 0)).await;
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(1));
+        let first = client.organization_users_page(&owner, 1, 1).await.unwrap();
+        assert_eq!((first.items.len(), first.next), (50, Some(2)));
+        let second = client.organization_users_page(&owner, 1, 2).await.unwrap();
+        assert_eq!((second.items.len(), second.next), (10, None));
+        assert_eq!(second.items[0].workspaces.as_ref().map(Vec::len), Some(1));
+        let member = token(&fake.token_of(2));
+        let refused = client
+            .organization_users_page(&member, 1, 1)
+            .await
+            .unwrap_err();
+        assert_eq!(refused, AppError::TokenRejected);
+        assert_eq!(fake.request_count(), 3);
     }
 
     #[tokio::test]

@@ -112,6 +112,32 @@ pub struct WorkspaceMember {
     pub inactive: Option<bool>,
 }
 
+/// `GET /api/v9/organizations/{oid}/users` element. `owner`/`admin` are deprecated by
+/// Toggl in favour of `role_id`, whose values are undocumented, so all are kept.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OrganizationUser {
+    /// The organization-user id, not the user id.
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub owner: Option<bool>,
+    pub admin: Option<bool>,
+    pub role_id: Option<i64>,
+    pub inactive: Option<bool>,
+    pub joined: Option<bool>,
+    pub workspaces: Option<Vec<OrganizationUserWorkspace>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OrganizationUserWorkspace {
+    pub workspace_id: i64,
+    pub workspace_name: Option<String>,
+    pub admin: Option<bool>,
+    pub role: Option<String>,
+    pub role_id: Option<i64>,
+}
+
 /// `GET /api/v9/me/time_entries` element. Times are UTC; a running entry has no `stop`
 /// and a negative `duration`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -263,6 +289,7 @@ mod tests {
         one::<Vec<Client>>(bytes);
         one::<Vec<Tag>>(bytes);
         one::<Vec<WorkspaceMember>>(bytes);
+        one::<Vec<OrganizationUser>>(bytes);
         one::<Vec<TimeEntry>>(bytes);
         one::<Vec<ReportRow>>(bytes);
         one::<Vec<QuotaBucket>>(bytes);
