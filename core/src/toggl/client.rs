@@ -364,6 +364,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn log_lines_name_method_path_and_status_but_never_the_token() {
+        use crate::toggl::test_support::CapturedLogs;
+        let logs = CapturedLogs::default();
+        let _guard = tracing::subscriber::set_default(logs.clone());
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&fake.url());
+        let secret = fake.token_of(DEMO_OWNER);
+        let owner = token(&secret);
+        client.me(&owner, true).await.unwrap();
+        fake.faults().server_errors(1).malformed_json(true);
+        let _ = client.my_organizations(&owner).await;
+        fake.reset_token(DEMO_OWNER);
+        let _ = client.me(&owner, false).await;
+        let lines = logs.lines();
+        assert!(lines
+            .iter()
+            .any(|l| l.contains("/api/v9/me") && l.contains("200")));
+        assert!(lines.iter().any(|l| l.contains("503")));
+        assert!(lines.iter().any(|l| l.contains("403")));
+        for line in &lines {
+            let lower = line.to_ascii_lowercase();
+            assert!(!line.contains(&secret), "token in log line: {line}");
+            assert!(
+                !lower.contains("authorization") && !lower.contains("basic "),
+                "{line}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn a_dropped_request_leaves_the_client_usable() {
         let fake = FakeToggl::start(Scenario::demo()).await;
         let client = fast_client(&fake.url());
