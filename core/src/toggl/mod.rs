@@ -2,3 +2,17 @@
 //! access (role) check.
 
 pub mod access;
+pub mod client;
+pub mod endpoints;
+pub mod models;
+mod pacing;
+pub mod quota;
+mod status;
+#[cfg(test)]
+mod test_support;
+
+pub use access::{check_access, check_pasted_token};
+pub use client::{TogglClient, TogglClientBuilder};
+pub use endpoints::ClientStatus;
+pub use models::Page;
+pub use quota::Quota;

@@ -1,0 +1,340 @@
+//! Typed shapes of the Toggl responses the app reads. Only the fields the app uses are
+//! declared; unknown fields are ignored, and every field the fact sheet shows as null or
+//! missing in some response is an `Option`, so a new or absent key never fails a pull.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/v9/me`, with the related arrays when `with_related_data=true`. The echoed
+/// `api_token` is deliberately not declared, so it is never kept.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub fullname: Option<String>,
+    pub timezone: Option<String>,
+    pub default_workspace_id: Option<i64>,
+    pub beginning_of_week: Option<i64>,
+    pub workspaces: Option<Vec<Workspace>>,
+    pub projects: Option<Vec<Project>>,
+    pub clients: Option<Vec<Client>>,
+    pub tags: Option<Vec<Tag>>,
+    pub time_entries: Option<Vec<TimeEntry>>,
+}
+
+/// One element of `GET /api/v9/me/organizations`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Organization {
+    pub id: i64,
+    pub name: String,
+    pub owner: Option<bool>,
+    pub admin: Option<bool>,
+    pub user_count: Option<i64>,
+    pub pricing_plan_name: Option<String>,
+    pub is_multi_workspace_enabled: Option<bool>,
+}
+
+/// A workspace as seen by the caller (`/me/workspaces`, `/me?with_related_data`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Workspace {
+    pub id: i64,
+    pub name: String,
+    pub organization_id: Option<i64>,
+    /// The caller's role: "admin", "user", "projectlead", "teamlead", or newer values.
+    pub role: Option<String>,
+    /// Deprecated by Toggl in favour of `role`, still sent; the fallback when `role` is absent.
+    pub admin: Option<bool>,
+    pub premium: Option<bool>,
+    pub business_ws: Option<bool>,
+    pub default_currency: Option<String>,
+}
+
+impl Workspace {
+    /// The caller's role, from `role` when present, else from the deprecated `admin` flag.
+    pub fn effective_role(&self) -> Option<String> {
+        match (&self.role, self.admin) {
+            (Some(role), _) if !role.trim().is_empty() => Some(role.clone()),
+            (_, Some(true)) => Some("admin".into()),
+            (_, Some(false)) => Some("user".into()),
+            _ => None,
+        }
+    }
+}
+
+/// `GET /api/v9/workspaces/{wid}/projects` element.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Project {
+    pub id: i64,
+    pub workspace_id: Option<i64>,
+    pub client_id: Option<i64>,
+    pub name: String,
+    pub active: Option<bool>,
+    pub status: Option<String>,
+    pub color: Option<String>,
+    pub billable: Option<bool>,
+    pub is_private: Option<bool>,
+    pub at: Option<String>,
+    pub created_at: Option<String>,
+    pub server_deleted_at: Option<String>,
+}
+
+/// `GET /api/v9/workspaces/{wid}/clients` element.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Client {
+    pub id: i64,
+    pub wid: Option<i64>,
+    pub name: String,
+    pub archived: Option<bool>,
+    pub at: Option<String>,
+    pub creator_id: Option<i64>,
+}
+
+/// `GET /api/v9/workspaces/{wid}/tags` element.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Tag {
+    pub id: i64,
+    pub workspace_id: Option<i64>,
+    pub name: String,
+    pub at: Option<String>,
+    pub creator_id: Option<i64>,
+    pub deleted_at: Option<String>,
+}
+
+/// `GET /api/v9/workspaces/{wid}/users` element (a workspace member).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WorkspaceMember {
+    pub id: i64,
+    pub email: Option<String>,
+    pub fullname: Option<String>,
+    pub role: Option<String>,
+    pub is_admin: Option<bool>,
+    pub is_active: Option<bool>,
+    pub inactive: Option<bool>,
+}
+
+/// `GET /api/v9/organizations/{oid}/users` element. `owner`/`admin` are deprecated by
+/// Toggl in favour of `role_id`, whose values are undocumented, so all are kept.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OrganizationUser {
+    /// The organization-user id, not the user id.
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub owner: Option<bool>,
+    pub admin: Option<bool>,
+    pub role_id: Option<i64>,
+    pub inactive: Option<bool>,
+    pub joined: Option<bool>,
+    pub workspaces: Option<Vec<OrganizationUserWorkspace>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OrganizationUserWorkspace {
+    pub workspace_id: i64,
+    pub workspace_name: Option<String>,
+    pub admin: Option<bool>,
+    pub role: Option<String>,
+    pub role_id: Option<i64>,
+}
+
+/// `GET /api/v9/me/time_entries` element. Times are UTC; a running entry has no `stop`
+/// and a negative `duration`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TimeEntry {
+    pub id: i64,
+    pub workspace_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub billable: Option<bool>,
+    pub start: Option<DateTime<FixedOffset>>,
+    pub stop: Option<DateTime<FixedOffset>>,
+    pub duration: Option<i64>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub tag_ids: Option<Vec<i64>>,
+    pub at: Option<DateTime<FixedOffset>>,
+    pub server_deleted_at: Option<String>,
+}
+
+/// One row of the Reports v3 detailed report. Times carry the user's offset.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReportRow {
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub project_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub billable: Option<bool>,
+    pub description: Option<String>,
+    pub tag_ids: Option<Vec<i64>>,
+    pub billable_amount_in_cents: Option<i64>,
+    pub hourly_rate_in_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub row_number: Option<i64>,
+    #[serde(default)]
+    pub time_entries: Vec<ReportTimeEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReportTimeEntry {
+    pub id: i64,
+    pub seconds: Option<i64>,
+    pub start: Option<DateTime<FixedOffset>>,
+    pub stop: Option<DateTime<FixedOffset>>,
+    pub at: Option<DateTime<FixedOffset>>,
+}
+
+/// Body of the detailed report request. Dates are `YYYY-MM-DD`; `first_row_number` is
+/// set by the page method, not by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportQuery {
+    pub start_date: String,
+    pub end_date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_row_number: Option<i64>,
+    pub order_by: String,
+    pub order_dir: String,
+}
+
+impl ReportQuery {
+    /// All entries started in the given date range, oldest first, so a resumed pull
+    /// keeps the row numbering stable.
+    pub fn between(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
+        ReportQuery {
+            start_date: start_date.into(),
+            end_date: end_date.into(),
+            page_size: None,
+            user_ids: None,
+            first_row_number: None,
+            order_by: "date".into(),
+            order_dir: "ASC".into(),
+        }
+    }
+}
+
+/// One bucket of `GET /api/v9/me/quota`; `organization_id: null` is the user-level bucket.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct QuotaBucket {
+    pub organization_id: Option<i64>,
+    pub remaining: Option<i64>,
+    pub resets_in_secs: Option<i64>,
+    pub total: Option<i64>,
+}
+
+/// One page of a paginated list and where the next one starts; `next: None` means this
+/// was the last page. The cursor is what a sync engine stores to resume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T, C> {
+    pub items: Vec<T>,
+    pub next: Option<C>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toggl::status::classify;
+    use proptest::prelude::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use reqwest::StatusCode;
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+            prop_oneof![Just("id"), Just("2024-12-15T17:57:33+00:00"), Just("admin")]
+                .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            let keys = prop_oneof![
+                Just("id".to_string()),
+                Just("name".to_string()),
+                Just("email".to_string()),
+                Just("workspaces".to_string()),
+                Just("role".to_string()),
+                Just("admin".to_string()),
+                Just("owner".to_string()),
+                Just("start".to_string()),
+                Just("stop".to_string()),
+                Just("time_entries".to_string()),
+                Just("tag_ids".to_string()),
+                ".{0,6}".prop_map(String::from),
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(keys, inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Every parser of a Toggl response, fed the same input; each must answer, not panic.
+    fn parse_all(bytes: &[u8]) {
+        fn one<T: DeserializeOwned>(bytes: &[u8]) {
+            let _ = serde_json::from_slice::<T>(bytes);
+        }
+        one::<Me>(bytes);
+        one::<Vec<Organization>>(bytes);
+        one::<Vec<Workspace>>(bytes);
+        one::<Vec<Project>>(bytes);
+        one::<Vec<Client>>(bytes);
+        one::<Vec<Tag>>(bytes);
+        one::<Vec<WorkspaceMember>>(bytes);
+        one::<Vec<OrganizationUser>>(bytes);
+        one::<Vec<TimeEntry>>(bytes);
+        one::<Vec<ReportRow>>(bytes);
+        one::<Vec<QuotaBucket>>(bytes);
+        for code in [200, 402, 403, 429, 500] {
+            let mut headers = HeaderMap::new();
+            if let Ok(v) = HeaderValue::from_bytes(&bytes[..bytes.len().min(20)]) {
+                headers.insert("x-toggl-quota-remaining", v.clone());
+                headers.insert("x-toggl-quota-resets-in", v.clone());
+                headers.insert("retry-after", v);
+            }
+            let _ = classify(StatusCode::from_u16(code).unwrap(), &headers, bytes, "/p");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_a_parser(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            parse_all(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics_a_parser(value in any_json()) {
+            parse_all(value.to_string().as_bytes());
+            let wrapped = Value::Array(vec![value]);
+            parse_all(wrapped.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_real_time_entry_parses_and_a_running_one_has_no_stop() {
+        let body = r#"[{"id":3730092025,"workspace_id":2230580,"project_id":null,"task_id":null,
+            "billable":false,"start":"2024-12-13T00:18:26+00:00","stop":null,"duration":-1734049107,
+            "description":null,"tags":[],"tag_ids":[],"duronly":true,"at":"2024-12-15T21:50:09.354693Z",
+            "server_deleted_at":null,"user_id":2166261,"uid":2166261,"wid":2230580}]"#;
+        let entries: Vec<TimeEntry> = serde_json::from_str(body).unwrap();
+        assert_eq!(entries[0].stop, None);
+        assert!(entries[0].duration.unwrap() < 0);
+    }
+
+    #[test]
+    fn me_never_keeps_the_echoed_api_token() {
+        let me: Me = serde_json::from_str(
+            r#"{"id":1,"email":"a@b.c","api_token":"0123456789abcdef0123456789abcdef","workspaces":null}"#,
+        )
+        .unwrap();
+        assert!(!format!("{me:?}").contains("0123456789abcdef"));
+    }
+}

@@ -1,0 +1,119 @@
+//! Time entries two ways: the caller's own (`/me/time_entries`, capped at 1000, no
+//! pagination) and everyone's through the Reports v3 detailed report (row-number pages).
+
+use super::answer::Answer;
+use super::render;
+use super::routes::Call;
+use super::scenario::{Scenario, TimeEntry, User};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+
+const ME_TIME_ENTRIES_CAP: usize = 1000;
+
+/// `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+fn parse_instant(raw: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
+            Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+        })
+}
+
+fn parse_param(call: &Call, name: &str) -> Result<Option<DateTime<Utc>>, Answer> {
+    match call.query.get(name) {
+        None => Ok(None),
+        Some(raw) => parse_instant(raw)
+            .map(Some)
+            .ok_or_else(|| Answer::error(400, &format!("Invalid '{name}' value"))),
+    }
+}
+
+pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer {
+    if call.query.contains_key("since") && call.query.contains_key("before") {
+        return Answer::error(
+            400,
+            "'since' and 'before' can not be present simultaneously",
+        );
+    }
+    let (start, end, before) = match (
+        parse_param(call, "start_date"),
+        parse_param(call, "end_date"),
+        parse_param(call, "before"),
+    ) {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e,
+    };
+    if start.is_some() != end.is_some() {
+        return Answer::error(400, "start_date and end_date must be used together");
+    }
+    let mut entries: Vec<&TimeEntry> = s
+        .time_entries
+        .iter()
+        .filter(|e| e.user_id == user.id)
+        .filter(|e| start.is_none_or(|t| e.start >= t) && end.is_none_or(|t| e.start < t))
+        .filter(|e| before.is_none_or(|t| e.start < t))
+        .collect();
+    entries.sort_by(|a, b| b.start.cmp(&a.start).then(b.id.cmp(&a.id)));
+    Answer::ok(
+        entries
+            .into_iter()
+            .take(ME_TIME_ENTRIES_CAP)
+            .map(|e| render::time_entry(s, e))
+            .collect(),
+    )
+}
+
+/// Rows of entries started from `start_date` through `end_date` (whole days), oldest
+/// first. `X-Next-Row-Number` and `X-Next-ID` name the next page; the last page has none.
+pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
+    let Ok(body) = serde_json::from_slice::<Value>(call.body) else {
+        return Answer::error(400, "Invalid JSON body");
+    };
+    let date = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .and_then(parse_instant)
+    };
+    let (Some(start), Some(end)) = (date("start_date"), date("end_date")) else {
+        return Answer::error(400, "At least one parameter must be set");
+    };
+    if start > end {
+        return Answer::error(400, "Invalid 'start_date' value: must be before end_date");
+    }
+    let end_exclusive = end + chrono::Duration::days(1);
+    let number = |key: &str| body.get(key).and_then(Value::as_u64);
+    let page_size = number("page_size")
+        .map_or(s.shape.report_page_size, |n| n as usize)
+        .max(1);
+    let first_row = number("first_row_number").unwrap_or(1).max(1) as usize;
+    let users: Option<Vec<i64>> = body
+        .get("user_ids")
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect());
+    let mut rows: Vec<&TimeEntry> = s
+        .time_entries
+        .iter()
+        .filter(|e| e.workspace_id == wid && e.start >= start && e.start < end_exclusive)
+        .filter(|e| users.as_ref().is_none_or(|ids| ids.contains(&e.user_id)))
+        .collect();
+    rows.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+    let page: Vec<Value> = rows
+        .iter()
+        .enumerate()
+        .skip(first_row - 1)
+        .take(page_size)
+        .map(|(i, e)| render::report_row(s, e, i + 1))
+        .collect();
+    let next_row = first_row + page_size;
+    let mut answer = Answer::ok(page.into())
+        .header("x-range-start", start.date_naive())
+        .header("x-range-end", end.date_naive());
+    if let Some(next) = rows.get(next_row - 1) {
+        answer = answer
+            .header("x-next-row-number", next_row)
+            .header("x-next-id", next.id);
+    }
+    answer
+}

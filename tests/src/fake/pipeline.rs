@@ -1,0 +1,476 @@
+//! The path of every request through the fake, in Toggl's order: record it, wait if a
+//! delay fault is set, then server faults, rate limit faults, authentication, the
+//! per-second limit, the hourly quota, the paid-feature fault, and finally the endpoint.
+//! Successful answers carry the quota headers of the bucket they drew from.
+
+use super::answer::Answer;
+use super::auth::{credentials, Credentials};
+use super::faults::{take_one, Faults};
+use super::limits::{Limiter, QuotaStatus};
+use super::log::{RecordedRequest, RequestLog};
+use super::routes::{bucket_org, route, Call};
+use super::scenario::{Scenario, User};
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Response, Uri};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub(crate) struct Shared {
+    pub scenario: Mutex<Scenario>,
+    pub faults: Faults,
+    pub log: RequestLog,
+    pub limiter: Mutex<Limiter>,
+}
+
+impl Shared {
+    pub(crate) fn new(scenario: Scenario) -> Shared {
+        Shared {
+            scenario: Mutex::new(scenario),
+            faults: Faults::default(),
+            log: RequestLog::default(),
+            limiter: Mutex::new(Limiter::default()),
+        }
+    }
+
+    pub(crate) fn scenario(&self) -> MutexGuard<'_, Scenario> {
+        self.scenario.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn limiter(&self) -> MutexGuard<'_, Limiter> {
+        self.limiter.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+const NGINX_429: &str = "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+pub(crate) async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response<Body> {
+    let creds = credentials(&headers);
+    let user = match &creds {
+        Credentials::Token(token) => shared.scenario().user_by_token(token).cloned(),
+        _ => None,
+    };
+    let index = shared.log.push(RecordedRequest {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: uri.query().map(str::to_string),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        user_id: user.as_ref().map(|u| u.id),
+        had_auth_header: creds != Credentials::Missing,
+        user_agent: headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        status: None,
+    });
+    let delay = shared.faults.lock().delay;
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    let answer = answer(&shared, &method, &uri, &creds, user.as_ref(), &body);
+    let answer = with_quota_on_refusal(&shared, user.as_ref(), answer);
+    shared.log.set_status(index, answer.status);
+    answer.into_response()
+}
+
+fn too_many_requests(retry_after: Option<u64>) -> Answer {
+    let answer = Answer::text(429, "text/html", NGINX_429.into());
+    match retry_after {
+        Some(secs) => answer.header("retry-after", secs),
+        None => answer,
+    }
+}
+
+fn quota_exhausted(resets_in_secs: u64) -> Answer {
+    let text = format!(
+        "You have hit your hourly limit for API calls. The quota will reset in {resets_in_secs} seconds."
+    );
+    with_quota(
+        Answer::text(402, "text/plain; charset=utf-8", text),
+        QuotaStatus {
+            remaining: 0,
+            resets_in_secs,
+        },
+    )
+}
+
+fn with_quota(answer: Answer, status: QuotaStatus) -> Answer {
+    answer
+        .header("x-toggl-quota-remaining", status.remaining)
+        .header("x-toggl-quota-resets-in", status.resets_in_secs)
+}
+
+/// Whether Toggl puts quota headers on refusals is unconfirmed; the scenario decides.
+fn with_quota_on_refusal(shared: &Shared, user: Option<&User>, answer: Answer) -> Answer {
+    let scenario = shared.scenario();
+    match user {
+        Some(user)
+            if scenario.shape.quota_headers_on_errors
+                && !answer.has_header("x-toggl-quota-remaining") =>
+        {
+            let limits = &scenario.limits;
+            let status =
+                shared
+                    .limiter()
+                    .peek((user.id, None), limits.user_per_hour, limits.window);
+            with_quota(answer, status)
+        }
+        _ => answer,
+    }
+}
+
+fn answer(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    creds: &Credentials,
+    user: Option<&User>,
+    body: &[u8],
+) -> Answer {
+    let scenario = shared.scenario();
+    let mut faults = shared.faults.lock();
+    if take_one(&mut faults.server_errors) {
+        return Answer::error(503, "Service Unavailable");
+    }
+    if take_one(&mut faults.too_many_requests) {
+        return too_many_requests(faults.retry_after_secs);
+    }
+    let user = match (creds, user) {
+        (Credentials::Missing, _) => {
+            return Answer::empty(401).header("x-authorization-missing", "true")
+        }
+        (_, None) => return Answer::error(403, "Incorrect username and/or password"),
+        (_, Some(user)) => user,
+    };
+    let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    let org = bucket_org(&scenario, user.id, &segments);
+    let limit = org.map_or(scenario.limits.user_per_hour, |o| scenario.org_quota(o));
+    let window = scenario.limits.window;
+    let mut limiter = shared.limiter();
+    if let Some(per_second) = scenario.limits.per_second {
+        if limiter.too_fast(&user.token, per_second) {
+            return too_many_requests(faults.retry_after_secs);
+        }
+    }
+    if faults.quota_exhausted {
+        return quota_exhausted(limiter.peek((user.id, org), limit, window).resets_in_secs);
+    }
+    let spent = match limiter.spend((user.id, org), limit, window) {
+        Ok(status) => status,
+        Err(status) => return quota_exhausted(status.resets_in_secs),
+    };
+    if faults.paid_feature {
+        return Answer::error(402, "Workspace needs to have this feature enabled");
+    }
+    let quota = quota_report(&scenario, &limiter, user);
+    drop(limiter);
+    let call = Call {
+        method: method.as_str(),
+        segments,
+        query: uri.query().map(url_pairs).unwrap_or_default(),
+        body,
+    };
+    let mut answer = route(&scenario, user, &call, quota);
+    if faults.malformed_json && answer.is_success() {
+        answer.body.truncate(answer.body.len() / 2);
+        answer.body.push_str("{\"unterminated");
+    }
+    with_quota(answer, spent)
+}
+
+/// `GET /me/quota`: the user bucket (`organization_id: null`) and one per organization.
+fn quota_report(s: &Scenario, limiter: &Limiter, user: &User) -> Value {
+    let window = s.limits.window;
+    let bucket = |org: Option<i64>, total: u32| {
+        let status = limiter.peek((user.id, org), total, window);
+        json!({"organization_id": org, "remaining": status.remaining,
+               "resets_in_secs": status.resets_in_secs, "total": total})
+    };
+    let mut buckets = vec![bucket(None, s.limits.user_per_hour)];
+    for org in s.organizations_of(user.id) {
+        buckets.push(bucket(Some(org.id), s.org_quota(org.id)));
+    }
+    Value::Array(buckets)
+}
+
+/// Query parameters by name; the last value wins.
+fn url_pairs(query: &str) -> std::collections::HashMap<String, String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FakeToggl, Limits, Scenario, Shape, DEMO_MEMBER, DEMO_OWNER};
+    use reqwest::{Client, Response};
+    use serde_json::{json, Value};
+
+    async fn get(fake: &FakeToggl, user: Option<i64>, path: &str) -> Response {
+        let request = Client::new().get(format!("{}{path}", fake.url()));
+        let request = match user {
+            Some(id) => request.basic_auth(fake.token_of(id), Some("api_token")),
+            None => request,
+        };
+        request.send().await.unwrap()
+    }
+
+    fn header(response: &Response, name: &str) -> Option<String> {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    }
+
+    #[tokio::test]
+    async fn no_authorization_header_gets_an_empty_401_marked_missing() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let response = get(&fake, None, "/api/v9/me").await;
+        assert_eq!(response.status(), 401);
+        assert_eq!(
+            header(&response, "x-authorization-missing").as_deref(),
+            Some("true")
+        );
+        assert_eq!(response.text().await.unwrap(), "");
+        assert!(!fake.requests()[0].had_auth_header);
+    }
+
+    #[tokio::test]
+    async fn quota_headers_count_down_and_a_used_up_bucket_answers_402_with_text() {
+        let limits = Limits {
+            user_per_hour: 2,
+            ..Limits::default()
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_limits(limits)).await;
+        let first = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(
+            header(&first, "x-toggl-quota-remaining").as_deref(),
+            Some("1")
+        );
+        let second = get(&fake, Some(DEMO_OWNER), "/api/v9/me/organizations").await;
+        assert_eq!(
+            header(&second, "x-toggl-quota-remaining").as_deref(),
+            Some("0")
+        );
+        let third = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(third.status(), 402);
+        assert_eq!(
+            header(&third, "x-toggl-quota-remaining").as_deref(),
+            Some("0")
+        );
+        let resets: u64 = header(&third, "x-toggl-quota-resets-in")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let text = third.text().await.unwrap();
+        assert!(text.starts_with("You have hit your hourly limit for API calls."));
+        assert!(text.contains(&format!("reset in {resets} seconds")));
+        let other_user = get(&fake, Some(DEMO_MEMBER), "/api/v9/me").await;
+        assert_eq!(other_user.status(), 200, "buckets are per user");
+        let org_bucket = get(&fake, Some(DEMO_OWNER), "/api/v9/workspaces/1001/clients").await;
+        assert_eq!(
+            org_bucket.status(),
+            200,
+            "organization requests have their own bucket"
+        );
+    }
+
+    #[tokio::test]
+    async fn me_quota_lists_the_user_bucket_and_one_per_organization() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let body: Value = get(&fake, Some(DEMO_OWNER), "/api/v9/me/quota")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body[0]["organization_id"], Value::Null);
+        assert_eq!(body[1]["organization_id"], json!(1));
+        assert_eq!(body.as_array().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_per_second_limit_answers_429_with_nginx_html() {
+        let limits = Limits {
+            per_second: Some(1),
+            ..Scenario::demo().limits
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_limits(limits)).await;
+        assert_eq!(
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            200
+        );
+        let second = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(second.status(), 429);
+        assert_eq!(
+            header(&second, "content-type").as_deref(),
+            Some("text/html")
+        );
+        assert!(second
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>429 Too Many Requests</title>"));
+    }
+
+    #[tokio::test]
+    async fn counted_faults_clear_themselves() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        fake.faults().server_errors(2);
+        let statuses = [
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+        ];
+        assert_eq!(statuses.map(|s| s.as_u16()), [503, 503, 200]);
+    }
+
+    #[tokio::test]
+    async fn since_and_before_together_are_refused_like_toggl() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let response = get(
+            &fake,
+            Some(DEMO_OWNER),
+            "/api/v9/me/time_entries?since=1&before=2024-01-01",
+        )
+        .await;
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body,
+            json!("'since' and 'before' can not be present simultaneously")
+        );
+    }
+
+    #[tokio::test]
+    async fn organization_users_are_for_admins_and_paged_with_headers() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let refused = get(&fake, Some(DEMO_MEMBER), "/api/v9/organizations/1/users").await;
+        assert_eq!(refused.status(), 403);
+        let page = get(
+            &fake,
+            Some(DEMO_OWNER),
+            "/api/v9/organizations/1/users?page=2&per_page=3",
+        )
+        .await;
+        assert_eq!(header(&page, "x-pages").as_deref(), Some("2"));
+        assert_eq!(header(&page, "x-records").as_deref(), Some("4"));
+        assert_eq!(
+            page.json::<Value>()
+                .await
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn report_pages_name_the_next_row_until_the_last_page() {
+        let fake = FakeToggl::start(Scenario::generated(3, 1, 2, 120)).await;
+        let post = |first: u64| {
+            Client::new()
+                .post(format!("{}/reports/api/v3/workspace/1001/search/time_entries", fake.url()))
+                .basic_auth(fake.token_of(1), Some("api_token"))
+                .json(&json!({"start_date": "2025-01-01", "end_date": "2026-01-01", "first_row_number": first}))
+                .send()
+        };
+        let first = post(1).await.unwrap();
+        assert_eq!(header(&first, "x-next-row-number").as_deref(), Some("51"));
+        assert!(header(&first, "x-next-id").is_some());
+        assert_eq!(
+            header(&first, "x-range-start").as_deref(),
+            Some("2025-01-01")
+        );
+        let rows: Value = first.json().await.unwrap();
+        assert_eq!(rows[0]["row_number"], json!(1));
+        assert_eq!(rows.as_array().unwrap().len(), 50);
+        let last = post(101).await.unwrap();
+        assert_eq!(header(&last, "x-next-row-number"), None);
+        assert_eq!(
+            last.json::<Value>()
+                .await
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            20
+        );
+    }
+
+    #[test]
+    fn generated_scenarios_are_the_same_for_the_same_seed() {
+        assert_eq!(
+            Scenario::generated(9, 2, 3, 50),
+            Scenario::generated(9, 2, 3, 50)
+        );
+        assert_ne!(
+            Scenario::generated(9, 2, 3, 50),
+            Scenario::generated(10, 2, 3, 50)
+        );
+    }
+
+    #[test]
+    fn the_threaded_fake_serves_sync_callers_and_refuses_after_stop() {
+        let mut fake = FakeToggl::start_in_thread(Scenario::demo());
+        let addr = fake.url().trim_start_matches("http://").to_string();
+        assert!(std::net::TcpStream::connect(&addr).is_ok());
+        fake.stop();
+        assert!(std::net::TcpStream::connect(&addr).is_err());
+        fake.restart().unwrap();
+        assert!(std::net::TcpStream::connect(&addr).is_ok());
+    }
+
+    #[tokio::test]
+    async fn refusals_can_carry_the_user_quota_headers_when_the_scenario_says_so() {
+        let shape = Shape {
+            quota_headers_on_errors: true,
+            ..Shape::default()
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_shape(shape)).await;
+        fake.faults().too_many_requests(1);
+        let refused = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(refused.status(), 429);
+        assert_eq!(
+            header(&refused, "x-toggl-quota-remaining").as_deref(),
+            Some("1000")
+        );
+        let plain = FakeToggl::start(Scenario::demo()).await;
+        plain.faults().too_many_requests(1);
+        let refused = get(&plain, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(header(&refused, "x-toggl-quota-remaining"), None);
+    }
+
+    #[tokio::test]
+    async fn own_time_entries_can_count_against_the_organization_bucket() {
+        let limits = Limits {
+            user_per_hour: 1,
+            org_per_hour: Some(5),
+            ..Limits::default()
+        };
+        let shape = Shape {
+            me_time_entries_in_org_bucket: true,
+            ..Shape::default()
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_limits(limits).with_shape(shape)).await;
+        let first = get(&fake, Some(DEMO_OWNER), "/api/v9/me/time_entries").await;
+        assert_eq!(
+            header(&first, "x-toggl-quota-remaining").as_deref(),
+            Some("4")
+        );
+        assert_eq!(
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            200
+        );
+        assert_eq!(
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            402
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Toggl's JSON shapes for the scenario's data, as the fact sheet shows them (real key
+//! names, nulls where Toggl sends nulls, legacy keys beside their successors).
+
+use super::scenario::{Client, Organization, Project, Scenario, Tag, TimeEntry, User, Workspace};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+const CREATED: &str = "2024-03-17T10:58:40+00:00";
+
+fn utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+pub(crate) fn me(s: &Scenario, user: &User, related: bool) -> Value {
+    let mut body = json!({
+        "id": user.id, "api_token": user.token, "email": user.email, "fullname": user.fullname,
+        "timezone": user.timezone, "toggl_accounts_id": format!("acc{}", user.id),
+        "default_workspace_id": s.workspaces_of(user.id).first().map(|w| w.id),
+        "beginning_of_week": 1, "image_url": "https://assets.example.test/avatar.png",
+        "created_at": "2016-03-20T20:40:08.017845Z", "updated_at": "2024-11-26T17:13:54.850204Z",
+        "openid_email": null, "openid_enabled": false, "country_id": null, "has_password": true,
+        "at": "2024-12-11T17:43:57.206072Z", "intercom_hash": "x", "oauth_providers": ["google"],
+        "authorization_updated_at": "2024-07-02T14:55:08Z",
+        "clients": null, "projects": null, "tags": null, "time_entries": null, "workspaces": null,
+    });
+    if related {
+        let wids: Vec<i64> = s.workspaces_of(user.id).iter().map(|w| w.id).collect();
+        let within = |wid: &i64| wids.contains(wid);
+        body["workspaces"] = s
+            .workspaces_of(user.id)
+            .iter()
+            .map(|w| workspace(s, user, w))
+            .collect();
+        body["projects"] = s
+            .projects
+            .iter()
+            .filter(|p| within(&p.workspace_id))
+            .map(project)
+            .collect();
+        body["clients"] = s
+            .clients
+            .iter()
+            .filter(|c| within(&c.workspace_id))
+            .map(client)
+            .collect();
+        body["tags"] = s
+            .tags
+            .iter()
+            .filter(|t| within(&t.workspace_id))
+            .map(tag)
+            .collect();
+        body["time_entries"] = s
+            .time_entries
+            .iter()
+            .filter(|e| e.user_id == user.id)
+            .map(|e| time_entry(s, e))
+            .collect();
+    }
+    body
+}
+
+pub(crate) fn organization(s: &Scenario, user: &User, org: &Organization) -> Value {
+    json!({
+        "id": org.id, "name": org.name, "pricing_plan_id": 0,
+        "created_at": CREATED, "at": CREATED, "server_deleted_at": null,
+        "is_multi_workspace_enabled": false, "suspended_at": null,
+        "user_count": s.users.iter().filter(|u| s.organizations_of(u.id).iter().any(|o| o.id == org.id)).count(),
+        "trial_info": {"trial": false, "trial_available": true, "trial_end_date": null,
+                       "next_payment_date": null, "last_pricing_plan_id": null,
+                       "can_have_trial": true, "trial_plan_id": null},
+        "is_unified": false, "max_workspaces": 20, "permissions": null,
+        "admin": s.is_org_admin(user.id, org), "owner": org.owner_id == user.id,
+        "pricing_plan_name": org.plan.name(), "pricing_plan_enterprise": false,
+    })
+}
+
+/// A workspace as `user` sees it; org owners and admins see `admin` on every workspace
+/// of their organization even without a direct membership.
+pub(crate) fn workspace(s: &Scenario, user: &User, ws: &Workspace) -> Value {
+    let org_admin = s
+        .organization(ws.organization_id)
+        .is_some_and(|o| s.is_org_admin(user.id, o));
+    let role = s
+        .role_in(user.id, ws.id)
+        .unwrap_or(if org_admin { "admin" } else { "user" });
+    let mut body = json!({
+        "id": ws.id, "organization_id": ws.organization_id, "name": ws.name,
+        "premium": false, "business_ws": false, "admin": role == "admin", "role": role,
+        "suspended_at": null, "server_deleted_at": null, "default_hourly_rate": null,
+        "default_currency": "USD", "only_admins_may_create_projects": false,
+        "only_admins_may_create_tags": false, "only_admins_see_team_dashboard": false,
+        "projects_billable_by_default": true, "projects_private_by_default": true,
+        "last_modified": "2024-12-15T00:00:00Z", "rounding": 0, "rounding_minutes": 0,
+        "api_token": "0000", "at": CREATED, "logo_url": null, "ical_enabled": false,
+        "csv_upload": null, "subscription": null, "permissions": null,
+        "working_hours_in_minutes": null,
+        "active_project_count": s.projects.iter().filter(|p| p.workspace_id == ws.id && p.active).count(),
+    });
+    if s.shape.omit_workspace_role {
+        body.as_object_mut().map(|o| o.remove("role"));
+    }
+    body
+}
+
+pub(crate) fn project(p: &Project) -> Value {
+    json!({
+        "id": p.id, "workspace_id": p.workspace_id, "wid": p.workspace_id,
+        "client_id": p.client_id, "cid": p.client_id, "name": p.name, "is_private": false,
+        "active": p.active, "status": if p.active { "active" } else { "archived" },
+        "at": CREATED, "created_at": CREATED, "server_deleted_at": null, "color": "#0b83d9",
+        "billable": false, "template": null, "rate": null, "currency": null, "recurring": false,
+        "actual_hours": 3, "actual_seconds": 10_800, "start_date": "2024-03-17", "pinned": false,
+    })
+}
+
+pub(crate) fn client(c: &Client) -> Value {
+    json!({"id": c.id, "wid": c.workspace_id, "archived": c.archived, "name": c.name,
+           "at": CREATED, "creator_id": 1})
+}
+
+pub(crate) fn tag(t: &Tag) -> Value {
+    json!({"id": t.id, "workspace_id": t.workspace_id, "name": t.name,
+           "at": "2024-11-08T19:11:14.332795Z", "creator_id": 1})
+}
+
+pub(crate) fn member(user: &User, role: &str) -> Value {
+    json!({"id": user.id, "email": user.email, "fullname": user.fullname, "inactive": false,
+           "is_active": true, "is_admin": role == "admin", "role": role})
+}
+
+fn stop_of(e: &TimeEntry) -> Option<DateTime<Utc>> {
+    e.duration.map(|d| e.start + chrono::Duration::seconds(d))
+}
+
+fn tag_names(s: &Scenario, e: &TimeEntry) -> Vec<String> {
+    e.tag_ids
+        .iter()
+        .filter_map(|id| s.tags.iter().find(|t| t.id == *id).map(|t| t.name.clone()))
+        .collect()
+}
+
+/// A v9 time entry: UTC times; a running one has `stop: null` and minus its start time
+/// as duration; `pid` is left out when there is no project, as Toggl does.
+pub(crate) fn time_entry(s: &Scenario, e: &TimeEntry) -> Value {
+    let stop = stop_of(e);
+    let mut body = json!({
+        "id": e.id, "workspace_id": e.workspace_id, "project_id": e.project_id, "task_id": null,
+        "billable": e.billable, "start": utc(e.start), "stop": stop.map(utc),
+        "duration": e.duration.unwrap_or(-e.start.timestamp()), "description": e.description,
+        "tags": tag_names(s, e), "tag_ids": e.tag_ids, "duronly": true,
+        "at": utc(stop.unwrap_or(e.start)), "server_deleted_at": null,
+        "user_id": e.user_id, "uid": e.user_id, "wid": e.workspace_id,
+    });
+    if let Some(pid) = e.project_id {
+        body["pid"] = json!(pid);
+    }
+    body
+}
+
+/// A detailed-report row (ungrouped: one entry per row), times in the user's offset.
+pub(crate) fn report_row(s: &Scenario, e: &TimeEntry, row_number: usize) -> Value {
+    let offset = FixedOffset::east_opt(3600).expect("valid offset");
+    let local = |t: DateTime<Utc>| {
+        t.with_timezone(&offset)
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    };
+    let stop = stop_of(e);
+    json!({
+        "user_id": e.user_id,
+        "username": s.user(e.user_id).map(|u| u.fullname.clone()),
+        "project_id": e.project_id, "task_id": null, "billable": e.billable,
+        "description": e.description.clone().unwrap_or_default(), "tag_ids": e.tag_ids,
+        "billable_amount_in_cents": null, "hourly_rate_in_cents": null, "currency": "USD",
+        "row_number": row_number,
+        "time_entries": [{
+            "id": e.id, "seconds": e.duration.unwrap_or(0), "start": local(e.start),
+            "stop": stop.map(local), "at": utc(stop.unwrap_or(e.start)),
+            "at_tz": local(stop.unwrap_or(e.start)),
+        }],
+    })
+}

@@ -1,0 +1,55 @@
+//! The fake's limits and its choices where the fact sheet leaves Toggl's behaviour
+//! unconfirmed. Defaults follow the real numbers and the likeliest behaviour.
+
+use std::time::Duration;
+
+/// Quota and rate limits. Toggl's real numbers are the defaults: 30 user-level requests
+/// an hour, organization requests by plan, a 60-minute sliding window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub user_per_hour: u32,
+    /// Overrides the plan's organization quota for every organization.
+    pub org_per_hour: Option<u32>,
+    pub window: Duration,
+    /// Requests per second per token before a 429; `None` = no limit.
+    pub per_second: Option<u32>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            user_per_hour: 30,
+            org_per_hour: None,
+            window: Duration::from_secs(3600),
+            per_second: None,
+        }
+    }
+}
+
+/// Response details the fact sheet marks unconfirmed; defaults follow the likeliest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// Omit `role` on workspaces, leaving only the deprecated `admin` flag.
+    pub omit_workspace_role: bool,
+    /// Quota headers on 401/403/429 answers too, not only on served requests.
+    pub quota_headers_on_errors: bool,
+    /// Projects listed without `active` are the active ones only (the v8 default).
+    pub projects_default_active_only: bool,
+    /// Detailed report rows per page when the request names no `page_size`.
+    pub report_page_size: usize,
+    /// `/me/time_entries` draws from the organization bucket of the user's default
+    /// workspace instead of the user bucket (which bucket Toggl uses is unconfirmed).
+    pub me_time_entries_in_org_bucket: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape {
+            omit_workspace_role: false,
+            quota_headers_on_errors: false,
+            projects_default_active_only: true,
+            report_page_size: 50,
+            me_time_entries_in_org_bucket: false,
+        }
+    }
+}
