@@ -1,11 +1,10 @@
 //! The Connections page, the Add Connection stepper and the connection detail page in
 //! the real window, against the fake Toggl server.
 
-use blink_fake_toggl::e2e::{AppSession, LaunchOptions};
+use blink_fake_toggl::e2e::{AppSession, LaunchOptions, Locator};
 use blink_fake_toggl::fake::{
     FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER, DEMO_WORKSPACE_ADMIN,
 };
-use fantoccini::Locator;
 use std::path::Path;
 use std::time::Duration;
 
@@ -231,7 +230,11 @@ async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> 
     app.close().await;
 
     fake.stop();
+    // Reopened with Toggl gone: the last page open comes back, and everything local works.
     let app = launch(data.path(), &fake.url()).await;
+    app.wait_for_text("#detail-title", "Agency Toggl (main)").await?;
+    app.click("#settings-button").await?;
+    app.click("#menu-connections").await?;
     app.wait_for_text("#connection-list", "Agency Toggl (main)").await?;
     app.click(".connection a").await?;
     app.wait_for_text("#privacy-value", "Shared with Workspace").await?;

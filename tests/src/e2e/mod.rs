@@ -7,4 +7,5 @@ mod driver;
 mod process;
 mod session;
 
+pub use fantoccini::Locator;
 pub use session::{AppSession, LaunchOptions};

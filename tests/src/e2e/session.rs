@@ -69,13 +69,25 @@ impl AppSession {
         Ok(session)
     }
 
-    /// Waits (bounded) for an element to be present and returns it.
-    pub async fn wait_for(&self, css: &str) -> Result<Element, fantoccini::error::CmdError> {
-        self.client
+    /// Waits (bounded) for an element to be present and returns it; a timeout names
+    /// the selector and what the page said at the time.
+    pub async fn wait_for(&self, css: &str) -> Result<Element, Box<dyn std::error::Error>> {
+        match self
+            .client
             .wait()
             .at_most(Duration::from_secs(15))
             .for_element(Locator::Css(css))
             .await
+        {
+            Ok(el) => Ok(el),
+            Err(e) => {
+                let page = match self.client.find(Locator::Css("main")).await {
+                    Ok(main) => main.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                Err(format!("waiting for {css}: {e}; the page shows: {page}").into())
+            }
+        }
     }
 
     /// Waits (bounded) until the element's text contains `needle`; returns the text.

@@ -44,7 +44,7 @@ export async function render(main, { query }) {
     const needle = search.value.trim().toLowerCase();
     const shown = connections.filter((c) =>
       (!sourceSelect.value || c.source === sourceSelect.value) && c.name.toLowerCase().includes(needle));
-    list.replaceChildren(...shown.map((c) => listing(c, c.id === query.highlight)));
+    list.replaceChildren(...shown.map((c) => listing(c, String(c.id) === query.highlight)));
     count.textContent = shown.length === connections.length
       ? `${shown.length} connection${shown.length === 1 ? "" : "s"}`
       : `${shown.length} of ${connections.length} connections`;
