@@ -53,7 +53,9 @@ pub enum AppError {
     DifferentAccount(String),
     #[error("Cancelled. Nothing was changed.")]
     Cancelled,
-    #[error("The token check is no longer valid. Press Finish to check the token with Toggl again.")]
+    #[error(
+        "The token check is no longer valid. Press Finish to check the token with Toggl again."
+    )]
     CheckExpired,
     #[error("Could not write the file: {0}.")]
     Io(String),

@@ -95,7 +95,14 @@ mod tests {
         let path = save_ticket(dir.path(), &form, &context(), Utc::now()).unwrap();
         assert!(path.starts_with(dir.path().join("tickets")));
         let text = std::fs::read_to_string(path).unwrap();
-        for needle in ["Pasted my token", "A saved connection", "An error", "1.2.3", "linux", "token_rejected"] {
+        for needle in [
+            "Pasted my token",
+            "A saved connection",
+            "An error",
+            "1.2.3",
+            "linux",
+            "token_rejected",
+        ] {
             assert!(text.contains(needle), "{needle} missing from {text}");
         }
     }

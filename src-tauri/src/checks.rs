@@ -82,9 +82,7 @@ impl Checks {
         self.passed.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn lock_running(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, tokio::task::AbortHandle>> {
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<String, tokio::task::AbortHandle>> {
         self.running.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -185,7 +185,10 @@ pub async fn retest_connection(state: State<'_, AppState>, id: i64) -> Cmd<Conne
     }
     let bookkeeping = outcome.clone().map_err(|e| e.code().to_string());
     let summary = with_connections(&state, move |s| s.record_check(id, bookkeeping)).await?;
-    recorded(&state, outcome.and_then(|r| r.require_allowed()).map(|_| summary))
+    recorded(
+        &state,
+        outcome.and_then(|r| r.require_allowed()).map(|_| summary),
+    )
 }
 
 /// The only path by which a token leaves the credential store towards the page: the
@@ -228,10 +231,15 @@ pub fn save_ticket(state: State<'_, AppState>, ticket: TicketForm) -> Cmd<SavedT
         os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         recent_error_codes: state.recent_errors(),
     };
-    let saved = write_ticket(&state.config.data_dir, &ticket, &context, chrono::Utc::now())
-        .map(|p| SavedTicket {
-            path: p.display().to_string(),
-        });
+    let saved = write_ticket(
+        &state.config.data_dir,
+        &ticket,
+        &context,
+        chrono::Utc::now(),
+    )
+    .map(|p| SavedTicket {
+        path: p.display().to_string(),
+    });
     recorded(&state, saved)
 }
 
@@ -246,5 +254,8 @@ pub fn save_settings(
     state: State<'_, AppState>,
     settings: Settings,
 ) -> Cmd<Settings> {
-    recorded(&state, settings::save(&app, &state.config.data_dir, settings))
+    recorded(
+        &state,
+        settings::save(&app, &state.config.data_dir, settings),
+    )
 }

@@ -44,19 +44,20 @@ pub fn run() {
         Err(e) => fail_to_start(e),
     };
     if let Err(e) = logging::init(&config.data_dir.join("logs")) {
-        eprintln!("Blink Connections: the log file could not be opened ({e}); continuing without it");
+        eprintln!(
+            "Blink Connections: the log file could not be opened ({e}); continuing without it"
+        );
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     let app_state = AppState::open(config).unwrap_or_else(|e| fail_to_start(e));
-    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
-        |app, _args, _cwd| {
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
-        },
-    ));
+        }));
     setup(builder, app_state)
         .run(tauri::generate_context!())
         .expect("error while running Blink Connections");

@@ -30,7 +30,9 @@ impl Default for Settings {
 
 impl Settings {
     fn validated(self) -> AppResult<Settings> {
-        let last_page = self.last_page.filter(|p| p.starts_with("#/") && p.len() <= 200);
+        let last_page = self
+            .last_page
+            .filter(|p| p.starts_with("#/") && p.len() <= 200);
         Ok(Settings {
             default_privacy: self.default_privacy.normalized()?,
             last_page,
@@ -48,7 +50,11 @@ pub fn load<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) -> AppResult<Settin
         .unwrap_or_default())
 }
 
-pub fn save<R: Runtime>(app: &AppHandle<R>, data_dir: &Path, settings: Settings) -> AppResult<Settings> {
+pub fn save<R: Runtime>(
+    app: &AppHandle<R>,
+    data_dir: &Path,
+    settings: Settings,
+) -> AppResult<Settings> {
     let settings = settings.validated()?;
     let store = app
         .store(data_dir.join("settings.json"))

@@ -32,10 +32,19 @@ fn install_id(data_dir: &Path) -> AppResult<String> {
     let random = |salt: u64| {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u64(salt);
-        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos(),
+        );
         h.finish()
     };
-    let id = format!("{:016x}{:016x}", random(std::process::id().into()), random(1));
+    let id = format!(
+        "{:016x}{:016x}",
+        random(std::process::id().into()),
+        random(1)
+    );
     std::fs::write(&path, &id)?;
     Ok(id)
 }
@@ -61,7 +70,10 @@ impl AppState {
         let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::with_service(&service));
         let connections = Arc::new(ConnectionService::new(Arc::new(opened.db), secrets));
         if let Err(e) = connections.recover() {
-            tracing::warn!(code = e.code(), "start-up recovery did not finish; it runs again next start");
+            tracing::warn!(
+                code = e.code(),
+                "start-up recovery did not finish; it runs again next start"
+            );
         }
         let toggl = TogglClient::new(config.toggl_url.as_str().trim_end_matches('/'))?;
         Ok(AppState {

@@ -2,9 +2,7 @@
 //! the real window, against the fake Toggl server.
 
 use blink_fake_toggl::e2e::{AppSession, LaunchOptions, Locator};
-use blink_fake_toggl::fake::{
-    FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER, DEMO_WORKSPACE_ADMIN,
-};
+use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER, DEMO_WORKSPACE_ADMIN};
 use std::path::Path;
 use std::time::Duration;
 
@@ -34,14 +32,19 @@ async fn finish_with_token(app: &AppSession, token: &str) -> TestResult {
 }
 
 /// Waits until an error slot shows a message with the given code; returns its text.
-async fn error_with_code(app: &AppSession, slot: &str, code: &str) -> Result<String, Box<dyn std::error::Error>> {
+async fn error_with_code(
+    app: &AppSession,
+    slot: &str,
+    code: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let text = app.wait_for_text(slot, &format!("[{code}]")).await?;
     Ok(text)
 }
 
 async fn add_connection(app: &AppSession, token: &str, name: Option<&str>) -> TestResult {
     finish_with_token(app, token).await?;
-    app.wait_for("#panel-privacy:not([hidden]) #save-name").await?;
+    app.wait_for("#panel-privacy:not([hidden]) #save-name")
+        .await?;
     if let Some(name) = name {
         let field = app.wait_for("#save-name").await?;
         field.clear().await?;
@@ -62,17 +65,36 @@ async fn an_organization_owner_adds_a_connection_and_lands_on_toggl_connections(
     app.screenshot("stepper-select-source").await?;
     app.click("#source-toggl").await?;
     app.wait_for("#tab-credentials[aria-selected=true]").await?;
-    app.wait_for("#api-token").await?.send_keys(&fake.token_of(DEMO_OWNER)).await?;
+    app.wait_for("#api-token")
+        .await?
+        .send_keys(&fake.token_of(DEMO_OWNER))
+        .await?;
     app.screenshot("stepper-credentials").await?;
     app.click("#finish").await?;
-    let verdict = app.wait_for_text("#checked-verdict", "Organization Owner").await?;
+    let verdict = app
+        .wait_for_text("#checked-verdict", "Organization Owner")
+        .await?;
     assert_eq!(verdict, "Organization Owner");
-    let suggested = app.wait_for("#save-name").await?.prop("value").await?.unwrap_or_default();
+    let suggested = app
+        .wait_for("#save-name")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
     let email = fake.scenario().user(DEMO_OWNER).unwrap().email.clone();
     assert_eq!(suggested, format!("Toggl – {email}"));
-    assert!(app.wait_for("#save-privacy-private_to_me").await?.is_selected().await?);
-    app.click("label[for=save-privacy-shared_with_team]").await?;
-    app.wait_for("#save-privacy-team").await?.send_keys("Analytics").await?;
+    assert!(
+        app.wait_for("#save-privacy-private_to_me")
+            .await?
+            .is_selected()
+            .await?
+    );
+    app.click("label[for=save-privacy-shared_with_team]")
+        .await?;
+    app.wait_for("#save-privacy-team")
+        .await?
+        .send_keys("Analytics")
+        .await?;
     app.screenshot("stepper-review-privacy").await?;
     app.click("#save-connection").await?;
     app.wait_for_text("main h1", "Toggl Connections").await?;
@@ -92,10 +114,14 @@ async fn a_workspace_admin_is_accepted_as_workspace_admin() -> TestResult {
     let data = tempfile::tempdir()?;
     let app = launch(data.path(), &fake.url()).await;
     finish_with_token(&app, &fake.token_of(DEMO_WORKSPACE_ADMIN)).await?;
-    app.wait_for_text("#checked-verdict", "Workspace Admin").await?;
+    app.wait_for_text("#checked-verdict", "Workspace Admin")
+        .await?;
     app.click("#save-connection").await?;
     let listing = app.wait_for(".connection.highlight").await?.text().await?;
-    assert!(listing.contains("Workspace Admin") && listing.contains("Private to Me"), "{listing}");
+    assert!(
+        listing.contains("Workspace Admin") && listing.contains("Private to Me"),
+        "{listing}"
+    );
     app.close().await;
     Ok(())
 }
@@ -110,7 +136,12 @@ async fn a_rejected_token_is_explained_beside_the_field_and_kept() -> TestResult
     assert!(message.contains("did not accept"), "{message}");
     let kept = app.wait_for("#api-token").await?.prop("value").await?;
     assert_eq!(kept.as_deref(), Some(UNKNOWN_TOKEN));
-    assert!(app.wait_for("#panel-privacy").await?.attr("hidden").await?.is_some());
+    assert!(app
+        .wait_for("#panel-privacy")
+        .await?
+        .attr("hidden")
+        .await?
+        .is_some());
     app.close().await;
     Ok(())
 }
@@ -134,8 +165,14 @@ async fn a_plain_member_is_refused_with_the_role_needed() -> TestResult {
     let app = launch(data.path(), &fake.url()).await;
     finish_with_token(&app, &fake.token_of(DEMO_MEMBER)).await?;
     let message = error_with_code(&app, "#token-error", "role_insufficient").await?;
-    assert!(message.contains("Organization Owner") && message.contains("Workspace Admin"), "{message}");
-    assert!(message.contains("Admin") && message.contains("Organization"), "{message}");
+    assert!(
+        message.contains("Organization Owner") && message.contains("Workspace Admin"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Admin") && message.contains("Organization"),
+        "{message}"
+    );
     app.screenshot("stepper-role-refused").await?;
     app.close().await;
     Ok(())
@@ -178,7 +215,10 @@ async fn cancel_during_the_check_stops_it_and_keeps_the_form() -> TestResult {
     let token = fake.token_of(DEMO_OWNER);
     finish_with_token(&app, &token).await?;
     app.wait_for_text("#check-status", "Checking").await?;
-    assert!(!app.wait_for("#finish").await?.is_enabled().await?, "Finish cannot run twice");
+    assert!(
+        !app.wait_for("#finish").await?.is_enabled().await?,
+        "Finish cannot run twice"
+    );
     app.click("#cancel-check").await?;
     error_with_code(&app, "#check-error", "cancelled").await?;
     assert!(app.wait_for("#finish").await?.is_enabled().await?);
@@ -200,7 +240,10 @@ async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> 
     app.click(".connection.highlight a").await?;
     app.wait_for_text("#detail-title", "Agency Toggl").await?;
     let masked = app.wait_for("#token-value").await?.text().await?;
-    assert!(masked.ends_with(&token[28..]) && !masked.contains(&token[..28]), "{masked}");
+    assert!(
+        masked.ends_with(&token[28..]) && !masked.contains(&token[..28]),
+        "{masked}"
+    );
     app.screenshot("connection-detail").await?;
 
     app.click("#edit-name").await?;
@@ -208,7 +251,8 @@ async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> 
     input.clear().await?;
     input.send_keys("Agency Toggl (main)").await?;
     app.click("#save-name").await?;
-    app.wait_for_text("#detail-title", "Agency Toggl (main)").await?;
+    app.wait_for_text("#detail-title", "Agency Toggl (main)")
+        .await?;
 
     app.click("#reveal-token").await?;
     app.wait_for_text("#token-value", &token).await?;
@@ -218,35 +262,51 @@ async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> 
     let new_token = fake.reset_token(DEMO_OWNER).expect("the owner exists");
     let before = fake.request_count();
     app.click("#swap-token").await?;
-    app.wait_for("#new-token").await?.send_keys(&new_token).await?;
+    app.wait_for("#new-token")
+        .await?
+        .send_keys(&new_token)
+        .await?;
     app.click("#swap-done").await?;
     app.wait_for_text("#detail-status", "Token swapped").await?;
-    assert_eq!(fake.request_count() - before, 2, "a swap checks the new token once");
+    assert_eq!(
+        fake.request_count() - before,
+        2,
+        "a swap checks the new token once"
+    );
     app.wait_for_text("#token-value", &new_token[28..]).await?;
 
-    app.click("label[for=detail-privacy-shared_with_workspace]").await?;
+    app.click("label[for=detail-privacy-shared_with_workspace]")
+        .await?;
     app.click("#save-privacy").await?;
-    app.wait_for_text("#privacy-value", "Shared with Workspace").await?;
+    app.wait_for_text("#privacy-value", "Shared with Workspace")
+        .await?;
     app.close().await;
 
     fake.stop();
     // Reopened with Toggl gone: the last page open comes back, and everything local works.
     let app = launch(data.path(), &fake.url()).await;
-    app.wait_for_text("#detail-title", "Agency Toggl (main)").await?;
+    app.wait_for_text("#detail-title", "Agency Toggl (main)")
+        .await?;
     app.click("#settings-button").await?;
     app.click("#menu-connections").await?;
-    app.wait_for_text("#connection-list", "Agency Toggl (main)").await?;
+    app.wait_for_text("#connection-list", "Agency Toggl (main)")
+        .await?;
     app.click(".connection a").await?;
-    app.wait_for_text("#privacy-value", "Shared with Workspace").await?;
+    app.wait_for_text("#privacy-value", "Shared with Workspace")
+        .await?;
     let email = fake.scenario().user(DEMO_OWNER).unwrap().email.clone();
     app.wait_for_text("#account-email", &email).await?;
-    app.wait_for_text("#account-verdict", "Organization Owner").await?;
+    app.wait_for_text("#account-verdict", "Organization Owner")
+        .await?;
     app.click("#retest").await?;
     error_with_code(&app, "#retest-error", "network_unreachable").await?;
-    app.wait_for_text("#privacy-value", "Shared with Workspace").await?;
+    app.wait_for_text("#privacy-value", "Shared with Workspace")
+        .await?;
 
     app.click("#delete-connection").await?;
-    let dialog = app.wait_for_text("#delete-dialog", "Agency Toggl (main)").await?;
+    let dialog = app
+        .wait_for_text("#delete-dialog", "Agency Toggl (main)")
+        .await?;
     assert!(dialog.contains("Delete"), "{dialog}");
     app.click("#delete-dialog-confirm").await?;
     app.wait_for("#connections-empty").await?;
@@ -261,7 +321,10 @@ async fn keyboard_alone_reaches_the_settings_menu_and_add_connection() -> TestRe
     let cog = app.wait_for("#settings-button").await?;
     cog.send_keys("\u{E015}").await?;
     let focused = app.client.active_element().await?;
-    assert_eq!(focused.attr("id").await?.as_deref(), Some("menu-connections"));
+    assert_eq!(
+        focused.attr("id").await?.as_deref(),
+        Some("menu-connections")
+    );
     focused.send_keys("\u{E007}").await?;
     app.wait_for_text("main h1", "Connections").await?;
     let add = app.client.find(Locator::Css("#add-connection")).await?;
