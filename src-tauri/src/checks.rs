@@ -86,3 +86,83 @@ impl Checks {
         self.running.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blink_core::toggl::access::{TogglUser, Verdict};
+    use std::sync::Arc;
+
+    fn report() -> AccessReport {
+        AccessReport {
+            user: TogglUser {
+                id: 1,
+                fullname: "Ada".into(),
+                email: "ada@example.test".into(),
+                timezone: None,
+            },
+            organizations: vec![],
+            workspaces: vec![],
+            verdict: Verdict::WorkspaceAdmin {
+                workspaces: vec!["Main".into()],
+            },
+            checked_at: chrono::Utc::now(),
+        }
+    }
+
+    fn token() -> ApiToken {
+        ApiToken::parse("0123456789abcdef0123456789abcdef").unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_passed_check_is_kept_for_a_repeated_submit_until_forgotten() {
+        let checks = Checks::default();
+        let expected = report();
+        let answer = expected.clone();
+        let got = checks
+            .run("c1", token(), async move { Ok(answer) })
+            .await
+            .unwrap();
+        assert_eq!(got, expected);
+        for _ in 0..2 {
+            let (kept_token, kept_report) = checks.passed("c1").unwrap();
+            assert_eq!(kept_token, token());
+            assert_eq!(kept_report, expected);
+        }
+        checks.forget("c1");
+        assert_eq!(checks.passed("c1").unwrap_err(), AppError::CheckExpired);
+    }
+
+    #[tokio::test]
+    async fn a_failed_check_keeps_nothing() {
+        let checks = Checks::default();
+        let err = checks
+            .run("c2", token(), async { Err(AppError::TokenRejected) })
+            .await
+            .unwrap_err();
+        assert_eq!(err, AppError::TokenRejected);
+        assert_eq!(checks.passed("c2").unwrap_err(), AppError::CheckExpired);
+    }
+
+    #[tokio::test]
+    async fn cancelling_a_running_check_ends_it_as_cancelled_and_keeps_nothing() {
+        let checks = Arc::new(Checks::default());
+        let started = Arc::new(tokio::sync::Notify::new());
+        let signal = Arc::clone(&started);
+        let running = {
+            let checks = Arc::clone(&checks);
+            tokio::spawn(async move {
+                checks
+                    .run("c3", token(), async move {
+                        signal.notify_one();
+                        std::future::pending::<AppResult<AccessReport>>().await
+                    })
+                    .await
+            })
+        };
+        started.notified().await;
+        checks.cancel("c3");
+        assert_eq!(running.await.unwrap().unwrap_err(), AppError::Cancelled);
+        assert_eq!(checks.passed("c3").unwrap_err(), AppError::CheckExpired);
+    }
+}

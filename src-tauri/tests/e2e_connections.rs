@@ -311,7 +311,30 @@ async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> 
     app.click("#delete-dialog-confirm").await?;
     app.wait_for("#connections-empty").await?;
     app.close().await;
+
+    let files = files_under(data.path());
+    assert!(files.iter().any(|f| f.ends_with("blink.log")), "{files:?}");
+    for file in files {
+        let bytes = std::fs::read(&file)?;
+        for secret in [&token, &new_token] {
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "a token was written to {}", file.display());
+        }
+    }
     Ok(())
+}
+
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 #[tokio::test]
@@ -330,6 +353,28 @@ async fn keyboard_alone_reaches_the_settings_menu_and_add_connection() -> TestRe
     let add = app.client.find(Locator::Css("#add-connection")).await?;
     add.send_keys("\u{E007}").await?;
     app.wait_for("#tab-source[aria-selected=true]").await?;
+    app.close().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_support_ticket_records_recent_error_codes_but_never_the_token() -> TestResult {
+    let fake = FakeToggl::start(Scenario::demo()).await;
+    let data = tempfile::tempdir()?;
+    let app = launch(data.path(), &fake.url()).await;
+    finish_with_token(&app, UNKNOWN_TOKEN).await?;
+    error_with_code(&app, "#token-error", "token_rejected").await?;
+    app.click("#settings-button").await?;
+    app.click("#menu-help").await?;
+    app.wait_for("#ticket-tried").await?.send_keys("Pasted my token and pressed Finish").await?;
+    app.wait_for("#ticket-expected").await?.send_keys("A saved connection").await?;
+    app.wait_for("#ticket-got").await?.send_keys("Toggl did not accept it").await?;
+    app.click("#save-ticket").await?;
+    let path = app.wait_for("#ticket-path").await?.text().await?;
+    assert!(path.starts_with(&data.path().display().to_string()), "{path}");
+    let ticket = std::fs::read_to_string(&path)?;
+    assert!(ticket.contains("token_rejected") && ticket.contains("A saved connection"), "{ticket}");
+    assert!(!ticket.contains(UNKNOWN_TOKEN));
     app.close().await;
     Ok(())
 }

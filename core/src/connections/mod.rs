@@ -118,7 +118,7 @@ impl ConnectionService {
         }
         let name = normalize_name(&new.name)?;
         let privacy = new.privacy.normalized()?.to_json()?;
-        require_allowed(&new.access)?;
+        new.access.ensure_allowed()?;
 
         let (id, entry) = self.db.transaction(|tx| {
             let id = rows::insert_pending(
@@ -216,7 +216,7 @@ impl ConnectionService {
         confirm_different_account: bool,
     ) -> AppResult<ConnectionSummary> {
         let _op = self.serialize();
-        require_allowed(&access)?;
+        access.ensure_allowed()?;
         self.settle(Some(id))?;
         let row = self.db.with(|c| rows::get_ready(c, id))?;
         if row.access.user.id != access.user.id && !confirm_different_account {
@@ -261,7 +261,7 @@ impl ConnectionService {
             match &outcome {
                 Ok(access) => {
                     rows::record_access(tx, id, access)?;
-                    if let Err(e) = require_allowed(access) {
+                    if let Err(e) = access.ensure_allowed() {
                         rows::record_error(tx, id, e.code())?;
                     }
                     Ok(())

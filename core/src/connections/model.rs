@@ -58,18 +58,6 @@ fn bounded_text(text: &str, what: &str) -> AppResult<String> {
     Ok(trimmed.to_string())
 }
 
-/// Refuses a role check that did not pass: a connection is only saved for an
-/// Organization Owner or Workspace Admin.
-pub(crate) fn require_allowed(access: &AccessReport) -> AppResult<()> {
-    if access.verdict.is_allowed() {
-        Ok(())
-    } else {
-        Err(AppError::RoleInsufficient(
-            "This Toggl account is neither the Organization Owner nor a Workspace Admin. Connect with an account that has one of those roles (see Admin > Organization in Toggl).".into(),
-        ))
-    }
-}
-
 /// What "Finish" hands over once the token passed the role check.
 #[derive(Debug)]
 pub struct NewConnection {

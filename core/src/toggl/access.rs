@@ -172,8 +172,15 @@ impl AccessReport {
     /// The report when the account may be connected; otherwise `RoleInsufficient` with a
     /// message that names the account, the role needed and where Toggl shows roles.
     pub fn require_allowed(self) -> AppResult<AccessReport> {
+        self.ensure_allowed()?;
+        Ok(self)
+    }
+
+    /// Fails with `RoleInsufficient` (naming the role needed and where Toggl shows it)
+    /// unless the verdict allows a connection.
+    pub fn ensure_allowed(&self) -> AppResult<()> {
         if self.verdict.is_allowed() {
-            return Ok(self);
+            return Ok(());
         }
         Err(AppError::RoleInsufficient(format!(
             "The Toggl account {} is neither an Organization Owner nor a Workspace Admin, and a connection needs one of those roles. \
