@@ -36,6 +36,16 @@ export const api = {
   deleteConnection: (id) => call("delete_connection", { id }),
   openTogglProfile: () => call("open_toggl_profile"),
   saveTicket: (ticket) => call("save_ticket", { ticket }),
+  startPull: (id, startDate, endDate) => call("start_pull", { id, startDate, endDate }),
+  cancelPull: (id) => call("cancel_pull", { id }),
+  lastPull: (id) => call("last_pull", { id }),
+  /** Subscribes to pull progress events; resolves to the unsubscribe function. */
+  onPullProgress: (handler) => window.__TAURI__.event.listen("pull-progress", (e) => handler(e.payload)),
+  reviewOptions: (id) => call("review_options", { id }),
+  reviewTotals: (id, filter) => call("review_totals", { id, filter }),
+  reviewEntries: (id, filter, page, pageSize) => call("review_entries", { id, filter, page, pageSize }),
+  exportCsv: (id, filter) => call("export_csv", { id, filter }),
+  exportDefinitions: () => call("export_definitions"),
   getSettings: () => call("get_settings"),
   saveSettings: (settings) => call("save_settings", { settings }),
 };

@@ -3,13 +3,15 @@
 import * as connections from "./pages/connections.js";
 import * as addConnection from "./pages/add-connection.js";
 import * as detail from "./pages/connection-detail.js";
+import * as data from "./pages/connection-data.js";
 import * as help from "./pages/help.js";
 import * as about from "./pages/about.js";
 
 const routes = [
   { path: /^\/connections$/, page: connections },
   { path: /^\/connections\/new$/, page: addConnection },
-  { path: /^\/connections\/([\w-]+)$/, page: detail },
+  { path: /^\/connections\/(\d+)\/data$/, page: data },
+  { path: /^\/connections\/(\d+)$/, page: detail },
   { path: /^\/help$/, page: help },
   { path: /^\/about$/, page: about },
 ];

@@ -39,7 +39,9 @@ function sections(c, redraw, cleanups) {
   return [
     h("div", { class: "page-head" },
       h("h1", { id: "detail-title" }, c.name),
-      h("a", { href: "#/connections?source=toggl", class: "button" }, "Toggl Connections")),
+      h("div", { class: "row" },
+        h("a", { href: `#/connections/${c.id}/data`, class: "button primary-link", id: "open-data" }, "Pull and review data"),
+        h("a", { href: "#/connections?source=toggl", class: "button" }, "Toggl Connections"))),
     statusSlot("detail-status"),
     nameSection(c, redraw),
     tokenSection(c, redraw, cleanups),

@@ -53,11 +53,24 @@ export async function render(main, { query }) {
   sourceSelect.addEventListener("change", () =>
     go(sourceSelect.value ? `#/connections?source=${sourceSelect.value}` : "#/connections"));
 
+  const exportStatus = h("p", { id: "definitions-status", role: "status" });
+  const exportButton = h("button", { type: "button", id: "export-definitions",
+    title: "Names, privacy and Toggl identity of connections shared with the workspace or a team. Never tokens; never Private to Me connections." },
+  "Export shared connections");
+  exportButton.addEventListener("click", async () => {
+    try {
+      const saved = await api.exportDefinitions();
+      exportStatus.replaceChildren(`Exported ${saved.count} shared connection${saved.count === 1 ? "" : "s"} to `,
+        h("code", { id: "definitions-path" }, saved.path));
+    } catch (error) {
+      showError(exportStatus, error);
+    }
+  });
   main.append(
     h("div", { class: "toolbar" },
       h("label", { for: "connection-search" }, "Search"), search,
-      h("label", { for: "source-filter" }, "Source"), sourceSelect),
-    count, list);
+      h("label", { for: "source-filter" }, "Source"), sourceSelect, exportButton),
+    count, list, exportStatus);
   draw();
   list.querySelector(".highlight a")?.focus();
 }

@@ -1,0 +1,216 @@
+// Pulled data of one connection: pull (with progress and Cancel) and the offline review:
+// totals with charts, a filtered and paged time-entries table, and CSV export of what
+// the filter shows. Only "Pull" needs Toggl; everything else reads the local database.
+import { api } from "../api.js";
+import { barList, columnChart, hours } from "../chart.js";
+import { h } from "../dom.js";
+import { clearError, errorSlot, showError, statusSlot } from "../notice.js";
+import { when } from "../format.js";
+
+const PAGE_SIZE = 50;
+
+function isoDay(date) {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+  return local.toISOString().slice(0, 10);
+}
+
+export async function render(main, { params }) {
+  const id = Number(params[0]);
+  let connection;
+  try {
+    connection = await api.getConnection(id);
+  } catch (error) {
+    const slot = errorSlot("data-error");
+    showError(slot, error);
+    main.append(h("h1", {}, "Data"), slot);
+    return;
+  }
+  main.append(h("div", { class: "page-head" },
+    h("h1", { id: "data-title" }, `Data of ${connection.name}`),
+    h("a", { href: `#/connections/${id}`, class: "button" }, "Connection details")));
+
+  const review = h("div", { id: "review" });
+  const pull = pullSection(id, () => drawReview(id, review));
+  main.append(pull.element, review);
+  await drawReview(id, review);
+  return pull.leave;
+}
+
+function pullSection(id, afterPull) {
+  const today = new Date();
+  const start = h("input", { type: "date", id: "pull-start", value: isoDay(new Date(today.getTime() - 89 * 86400000)) });
+  const end = h("input", { type: "date", id: "pull-end", value: isoDay(today) });
+  const button = h("button", { type: "button", id: "pull-start-button", class: "primary" }, "Pull data");
+  const cancel = h("button", { type: "button", id: "pull-cancel", hidden: true }, "Cancel");
+  const bar = h("progress", { id: "pull-progress", max: "1", value: "0", hidden: true, "aria-label": "Pull progress" });
+  const counts = statusSlot("pull-counts");
+  const error = errorSlot("pull-error");
+  const last = h("p", { id: "last-pull", class: "muted" });
+  let stopListening = null;
+
+  const showLast = async () => {
+    try {
+      const summary = await api.lastPull(id);
+      last.textContent = summary
+        ? `Last pull ${when(summary.finished_at ?? summary.started_at)}: ${summary.start_date} to ${summary.end_date}, ` +
+          `${summary.entries} entries, ${summary.requests} requests to Toggl (${summary.status.replace(/_/g, " ")}).`
+        : "Nothing pulled yet.";
+    } catch (e) {
+      last.textContent = e.message;
+    }
+  };
+  showLast();
+
+  button.addEventListener("click", async () => {
+    clearError(error);
+    button.disabled = true;
+    cancel.hidden = false;
+    bar.hidden = false;
+    bar.removeAttribute("value");
+    counts.textContent = "Starting…";
+    stopListening = await api.onPullProgress((p) => {
+      if (p.connection_id !== id) return;
+      if (p.total_pages) {
+        bar.max = p.total_pages;
+        bar.value = p.pages;
+      }
+      counts.textContent = `${p.stage}: ${p.pages} pages, ${p.entries} entries, ${p.requests} requests` +
+        (p.quota_remaining == null ? "" : `, ${p.quota_remaining} left this hour`);
+    });
+    try {
+      const report = await api.startPull(id, start.value, end.value);
+      bar.max = 1;
+      bar.value = 1;
+      counts.textContent = `Done: ${report.entries} entries, ${report.pages} pages, ${report.requests} requests to Toggl.`;
+      await afterPull();
+    } catch (e) {
+      showError(error, e);
+      counts.textContent = "";
+      bar.hidden = true;
+      await afterPull();
+    } finally {
+      stopListening?.();
+      stopListening = null;
+      button.disabled = false;
+      cancel.hidden = true;
+      showLast();
+    }
+  });
+  cancel.addEventListener("click", () => api.cancelPull(id).catch(() => {}));
+
+  const element = h("section", { class: "card", "aria-labelledby": "pull-title" },
+    h("h2", { id: "pull-title" }, "Pull data from Toggl"),
+    h("div", { class: "toolbar" },
+      h("label", { for: "pull-start" }, "From"), start,
+      h("label", { for: "pull-end" }, "To"), end, button, cancel),
+    bar, counts, error, last);
+  return { element, leave: () => stopListening?.() };
+}
+
+async function drawReview(id, container) {
+  let options;
+  try {
+    options = await api.reviewOptions(id);
+  } catch (e) {
+    const slot = errorSlot("review-error");
+    showError(slot, e);
+    container.replaceChildren(slot);
+    return;
+  }
+  const filter = {};
+  const select = (key, label, items) => {
+    const el = h("select", { id: `filter-${key}` },
+      h("option", { value: "" }, `All ${label}`),
+      items.map((i) => h("option", { value: i.id }, i.name)));
+    el.addEventListener("change", () => { filter[`${key}_id`] = el.value ? Number(el.value) : null; refresh(); });
+    return [h("label", { for: `filter-${key}` }, label), el];
+  };
+  const date = (key, label) => {
+    const el = h("input", { type: "date", id: `filter-${key}` });
+    el.addEventListener("change", () => { filter[key] = el.value || null; refresh(); });
+    return [h("label", { for: `filter-${key}` }, label), el];
+  };
+  const text = h("input", { type: "search", id: "filter-text", placeholder: "Description contains" });
+  let typing = null;
+  text.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { filter.text = text.value.trim() || null; refresh(); }, 250);
+  });
+  const filters = h("div", { class: "toolbar filters", role: "search", "aria-label": "Filter time entries" },
+    ...date("start_date", "From"), ...date("end_date", "To"),
+    ...select("workspace", "workspaces", options.workspaces),
+    ...select("project", "projects", options.projects),
+    ...select("user", "users", options.users),
+    ...select("tag", "tags", options.tags),
+    h("label", { for: "filter-text" }, "Text"), text);
+
+  const totals = h("section", { id: "totals", class: "card", "aria-labelledby": "totals-title" });
+  const table = h("section", { id: "entries", class: "card", "aria-labelledby": "entries-title" });
+  const exportStatus = statusSlot("export-status");
+  const exportError = errorSlot("export-error");
+  const exportButton = h("button", { type: "button", id: "export-csv" }, "Export CSV");
+  exportButton.addEventListener("click", async () => {
+    clearError(exportError);
+    try {
+      const saved = await api.exportCsv(id, filter);
+      exportStatus.replaceChildren(`Exported ${saved.rows} rows to `, h("code", { id: "export-path" }, saved.path));
+    } catch (e) {
+      showError(exportError, e);
+    }
+  });
+  let page = 0;
+  const refresh = async () => {
+    page = 0;
+    await Promise.all([drawTotals(id, filter, totals), drawTable(id, filter, table, page, (p) => { page = p; })]);
+  };
+  container.replaceChildren(
+    h("h2", {}, "Review"), filters, totals, table,
+    h("div", { class: "actions" }, exportButton), exportStatus, exportError);
+  await refresh();
+}
+
+async function drawTotals(id, filter, section) {
+  try {
+    const t = await api.reviewTotals(id, filter);
+    const label = (items) => items.map((i) => ({ label: i.name ?? "(none)", seconds: i.seconds }));
+    section.replaceChildren(
+      h("h3", { id: "totals-title" }, "Totals"),
+      h("p", { id: "total-hours", class: "big-number" }, `${hours(t.total_seconds)} h`, h("span", { class: "muted" }, ` in ${t.entries} entries`)),
+      h("h4", {}, "Hours by day"), columnChart(label(t.by_day), { id: "chart-days", title: "Hours by day" }),
+      h("div", { class: "chart-grid" },
+        h("div", {}, h("h4", {}, "By project"), barList(label(t.by_project), { id: "chart-projects", title: "Hours by project" })),
+        h("div", {}, h("h4", {}, "By user"), barList(label(t.by_user), { id: "chart-users", title: "Hours by user" })),
+        h("div", {}, h("h4", {}, "By client"), barList(label(t.by_client), { id: "chart-clients", title: "Hours by client" }))));
+  } catch (e) {
+    const slot = errorSlot("totals-error");
+    showError(slot, e);
+    section.replaceChildren(slot);
+  }
+}
+
+async function drawTable(id, filter, section, page, setPage) {
+  try {
+    const result = await api.reviewEntries(id, filter, page, PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    const go = (p) => { setPage(p); drawTable(id, filter, section, p, setPage); };
+    section.replaceChildren(
+      h("h3", { id: "entries-title" }, "Time entries"),
+      h("table", { id: "entries-table" },
+        h("thead", {}, h("tr", {}, ...["Start", "Duration", "User", "Project", "Description", "Tags"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, result.rows.map((r) => h("tr", {},
+          h("td", {}, new Date(r.start).toLocaleString()),
+          h("td", { class: "num" }, `${hours(r.duration)} h`),
+          h("td", {}, r.user_name ?? ""),
+          h("td", {}, r.project_name ?? ""),
+          h("td", {}, r.description ?? ""),
+          h("td", {}, (r.tags ?? []).join(", ")))))),
+      h("div", { class: "pager" },
+        h("button", { type: "button", id: "page-prev", disabled: page === 0, onclick: () => go(page - 1) }, "Previous"),
+        h("span", { id: "page-info", role: "status" }, `Page ${page + 1} of ${pages} · ${result.total} entries`),
+        h("button", { type: "button", id: "page-next", disabled: page + 1 >= pages, onclick: () => go(page + 1) }, "Next")));
+  } catch (e) {
+    const slot = errorSlot("entries-error");
+    showError(slot, e);
+    section.replaceChildren(slot);
+  }
+}
