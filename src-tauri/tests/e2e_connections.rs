@@ -366,14 +366,29 @@ async fn a_support_ticket_records_recent_error_codes_but_never_the_token() -> Te
     error_with_code(&app, "#token-error", "token_rejected").await?;
     app.click("#settings-button").await?;
     app.click("#menu-help").await?;
-    app.wait_for("#ticket-tried").await?.send_keys("Pasted my token and pressed Finish").await?;
-    app.wait_for("#ticket-expected").await?.send_keys("A saved connection").await?;
-    app.wait_for("#ticket-got").await?.send_keys("Toggl did not accept it").await?;
+    app.wait_for("#ticket-tried")
+        .await?
+        .send_keys("Pasted my token and pressed Finish")
+        .await?;
+    app.wait_for("#ticket-expected")
+        .await?
+        .send_keys("A saved connection")
+        .await?;
+    app.wait_for("#ticket-got")
+        .await?
+        .send_keys("Toggl did not accept it")
+        .await?;
     app.click("#save-ticket").await?;
     let path = app.wait_for("#ticket-path").await?.text().await?;
-    assert!(path.starts_with(&data.path().display().to_string()), "{path}");
+    assert!(
+        path.starts_with(&data.path().display().to_string()),
+        "{path}"
+    );
     let ticket = std::fs::read_to_string(&path)?;
-    assert!(ticket.contains("token_rejected") && ticket.contains("A saved connection"), "{ticket}");
+    assert!(
+        ticket.contains("token_rejected") && ticket.contains("A saved connection"),
+        "{ticket}"
+    );
     assert!(!ticket.contains(UNKNOWN_TOKEN));
     app.close().await;
     Ok(())
