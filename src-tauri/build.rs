@@ -17,6 +17,14 @@ const COMMANDS: &[&str] = &[
     "save_ticket",
     "get_settings",
     "save_settings",
+    "start_pull",
+    "cancel_pull",
+    "last_pull",
+    "review_options",
+    "review_totals",
+    "review_entries",
+    "export_csv",
+    "export_definitions",
 ];
 
 fn main() {

@@ -17,9 +17,9 @@ use tauri::State;
 /// Where the API token is shown in Toggl ("Profile Settings", API Token section).
 const TOGGL_PROFILE_URL: &str = "https://track.toggl.com/profile";
 
-type Cmd<T> = Result<T, AppError>;
+pub type Cmd<T> = Result<T, AppError>;
 
-fn recorded<T>(state: &AppState, result: AppResult<T>) -> Cmd<T> {
+pub fn recorded<T>(state: &AppState, result: AppResult<T>) -> Cmd<T> {
     if let Err(e) = &result {
         tracing::info!(code = e.code(), "command failed");
         state.record_error(e);
@@ -27,15 +27,29 @@ fn recorded<T>(state: &AppState, result: AppResult<T>) -> Cmd<T> {
     result
 }
 
+/// Runs `work` on the blocking pool with a shared dependency (the database or the
+/// connection service) and records its failure.
+pub async fn blocking<D, T>(
+    state: &AppState,
+    dependency: &Arc<D>,
+    work: impl FnOnce(&D) -> AppResult<T> + Send + 'static,
+) -> Cmd<T>
+where
+    D: Send + Sync + ?Sized + 'static,
+    T: Send + 'static,
+{
+    let dependency = Arc::clone(dependency);
+    let result = tauri::async_runtime::spawn_blocking(move || work(&dependency))
+        .await
+        .unwrap_or_else(|e| Err(AppError::Io(format!("background task failed: {e}"))));
+    recorded(state, result)
+}
+
 async fn with_connections<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&ConnectionService) -> AppResult<T> + Send + 'static,
 ) -> Cmd<T> {
-    let service = Arc::clone(&state.connections);
-    let result = tauri::async_runtime::spawn_blocking(move || work(&service))
-        .await
-        .unwrap_or_else(|e| Err(AppError::Io(format!("background task failed: {e}"))));
-    recorded(state, result)
+    blocking(state, &state.connections, work).await
 }
 
 #[derive(Serialize)]

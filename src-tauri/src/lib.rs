@@ -3,7 +3,9 @@
 
 mod checks;
 mod commands;
+mod data_commands;
 mod logging;
+mod pulls;
 mod settings;
 mod state;
 
@@ -35,6 +37,14 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
             commands::save_ticket,
             commands::get_settings,
             commands::save_settings,
+            data_commands::start_pull,
+            data_commands::cancel_pull,
+            data_commands::last_pull,
+            data_commands::review_options,
+            data_commands::review_totals,
+            data_commands::review_entries,
+            data_commands::export_csv,
+            data_commands::export_definitions,
         ])
 }
 

@@ -3,6 +3,7 @@
 //! in flight, and the recent error codes a support ticket reports.
 
 use crate::checks::Checks;
+use crate::pulls::Pulls;
 use blink_core::config::Config;
 use blink_core::connections::ConnectionService;
 use blink_core::db::Db;
@@ -51,7 +52,9 @@ fn install_id(data_dir: &Path) -> AppResult<String> {
 
 pub struct AppState {
     pub config: Config,
+    pub db: Arc<Db>,
     pub connections: Arc<ConnectionService>,
+    pub pulls: Pulls,
     pub toggl: TogglClient,
     pub checks: Checks,
     /// A problem found while opening the database (e.g. it was damaged and moved aside),
@@ -68,7 +71,8 @@ impl AppState {
         let startup_notice = opened.notice();
         let service = format!("{SERVICE_PREFIX}.{}", install_id(&config.data_dir)?);
         let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::with_service(&service));
-        let connections = Arc::new(ConnectionService::new(Arc::new(opened.db), secrets));
+        let db = Arc::new(opened.db);
+        let connections = Arc::new(ConnectionService::new(Arc::clone(&db), secrets));
         if let Err(e) = connections.recover() {
             tracing::warn!(
                 code = e.code(),
@@ -78,7 +82,9 @@ impl AppState {
         let toggl = TogglClient::new(config.toggl_url.as_str().trim_end_matches('/'))?;
         Ok(AppState {
             config,
+            db,
             connections,
+            pulls: Pulls::default(),
             toggl,
             checks: Checks::default(),
             startup_notice,

@@ -52,8 +52,8 @@ function pullSection(id, afterPull) {
     try {
       const summary = await api.lastPull(id);
       last.textContent = summary
-        ? `Last pull ${when(summary.finished_at ?? summary.started_at)}: ${summary.start_date} to ${summary.end_date}, ` +
-          `${summary.entries} entries, ${summary.requests} requests to Toggl (${summary.status.replace(/_/g, " ")}).`
+        ? `Last pull ${when(summary.finished_at ?? summary.started_at)}: ${summary.range.start_date} to ${summary.range.end_date}, ` +
+          `${summary.entries_stored} entries, ${summary.requests_used} requests to Toggl (${summary.status.replace(/_/g, " ")}).`
         : "Nothing pulled yet.";
     } catch (e) {
       last.textContent = e.message;
@@ -70,18 +70,19 @@ function pullSection(id, afterPull) {
     counts.textContent = "Starting…";
     stopListening = await api.onPullProgress((p) => {
       if (p.connection_id !== id) return;
-      if (p.total_pages) {
-        bar.max = p.total_pages;
-        bar.value = p.pages;
+      if (p.stages_total) {
+        bar.max = p.stages_total;
+        bar.value = p.stages_done;
       }
-      counts.textContent = `${p.stage}: ${p.pages} pages, ${p.entries} entries, ${p.requests} requests` +
+      counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${p.pages_done} pages, ` +
+        `${p.entries_stored} entries, ${p.requests_used} requests` +
         (p.quota_remaining == null ? "" : `, ${p.quota_remaining} left this hour`);
     });
     try {
       const report = await api.startPull(id, start.value, end.value);
       bar.max = 1;
       bar.value = 1;
-      counts.textContent = `Done: ${report.entries} entries, ${report.pages} pages, ${report.requests} requests to Toggl.`;
+      counts.textContent = `Done: ${report.entries_stored} entries, ${report.pages} pages, ${report.requests_used} requests to Toggl.`;
       await afterPull();
     } catch (e) {
       showError(error, e);
@@ -117,7 +118,7 @@ async function drawReview(id, container) {
     container.replaceChildren(slot);
     return;
   }
-  const filter = {};
+  const filter = { utc_offset_minutes: -new Date().getTimezoneOffset() };
   const select = (key, label, items) => {
     const el = h("select", { id: `filter-${key}` },
       h("option", { value: "" }, `All ${label}`),
@@ -172,10 +173,10 @@ async function drawReview(id, container) {
 async function drawTotals(id, filter, section) {
   try {
     const t = await api.reviewTotals(id, filter);
-    const label = (items) => items.map((i) => ({ label: i.name ?? "(none)", seconds: i.seconds }));
+    const label = (items) => items.map((i) => ({ label: i.name ?? i.day ?? "(none)", seconds: i.seconds }));
     section.replaceChildren(
       h("h3", { id: "totals-title" }, "Totals"),
-      h("p", { id: "total-hours", class: "big-number" }, `${hours(t.total_seconds)} h`, h("span", { class: "muted" }, ` in ${t.entries} entries`)),
+      h("p", { id: "total-hours", class: "big-number" }, `${hours(t.seconds)} h`, h("span", { class: "muted" }, ` in ${t.entries} entries`)),
       h("h4", {}, "Hours by day"), columnChart(label(t.by_day), { id: "chart-days", title: "Hours by day" }),
       h("div", { class: "chart-grid" },
         h("div", {}, h("h4", {}, "By project"), barList(label(t.by_project), { id: "chart-projects", title: "Hours by project" })),
@@ -191,7 +192,7 @@ async function drawTotals(id, filter, section) {
 async function drawTable(id, filter, section, page, setPage) {
   try {
     const result = await api.reviewEntries(id, filter, page, PAGE_SIZE);
-    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    const pages = Math.max(1, Math.ceil(result.total_count / PAGE_SIZE));
     const go = (p) => { setPage(p); drawTable(id, filter, section, p, setPage); };
     section.replaceChildren(
       h("h3", { id: "entries-title" }, "Time entries"),
@@ -199,14 +200,14 @@ async function drawTable(id, filter, section, page, setPage) {
         h("thead", {}, h("tr", {}, ...["Start", "Duration", "User", "Project", "Description", "Tags"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", {}, result.rows.map((r) => h("tr", {},
           h("td", {}, new Date(r.start).toLocaleString()),
-          h("td", { class: "num" }, `${hours(r.duration)} h`),
+          h("td", { class: "num" }, `${hours(r.duration_seconds ?? 0)} h`),
           h("td", {}, r.user_name ?? ""),
           h("td", {}, r.project_name ?? ""),
           h("td", {}, r.description ?? ""),
           h("td", {}, (r.tags ?? []).join(", ")))))),
       h("div", { class: "pager" },
         h("button", { type: "button", id: "page-prev", disabled: page === 0, onclick: () => go(page - 1) }, "Previous"),
-        h("span", { id: "page-info", role: "status" }, `Page ${page + 1} of ${pages} · ${result.total} entries`),
+        h("span", { id: "page-info", role: "status" }, `Page ${page + 1} of ${pages} · ${result.total_count} entries`),
         h("button", { type: "button", id: "page-next", disabled: page + 1 >= pages, onclick: () => go(page + 1) }, "Next")));
   } catch (e) {
     const slot = errorSlot("entries-error");
