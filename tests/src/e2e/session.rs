@@ -90,26 +90,35 @@ impl AppSession {
         }
     }
 
-    /// Waits (bounded) until the element's text contains `needle`; returns the text.
+    /// Waits (up to 15 s) until the element's text contains `needle`; returns the text.
     pub async fn wait_for_text(
         &self,
         css: &str,
         needle: &str,
     ) -> Result<String, Box<dyn std::error::Error>> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        self.wait_for_text_within(css, needle, 15).await
+    }
+
+    /// Waits up to `seconds` until the element's text contains `needle`; returns the text.
+    pub async fn wait_for_text_within(
+        &self,
+        css: &str,
+        needle: &str,
+        seconds: u64,
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
         loop {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                let text = el.text().await.unwrap_or_default();
-                if text.contains(needle) {
-                    return Ok(text);
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => Some(el.text().await.unwrap_or_default()),
+                Err(_) => None,
+            };
+            match text {
+                Some(text) if text.contains(needle) => return Ok(text),
+                _ if std::time::Instant::now() > deadline => {
+                    return Err(format!("{css} has text {text:?}, expected {needle:?}").into())
                 }
-                if std::time::Instant::now() > deadline {
-                    return Err(format!("{css} has text {text:?}, expected {needle:?}").into());
-                }
-            } else if std::time::Instant::now() > deadline {
-                return Err(format!("{css} never appeared").into());
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

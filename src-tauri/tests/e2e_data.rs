@@ -1,0 +1,132 @@
+//! Pulling Toggl data in the real window, then reviewing it offline: totals, chart,
+//! table, and a CSV export that matches the filter.
+
+use blink_fake_toggl::e2e::{AppSession, LaunchOptions};
+use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_OWNER};
+use std::path::Path;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+async fn launch(data: &Path, toggl_url: &str) -> AppSession {
+    AppSession::launch(LaunchOptions {
+        app: env!("CARGO_BIN_EXE_blink-connections").into(),
+        data_dir: data.to_path_buf(),
+        toggl_url: Some(toggl_url.to_string()),
+    })
+    .await
+    .expect("the app window opens")
+}
+
+async fn set_value(app: &AppSession, id: &str, value: &str) -> TestResult {
+    app.client
+        .execute(
+            "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![id.into(), value.into()],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Splits RFC 4180 CSV text into records (quoted fields may hold commas and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+#[tokio::test]
+async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -> TestResult {
+    let mut fake = FakeToggl::start(Scenario::demo()).await;
+    let all_entries = fake.scenario().time_entries.len();
+    let data = tempfile::tempdir()?;
+    let app = launch(data.path(), &fake.url()).await;
+
+    app.click("#add-connection").await?;
+    app.click("#source-toggl").await?;
+    app.wait_for("#api-token")
+        .await?
+        .send_keys(&fake.token_of(DEMO_OWNER))
+        .await?;
+    app.click("#finish").await?;
+    app.click("#save-connection").await?;
+    app.click(".connection.highlight a").await?;
+    app.click("#open-data").await?;
+    app.wait_for_text("#last-pull", "Nothing pulled yet").await?;
+
+    set_value(&app, "pull-start", "2025-09-01").await?;
+    set_value(&app, "pull-end", "2026-01-31").await?;
+    app.click("#pull-start-button").await?;
+    let progress = app.wait_for("#pull-progress:not([hidden])").await?;
+    assert!(progress.is_displayed().await?);
+    app.wait_for_text("#pull-counts", "requests").await?;
+    app.screenshot("pull-progress").await?;
+    let done = app.wait_for_text_within("#pull-counts", "Done", 120).await?;
+    assert!(done.contains(&format!("{all_entries} entries")), "{done}");
+    app.close().await;
+
+    fake.stop();
+    let app = launch(data.path(), &fake.url()).await;
+    let totals = app.wait_for_text("#total-hours", "entries").await?;
+    assert!(totals.contains(&format!("in {all_entries} entries")), "{totals}");
+    let bars = app.wait_for("#chart-days rect.bar").await?;
+    assert!(bars.is_displayed().await?);
+    let info = app.wait_for_text("#page-info", "entries").await?;
+    assert!(info.contains(&format!("{all_entries} entries")), "{info}");
+    app.screenshot("review").await?;
+
+    let project: String = app
+        .client
+        .execute(
+            "const o = document.querySelector('#filter-project option[value]:not([value=\"\"])'); \
+             return o.value + '\\n' + o.textContent;",
+            vec![],
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (project_id, project_name) = project.split_once('\n').expect("a project to filter by");
+    set_value(&app, "filter-project", project_id).await?;
+    let expected_rows = fake
+        .scenario()
+        .time_entries
+        .iter()
+        .filter(|e| e.project_id.map(|p| p.to_string()).as_deref() == Some(project_id))
+        .count();
+    app.wait_for_text("#page-info", &format!("· {expected_rows} entries"))
+        .await?;
+    app.click("#export-csv").await?;
+    let path = app.wait_for("#export-path").await?.text().await?;
+    let records = parse_csv(&std::fs::read_to_string(&path)?);
+    let header = &records[0];
+    let column = header
+        .iter()
+        .position(|h| h == "project")
+        .expect("a project column");
+    assert_eq!(records.len() - 1, expected_rows);
+    assert!(records[1..].iter().all(|r| r[column] == project_name));
+    app.close().await;
+    Ok(())
+}
