@@ -164,7 +164,12 @@ pub struct StageRow {
 }
 
 /// Adds a stage unless the pull has it already (a resumed pull keeps its cursors).
-pub fn plan_stage(conn: &Connection, pull_id: i64, workspace_id: i64, stage: &str) -> AppResult<()> {
+pub fn plan_stage(
+    conn: &Connection,
+    pull_id: i64,
+    workspace_id: i64,
+    stage: &str,
+) -> AppResult<()> {
     conn.execute(
         "INSERT OR IGNORE INTO pull_stages (pull_id, workspace_id, stage) VALUES (?1, ?2, ?3)",
         params![pull_id, workspace_id, stage],
@@ -228,7 +233,12 @@ pub fn advance_stage(
 }
 
 /// Marks a stage done without a request (its data is fresh).
-pub fn skip_stage(conn: &Connection, pull_id: i64, workspace_id: i64, stage: &str) -> AppResult<()> {
+pub fn skip_stage(
+    conn: &Connection,
+    pull_id: i64,
+    workspace_id: i64,
+    stage: &str,
+) -> AppResult<()> {
     conn.execute(
         "UPDATE pull_stages SET done = 1, skipped = 1
          WHERE pull_id = ?1 AND workspace_id = ?2 AND stage = ?3",

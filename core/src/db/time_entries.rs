@@ -46,8 +46,8 @@ pub fn upsert(
              stop = excluded.stop, duration = excluded.duration, billable = excluded.billable,
              tag_ids = excluded.tag_ids, at = excluded.at, seen_pull = excluded.seen_pull",
     )?;
-    let mut clear_tags =
-        conn.prepare_cached("DELETE FROM time_entry_tags WHERE connection_id = ?1 AND entry_id = ?2")?;
+    let mut clear_tags = conn
+        .prepare_cached("DELETE FROM time_entry_tags WHERE connection_id = ?1 AND entry_id = ?2")?;
     let mut add_tag = conn.prepare_cached(
         "INSERT OR IGNORE INTO time_entry_tags (connection_id, entry_id, tag_id) VALUES (?1, ?2, ?3)",
     )?;

@@ -4,9 +4,7 @@
 
 use super::fetch::{fetch, FetchContext, Fetched};
 use super::guard::RunningGuard;
-use super::model::{
-    Progress, PullReport, PullRequest, PullStatus, StageKind,
-};
+use super::model::{Progress, PullReport, PullRequest, PullStatus, StageKind};
 use super::plan::{metadata_stages, own_entry_workspaces, plan, PlannedStage};
 use super::store::{commit_page, PageCommit};
 use crate::db::time_entries::SweepScope;
@@ -39,7 +37,7 @@ pub async fn pull(
     progress: ProgressFn<'_>,
     cancel: &AtomicBool,
 ) -> AppResult<PullReport> {
-    let _running = RunningGuard::acquire(request.connection_id)?;
+    let _running = RunningGuard::acquire(db, request.connection_id)?;
     let stages = plan(&request.access);
     let (pull_id, resumed) = db.transaction(|tx| begin(tx, request, &stages))?;
     let before = db
@@ -186,9 +184,17 @@ impl Run<'_> {
                 return Err(AppError::Cancelled);
             }
             if pages >= i64::from(self.request.options.max_pages_per_stage) {
-                tracing::warn!(stage = kind.as_str(), workspace = w, pages, "page cap reached");
+                tracing::warn!(
+                    stage = kind.as_str(),
+                    workspace = w,
+                    pages,
+                    "page cap reached"
+                );
                 return Err(AppError::UnexpectedResponse {
-                    path: format!("{} of workspace {w}: more than {pages} pages", kind.as_str()),
+                    path: format!(
+                        "{} of workspace {w}: more than {pages} pages",
+                        kind.as_str()
+                    ),
                 });
             }
             let fetched = fetch(&self.ctx, kind, w, cursor).await?;
@@ -233,7 +239,8 @@ impl Run<'_> {
         };
         let now = crate::db::now();
         let last_metadata = metadata_stages(self.stages, w).last().copied();
-        let metadata_complete_at = (stage_complete && Some(kind) == last_metadata).then_some(now.as_str());
+        let metadata_complete_at =
+            (stage_complete && Some(kind) == last_metadata).then_some(now.as_str());
         let made = self.ctx.client.requests_made();
         let committed = commit_page(
             self.db,

@@ -80,7 +80,11 @@ pub async fn fetch(
             }
         }
         StageKind::Clients => Fetched {
-            data: PageData::Clients(client.clients(token, workspace_id, ClientStatus::Both).await?),
+            data: PageData::Clients(
+                client
+                    .clients(token, workspace_id, ClientStatus::Both)
+                    .await?,
+            ),
             next: None,
             window: None,
         },
@@ -134,7 +138,10 @@ async fn own_entries(ctx: &FetchContext<'_>, cursor: Option<i64>) -> AppResult<F
         let rows = entries
             .iter()
             .filter(|e| e.server_deleted_at.is_none())
-            .filter(|e| e.workspace_id.is_some_and(|w| ctx.own_workspaces.contains(&w)))
+            .filter(|e| {
+                e.workspace_id
+                    .is_some_and(|w| ctx.own_workspaces.contains(&w))
+            })
             .filter_map(|e| own_entry(e, ctx.own_user_id, ctx.own_user_name))
             .collect();
         return Ok(Fetched {

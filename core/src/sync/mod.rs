@@ -35,11 +35,13 @@ pub mod plan;
 pub mod store;
 mod summary;
 #[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
 mod tests;
 
 pub use engine::{pull, ProgressFn};
 pub use model::{
-    Progress, PullOptions, PullRange, PullReport, PullRequest, PullStatus, PullSummary,
-    StageKind, StoredCounts,
+    Progress, PullOptions, PullRange, PullReport, PullRequest, PullStatus, PullSummary, StageKind,
+    StoredCounts,
 };
 pub use summary::{last_pull, stored_counts};

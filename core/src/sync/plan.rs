@@ -19,9 +19,10 @@ pub struct PlannedStage {
 /// workspace: its admin, or owner/admin of the workspace's organization.
 pub fn sees_everyone(access: &AccessReport, workspace: &WorkspaceAccess) -> bool {
     workspace.is_admin()
-        || access.organizations.iter().any(|o| {
-            Some(o.id) == workspace.organization_id && (o.owner || o.admin)
-        })
+        || access
+            .organizations
+            .iter()
+            .any(|o| Some(o.id) == workspace.organization_id && (o.owner || o.admin))
 }
 
 /// Workspaces where only the account's own entries can be read.
