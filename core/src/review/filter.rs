@@ -90,11 +90,6 @@ impl Filter {
         Sql { clause, params }
     }
 
-    /// The SQL expression of an entry's local day, `YYYY-MM-DD`.
-    pub(crate) fn day_expression(&self) -> String {
-        format!("date(e.start + {}, 'unixepoch')", self.offset_secs())
-    }
-
     /// A filter covering exactly a pulled range (UTC days), e.g. to review a pull.
     pub fn for_range(range: PullRange) -> Filter {
         Filter {

@@ -101,6 +101,8 @@ CREATE INDEX time_entries_start     ON time_entries (connection_id, start, id);
 CREATE INDEX time_entries_workspace ON time_entries (connection_id, workspace_id, start);
 CREATE INDEX time_entries_project   ON time_entries (connection_id, project_id, start);
 CREATE INDEX time_entries_user      ON time_entries (connection_id, user_id, start);
+-- covers the totals' one pass (no table reads for date-range or unfiltered totals)
+CREATE INDEX time_entries_totals    ON time_entries (connection_id, start, project_id, user_id, duration);
 
 CREATE TABLE time_entry_tags (
     connection_id INTEGER NOT NULL,
