@@ -48,6 +48,7 @@ fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> Project {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn entry(
     id: i64,
     ws: i64,

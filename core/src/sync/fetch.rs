@@ -27,6 +27,10 @@ pub enum PageData {
 }
 
 impl PageData {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn len(&self) -> usize {
         match self {
             PageData::Entries(v) => v.len(),
