@@ -61,6 +61,7 @@
 //! Operations are serialized by one mutex in the service: they are rare, quick and
 //! local, and serializing them keeps the protocol free of interleavings.
 
+pub mod definitions;
 mod model;
 
 pub use model::*;

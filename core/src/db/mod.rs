@@ -6,7 +6,10 @@
 //! commands call in from several threads.
 
 pub mod connections;
+pub mod pulls;
 pub mod secret_journal;
+pub mod time_entries;
+pub mod toggl_meta;
 
 use crate::error::{AppError, AppResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
@@ -24,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_toggl_identity",
         include_str!("migrations/0002_toggl_identity.sql"),
+    ),
+    (
+        "0003_toggl_data",
+        include_str!("migrations/0003_toggl_data.sql"),
     ),
 ];
 

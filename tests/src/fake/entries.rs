@@ -99,10 +99,15 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
         .filter(|e| users.as_ref().is_none_or(|ids| ids.contains(&e.user_id)))
         .collect();
     rows.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+    let skip = if call.endless_report {
+        0
+    } else {
+        first_row - 1
+    };
     let page: Vec<Value> = rows
         .iter()
         .enumerate()
-        .skip(first_row - 1)
+        .skip(skip)
         .take(page_size)
         .map(|(i, e)| render::report_row(s, e, i + 1))
         .collect();
@@ -110,6 +115,11 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
     let mut answer = Answer::ok(page.into())
         .header("x-range-start", start.date_naive())
         .header("x-range-end", end.date_naive());
+    if call.endless_report && !rows.is_empty() {
+        return answer
+            .header("x-next-row-number", next_row)
+            .header("x-next-id", rows[0].id);
+    }
     if let Some(next) = rows.get(next_row - 1) {
         answer = answer
             .header("x-next-row-number", next_row)

@@ -14,6 +14,9 @@ pub(crate) struct FaultState {
     pub server_errors: u32,
     pub delay: Option<Duration>,
     pub malformed_json: bool,
+    /// Requests still served before the quota runs out (`None`: no countdown).
+    pub quota_left_before_exhaustion: Option<u32>,
+    pub endless_report: bool,
 }
 
 /// A handle to the fake's fault switches; clones share the same switches.
@@ -64,6 +67,23 @@ impl Faults {
     /// Successful answers carry a truncated JSON body.
     pub fn malformed_json(&self, on: bool) -> &Self {
         self.lock().malformed_json = on;
+        self
+    }
+
+    /// The next `n` authenticated requests are served; every one after them answers
+    /// 402 as [`quota_exhausted`](Self::quota_exhausted) does, until that is switched
+    /// off. Cuts a pull at an exact request without timing.
+    pub fn exhaust_quota_after(&self, n: u32) -> &Self {
+        let mut state = self.lock();
+        state.quota_left_before_exhaustion = Some(n);
+        state.quota_exhausted = false;
+        self
+    }
+
+    /// The detailed report never ends: every page repeats the first rows and names a
+    /// next row, as a server bug might. Clients must cap the pages they follow.
+    pub fn endless_report(&self, on: bool) -> &Self {
+        self.lock().endless_report = on;
         self
     }
 

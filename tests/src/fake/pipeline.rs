@@ -158,6 +158,14 @@ fn answer(
             return too_many_requests(faults.retry_after_secs);
         }
     }
+    if let Some(left) = faults.quota_left_before_exhaustion {
+        if left == 0 {
+            faults.quota_exhausted = true;
+            faults.quota_left_before_exhaustion = None;
+        } else {
+            faults.quota_left_before_exhaustion = Some(left - 1);
+        }
+    }
     if faults.quota_exhausted {
         return quota_exhausted(limiter.peek((user.id, org), limit, window).resets_in_secs);
     }
@@ -175,6 +183,7 @@ fn answer(
         segments,
         query: uri.query().map(url_pairs).unwrap_or_default(),
         body,
+        endless_report: faults.endless_report,
     };
     let mut answer = route(&scenario, user, &call, quota);
     if faults.malformed_json && answer.is_success() {

@@ -14,6 +14,8 @@ pub(crate) struct Call<'a> {
     pub segments: Vec<&'a str>,
     pub query: HashMap<String, String>,
     pub body: &'a [u8],
+    /// The endless-report fault: report pages repeat and always name a next row.
+    pub endless_report: bool,
 }
 
 impl Call<'_> {

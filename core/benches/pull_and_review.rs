@@ -1,0 +1,276 @@
+//! On-demand benchmark of pulling and reviewing (not part of the test suite):
+//!
+//! 1. requests a pull of a generated workspace set uses, against the minimum possible
+//!    at the fake's page size, for a first pull and for a re-pull of the same range;
+//! 2. ingest speed into SQLite for 1,000,000 entries, through the same page commit the
+//!    pull uses (pages of 50, one transaction each, on a WAL database on disk);
+//! 3. latency of the entries table's first page (with its total count) and of the
+//!    totals over those 1,000,000 entries, for a few filters.
+//!
+//! `cargo bench -p blink-core --bench pull_and_review` (set `BENCH_ENTRIES` to change
+//! the 1,000,000).
+
+use blink_core::connections::Privacy;
+use blink_core::db::connections::{insert_pending, set_state, InsertRow, RowState};
+use blink_core::db::time_entries::EntryRecord;
+use blink_core::db::{pulls, Db};
+use blink_core::review::{entries_page, totals, Filter, PageRequest};
+use blink_core::sync::fetch::PageData;
+use blink_core::sync::store::{commit_page, PageCommit};
+use blink_core::sync::{pull, PullOptions, PullRange, PullRequest, StageKind};
+use blink_core::toggl::access::AccessReport;
+use blink_core::toggl::{check_access, TogglClient};
+use blink_core::ApiToken;
+use blink_fake_toggl::fake::{FakeToggl, Scenario};
+use chrono::NaiveDate;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+const PAGE: usize = 50;
+
+fn connection(db: &Db, access: &AccessReport) -> i64 {
+    let privacy = serde_json::to_string(&Privacy::SharedWithWorkspace).unwrap();
+    db.transaction(|tx| {
+        let id = insert_pending(
+            tx,
+            &InsertRow {
+                source: "toggl",
+                name: "Bench",
+                privacy: &privacy,
+                access,
+                request_id: "bench",
+            },
+        )?;
+        set_state(tx, id, RowState::Ready)?;
+        Ok(id)
+    })
+    .unwrap()
+}
+
+fn range() -> PullRange {
+    PullRange::new(
+        NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+    )
+    .unwrap()
+}
+
+async fn requests_figures() {
+    let (workspaces, users, entries) = (3, 12, 12_000);
+    let scenario = Scenario::generated(11, workspaces, users, entries);
+    let mut per_ws = std::collections::BTreeMap::new();
+    for e in &scenario.time_entries {
+        *per_ws.entry(e.workspace_id).or_insert(0usize) += 1;
+    }
+    let report_min: usize = per_ws.values().map(|n| n.div_ceil(PAGE).max(1)).sum();
+    // per workspace at least: projects (active=both) 1, clients 1, tags 1, members 1
+    let first_min = report_min + 4 * workspaces;
+    let fake = FakeToggl::start(scenario).await;
+    let client = TogglClient::builder()
+        .base_url(fake.url())
+        .min_interval(Duration::from_millis(0))
+        .build()
+        .unwrap();
+    let token = ApiToken::parse(&fake.token_of(1)).unwrap();
+    let access = check_access(&client, &token).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("bench.sqlite3")).unwrap().db;
+    let request = PullRequest {
+        connection_id: connection(&db, &access),
+        access,
+        range: range(),
+        options: PullOptions::default(),
+    };
+    let cancel = AtomicBool::new(false);
+    let started = Instant::now();
+    let first = pull(&db, &client, &token, &request, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    let again = pull(&db, &client, &token, &request, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    println!("== requests ({workspaces} workspaces, {users} users, {entries} entries, report page size {PAGE})");
+    println!(
+        "first pull:  {} requests; minimum possible {} (report pages {} + 4 metadata per workspace); {:.2} s against the local fake",
+        first.requests_used, first_min, report_min, took.as_secs_f64()
+    );
+    println!(
+        "re-pull:     {} requests; minimum possible {} (report pages only; metadata fresh)",
+        again.requests_used, report_min
+    );
+}
+
+fn synthetic(i: i64) -> EntryRecord {
+    let start = 1_735_689_600 + (i * 31_537) % (365 * 86_400);
+    let tags = (0..(i % 3)).map(|t| 900 + (i + t) % 10).collect();
+    EntryRecord {
+        id: 10_000_000 + i,
+        workspace_id: 1 + i % 3,
+        project_id: (i % 7 != 0).then_some(100 + i % 20),
+        task_id: None,
+        user_id: Some(1 + i % 25),
+        user_name: Some(format!("User {}", 1 + i % 25)),
+        description: (i % 5 != 0).then(|| format!("Task {} for client work", i % 997)),
+        start,
+        stop: Some(start + 60 + i % 7200),
+        duration: Some(60 + i % 7200),
+        billable: Some(i % 2 == 0),
+        tag_ids: tags,
+        at: Some("2025-12-31T00:00:00Z".into()),
+    }
+}
+
+fn ingest_and_query(total: i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("bench.sqlite3")).unwrap().db;
+    let access: AccessReport = serde_json::from_value(serde_json::json!({
+        "user": {"id": 1, "fullname": "Bench", "email": "bench@example.test", "timezone": null},
+        "organizations": [], "workspaces": [], "verdict": {"kind": "refused"},
+        "checked_at": "2026-01-01T00:00:00Z"
+    }))
+    .unwrap();
+    let c = connection(&db, &access);
+    let pull_id = db
+        .transaction(|tx| {
+            let id = pulls::insert(
+                tx,
+                c,
+                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            )?;
+            pulls::plan_stage(tx, id, 1, StageKind::ReportEntries.as_str())?;
+            Ok(id)
+        })
+        .unwrap();
+    let started = Instant::now();
+    let mut i = 0;
+    while i < total {
+        let rows: Vec<EntryRecord> = (i..(i + PAGE as i64).min(total)).map(synthetic).collect();
+        i += rows.len() as i64;
+        let data = PageData::Entries(rows);
+        commit_page(
+            &db,
+            &PageCommit {
+                connection_id: c,
+                pull_id,
+                workspace_id: 1,
+                kind: StageKind::ReportEntries,
+                data: &data,
+                next: Some(i),
+                requests: 1,
+                sweep_entries: None,
+                sweep_meta: None,
+                metadata_complete_at: None,
+            },
+        )
+        .unwrap();
+    }
+    let took = started.elapsed().as_secs_f64();
+    println!("== ingest ({total} entries, pages of {PAGE}, one transaction per page, WAL on disk)");
+    println!("{:.1} s, {:.0} rows/s", took, total as f64 / took);
+    db.with(|conn| Ok(conn.execute_batch("ANALYZE")?)).unwrap();
+
+    let month = |m: u32| Filter {
+        start_date: NaiveDate::from_ymd_opt(2025, m, 1),
+        end_date: NaiveDate::from_ymd_opt(2025, m, 28),
+        ..Filter::default()
+    };
+    let cases: Vec<(&str, Filter)> = vec![
+        ("no filter", Filter::default()),
+        ("one month", month(6)),
+        (
+            "project",
+            Filter {
+                project_id: Some(105),
+                ..Filter::default()
+            },
+        ),
+        (
+            "user + month",
+            Filter {
+                user_id: Some(7),
+                ..month(3)
+            },
+        ),
+        (
+            "workspace + project + month",
+            Filter {
+                workspace_id: Some(2),
+                project_id: Some(104),
+                ..month(9)
+            },
+        ),
+        (
+            "tag",
+            Filter {
+                tag_id: Some(903),
+                ..Filter::default()
+            },
+        ),
+        (
+            "tag + month",
+            Filter {
+                tag_id: Some(903),
+                ..month(4)
+            },
+        ),
+        (
+            "text",
+            Filter {
+                text: Some("task 42 ".into()),
+                ..Filter::default()
+            },
+        ),
+        (
+            "text + month",
+            Filter {
+                text: Some("TASK 42".into()),
+                ..month(11)
+            },
+        ),
+    ];
+    println!(
+        "== first page of 50 with total count, and totals, over {total} entries (median of 5, ms)"
+    );
+    for (name, filter) in cases {
+        let page_ms = median(|| {
+            let page = entries_page(&db, c, &filter, &PageRequest::first(50)).unwrap();
+            std::hint::black_box(page.total_count);
+        });
+        let count = entries_page(&db, c, &filter, &PageRequest::first(50))
+            .unwrap()
+            .total_count;
+        let totals_ms = median(|| {
+            std::hint::black_box(totals(&db, c, &filter).unwrap());
+        });
+        println!(
+            "{name:<30} page {page_ms:>8.1} ms   totals {totals_ms:>8.1} ms   ({count} matches)"
+        );
+    }
+}
+
+fn median(mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    times[2]
+}
+
+fn main() {
+    let total: i64 = std::env::var("BENCH_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(requests_figures());
+    ingest_and_query(total);
+}

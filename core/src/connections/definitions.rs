@@ -1,0 +1,172 @@
+//! Export of connection definitions, where privacy has its real effect: connections
+//! Shared with Workspace and Shared with Team are exported so teammates can see what
+//! exists; Private to Me ones never leave the machine. A definition carries the name,
+//! privacy and Toggl identity only: tokens live in the credential store and are never
+//! read here.
+
+use super::model::Privacy;
+use crate::db::{connections as rows, Db};
+use crate::error::AppResult;
+use crate::toggl::access::Verdict;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+
+pub const FORMAT: &str = "blink-connections/definitions";
+pub const VERSION: u32 = 1;
+
+/// The Toggl account a connection was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TogglIdentity {
+    pub user_id: i64,
+    pub email: String,
+    pub fullname: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionDefinition {
+    pub name: String,
+    pub source: String,
+    pub privacy: Privacy,
+    pub toggl: TogglIdentity,
+    /// The role check's verdict when the connection was last checked.
+    pub verdict: Verdict,
+    pub last_verified_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefinitionsFile {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: DateTime<Utc>,
+    pub connections: Vec<ConnectionDefinition>,
+}
+
+/// The shareable definitions, by name: every ready connection except Private to Me.
+pub fn connection_definitions(db: &Db) -> AppResult<DefinitionsFile> {
+    let saved = db.with(|c| rows::list_ready(c))?;
+    let mut connections = Vec::new();
+    for row in saved {
+        let privacy = Privacy::from_json(&row.privacy)?;
+        if privacy == Privacy::PrivateToMe {
+            continue;
+        }
+        connections.push(ConnectionDefinition {
+            name: row.name,
+            source: row.source,
+            privacy,
+            toggl: TogglIdentity {
+                user_id: row.access.user.id,
+                email: row.access.user.email,
+                fullname: row.access.user.fullname,
+            },
+            verdict: row.access.verdict,
+            last_verified_at: row.last_verified_at,
+        });
+    }
+    Ok(DefinitionsFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        exported_at: Utc::now(),
+        connections,
+    })
+}
+
+/// Writes the definitions as pretty JSON; returns how many connections were written.
+pub fn export_connection_definitions(db: &Db, writer: &mut dyn Write) -> AppResult<usize> {
+    let file = connection_definitions(db)?;
+    serde_json::to_writer_pretty(&mut *writer, &file)
+        .map_err(|e| crate::error::AppError::Io(e.to_string()))?;
+    writer.write_all(b"\n")?;
+    writer.flush()?;
+    Ok(file.connections.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connections::{ConnectionService, NewConnection};
+    use crate::secrets::MemoryStore;
+    use crate::toggl::access::{AccessReport, OrganizationAccess, TogglUser};
+    use crate::token::ApiToken;
+    use std::sync::Arc;
+
+    fn access() -> AccessReport {
+        AccessReport {
+            user: TogglUser {
+                id: 42,
+                fullname: "Olivia Owner".into(),
+                email: "olivia@example.test".into(),
+                timezone: None,
+            },
+            organizations: vec![OrganizationAccess {
+                id: 1,
+                name: "Acme".into(),
+                owner: true,
+                admin: true,
+            }],
+            workspaces: vec![],
+            verdict: Verdict::OrganizationOwner {
+                organizations: vec!["Acme".into()],
+            },
+            checked_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn shared_connections_are_exported_private_ones_and_tokens_never() {
+        let db = Arc::new(Db::open_in_memory().unwrap());
+        let service = ConnectionService::new(db.clone(), Arc::new(MemoryStore::new()));
+        let tokens = [
+            "0123456789abcdef0123456789abcdef",
+            "fedcba9876543210fedcba9876543210",
+            "00112233445566778899aabbccddeeff",
+        ];
+        let privacies = [
+            ("Workspace one", Privacy::SharedWithWorkspace),
+            ("Secret one", Privacy::PrivateToMe),
+            (
+                "Team one",
+                Privacy::SharedWithTeam {
+                    team: "Design".into(),
+                },
+            ),
+        ];
+        for ((name, privacy), token) in privacies.into_iter().zip(tokens) {
+            service
+                .create(NewConnection {
+                    name: name.into(),
+                    privacy,
+                    token: ApiToken::parse(token).unwrap(),
+                    access: access(),
+                    request_id: format!("req-{name}"),
+                })
+                .unwrap();
+        }
+        let mut out = Vec::new();
+        assert_eq!(export_connection_definitions(&db, &mut out).unwrap(), 2);
+        let text = String::from_utf8(out).unwrap();
+        for token in tokens {
+            assert!(!text.contains(token), "a token was exported");
+            assert!(
+                !text.contains(&token[28..]),
+                "a token's last four were exported"
+            );
+        }
+        assert!(!text.contains("Secret one"));
+        assert!(!text.to_lowercase().contains("token"));
+        let file: DefinitionsFile = serde_json::from_str(&text).unwrap();
+        assert_eq!(file.format, FORMAT);
+        let names: Vec<_> = file.connections.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Team one", "Workspace one"]);
+        assert_eq!(
+            file.connections[0].privacy,
+            Privacy::SharedWithTeam {
+                team: "Design".into()
+            }
+        );
+        assert_eq!(file.connections[1].toggl.email, "olivia@example.test");
+        assert_eq!(file.connections[1].toggl.fullname, "Olivia Owner");
+        assert!(file.connections[1].verdict.is_allowed());
+    }
+}

@@ -1,0 +1,127 @@
+//! Queries on `time_entries` and `time_entry_tags`: the upsert every pulled page goes
+//! through (the benchmark uses the same function) and the sweep that removes entries
+//! deleted on Toggl once a pass over their range is complete.
+
+use crate::error::AppResult;
+use rusqlite::{params, params_from_iter, Connection};
+
+/// One time entry as stored, whichever Toggl endpoint it came from. Times are unix
+/// seconds, UTC. A running entry has no `stop` and no `duration`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRecord {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub project_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub user_name: Option<String>,
+    pub description: Option<String>,
+    pub start: i64,
+    pub stop: Option<i64>,
+    pub duration: Option<i64>,
+    pub billable: Option<bool>,
+    pub tag_ids: Vec<i64>,
+    pub at: Option<String>,
+}
+
+/// Inserts or updates `entries` for a connection and marks them seen by `pull_id`.
+/// Run it inside the page's transaction; returns the number of entries written.
+pub fn upsert(
+    conn: &Connection,
+    connection_id: i64,
+    pull_id: i64,
+    entries: &[EntryRecord],
+) -> AppResult<usize> {
+    let mut entry = conn.prepare_cached(
+        "INSERT INTO time_entries (connection_id, id, workspace_id, project_id, task_id, user_id,
+             user_name, description, description_folded, start, stop, duration, billable, tag_ids,
+             at, seen_pull)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (connection_id, id) DO UPDATE SET
+             workspace_id = excluded.workspace_id, project_id = excluded.project_id,
+             task_id = excluded.task_id, user_id = excluded.user_id,
+             user_name = COALESCE(excluded.user_name, time_entries.user_name),
+             description = excluded.description,
+             description_folded = excluded.description_folded, start = excluded.start,
+             stop = excluded.stop, duration = excluded.duration, billable = excluded.billable,
+             tag_ids = excluded.tag_ids, at = excluded.at, seen_pull = excluded.seen_pull",
+    )?;
+    let mut clear_tags = conn
+        .prepare_cached("DELETE FROM time_entry_tags WHERE connection_id = ?1 AND entry_id = ?2")?;
+    let mut add_tag = conn.prepare_cached(
+        "INSERT OR IGNORE INTO time_entry_tags (connection_id, entry_id, tag_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for e in entries {
+        let description = e.description.as_deref().filter(|d| !d.is_empty());
+        let tag_ids = serde_json::to_string(&e.tag_ids).unwrap_or_else(|_| "[]".into());
+        entry.execute(params![
+            connection_id,
+            e.id,
+            e.workspace_id,
+            e.project_id,
+            e.task_id,
+            e.user_id,
+            e.user_name,
+            description,
+            description.map(str::to_lowercase),
+            e.start,
+            e.stop,
+            e.duration,
+            e.billable,
+            tag_ids,
+            e.at,
+            pull_id,
+        ])?;
+        clear_tags.execute(params![connection_id, e.id])?;
+        for tag in &e.tag_ids {
+            add_tag.execute(params![connection_id, e.id, tag])?;
+        }
+    }
+    Ok(entries.len())
+}
+
+/// The rows a completed pass covered: entries of these workspaces (and of this user,
+/// for the caller's own entries) that started in `[start, end)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepScope<'a> {
+    pub workspace_ids: &'a [i64],
+    pub user_id: Option<i64>,
+    pub start: i64,
+    pub end: i64,
+}
+
+/// Deletes the entries in `scope` that pull `pull_id` did not see: Toggl no longer has
+/// them (or they moved out of the range). Returns how many went.
+pub fn sweep(
+    conn: &Connection,
+    connection_id: i64,
+    pull_id: i64,
+    scope: &SweepScope<'_>,
+) -> AppResult<usize> {
+    if scope.workspace_ids.is_empty() {
+        return Ok(0);
+    }
+    let marks = vec!["?"; scope.workspace_ids.len()].join(", ");
+    let user_clause = if scope.user_id.is_some() {
+        " AND user_id = ?"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "DELETE FROM time_entries WHERE connection_id = ? AND seen_pull <> ? AND start >= ? \
+         AND start < ? AND workspace_id IN ({marks}){user_clause}"
+    );
+    let mut values: Vec<i64> = vec![connection_id, pull_id, scope.start, scope.end];
+    values.extend_from_slice(scope.workspace_ids);
+    values.extend(scope.user_id);
+    Ok(conn.execute(&sql, params_from_iter(values))?)
+}
+
+/// Entries stored for a connection (all time).
+pub fn count(conn: &Connection, connection_id: i64) -> AppResult<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM time_entries WHERE connection_id = ?1",
+        [connection_id],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,258 @@
+//! Queries on the pulled Toggl metadata: organizations, workspaces, projects, clients,
+//! tags and members. All are small per workspace, so each write is a plain upsert and
+//! each stage ends with a sweep of the rows its pass did not see.
+
+use crate::error::AppResult;
+use crate::toggl::access::{OrganizationAccess, WorkspaceAccess};
+use crate::toggl::models::{Client, Project, Tag, WorkspaceMember};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Organizations and workspaces come from the access snapshot (no request needed).
+pub fn upsert_organizations(
+    conn: &Connection,
+    connection_id: i64,
+    organizations: &[OrganizationAccess],
+) -> AppResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO toggl_organizations (connection_id, id, name, owner, admin)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (connection_id, id) DO UPDATE SET
+             name = excluded.name, owner = excluded.owner, admin = excluded.admin",
+    )?;
+    for o in organizations {
+        stmt.execute(params![connection_id, o.id, o.name, o.owner, o.admin])?;
+    }
+    Ok(())
+}
+
+pub fn upsert_workspaces(
+    conn: &Connection,
+    connection_id: i64,
+    workspaces: &[WorkspaceAccess],
+) -> AppResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO toggl_workspaces (connection_id, id, organization_id, name, role)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (connection_id, id) DO UPDATE SET
+             organization_id = excluded.organization_id, name = excluded.name,
+             role = excluded.role",
+    )?;
+    for w in workspaces {
+        stmt.execute(params![
+            connection_id,
+            w.id,
+            w.organization_id,
+            w.name,
+            w.role
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn upsert_projects(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+    pull_id: i64,
+    projects: &[Project],
+) -> AppResult<usize> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO toggl_projects (connection_id, id, workspace_id, client_id, name, active,
+             color, billable, seen_pull)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (connection_id, id) DO UPDATE SET
+             workspace_id = excluded.workspace_id, client_id = excluded.client_id,
+             name = excluded.name, active = excluded.active, color = excluded.color,
+             billable = excluded.billable, seen_pull = excluded.seen_pull",
+    )?;
+    for p in projects {
+        stmt.execute(params![
+            connection_id,
+            p.id,
+            p.workspace_id.unwrap_or(workspace_id),
+            p.client_id,
+            p.name,
+            p.active.unwrap_or(true),
+            p.color,
+            p.billable,
+            pull_id
+        ])?;
+    }
+    Ok(projects.len())
+}
+
+pub fn upsert_clients(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+    pull_id: i64,
+    clients: &[Client],
+) -> AppResult<usize> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO toggl_clients (connection_id, id, workspace_id, name, archived, seen_pull)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (connection_id, id) DO UPDATE SET
+             workspace_id = excluded.workspace_id, name = excluded.name,
+             archived = excluded.archived, seen_pull = excluded.seen_pull",
+    )?;
+    for c in clients {
+        stmt.execute(params![
+            connection_id,
+            c.id,
+            c.wid.unwrap_or(workspace_id),
+            c.name,
+            c.archived.unwrap_or(false),
+            pull_id
+        ])?;
+    }
+    Ok(clients.len())
+}
+
+pub fn upsert_tags(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+    pull_id: i64,
+    tags: &[Tag],
+) -> AppResult<usize> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO toggl_tags (connection_id, id, workspace_id, name, seen_pull)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (connection_id, id) DO UPDATE SET
+             workspace_id = excluded.workspace_id, name = excluded.name,
+             seen_pull = excluded.seen_pull",
+    )?;
+    let live = tags.iter().filter(|t| t.deleted_at.is_none());
+    let mut written = 0;
+    for t in live {
+        stmt.execute(params![
+            connection_id,
+            t.id,
+            t.workspace_id.unwrap_or(workspace_id),
+            t.name,
+            pull_id
+        ])?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+pub fn upsert_members(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+    pull_id: i64,
+    members: &[WorkspaceMember],
+) -> AppResult<usize> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO toggl_members (connection_id, workspace_id, user_id, name, email, role, seen_pull)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (connection_id, workspace_id, user_id) DO UPDATE SET
+             name = excluded.name, email = excluded.email, role = excluded.role,
+             seen_pull = excluded.seen_pull",
+    )?;
+    for m in members {
+        stmt.execute(params![
+            connection_id,
+            workspace_id,
+            m.id,
+            m.fullname,
+            m.email,
+            m.role,
+            pull_id
+        ])?;
+    }
+    Ok(members.len())
+}
+
+/// The metadata tables that are swept per workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaTable {
+    Projects,
+    Clients,
+    Tags,
+    Members,
+}
+
+impl MetaTable {
+    fn name(self) -> &'static str {
+        match self {
+            MetaTable::Projects => "toggl_projects",
+            MetaTable::Clients => "toggl_clients",
+            MetaTable::Tags => "toggl_tags",
+            MetaTable::Members => "toggl_members",
+        }
+    }
+}
+
+/// Removes a workspace's rows that pull `pull_id` did not see: deleted on Toggl.
+pub fn sweep(
+    conn: &Connection,
+    table: MetaTable,
+    connection_id: i64,
+    workspace_id: i64,
+    pull_id: i64,
+) -> AppResult<usize> {
+    let sql = format!(
+        "DELETE FROM {} WHERE connection_id = ?1 AND workspace_id = ?2 AND seen_pull <> ?3",
+        table.name()
+    );
+    Ok(conn.execute(&sql, params![connection_id, workspace_id, pull_id])?)
+}
+
+pub fn set_metadata_pulled_at(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+    at: &str,
+) -> AppResult<()> {
+    conn.execute(
+        "UPDATE toggl_workspaces SET metadata_pulled_at = ?3 WHERE connection_id = ?1 AND id = ?2",
+        params![connection_id, workspace_id, at],
+    )?;
+    Ok(())
+}
+
+pub fn metadata_pulled_at(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+) -> AppResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT metadata_pulled_at FROM toggl_workspaces WHERE connection_id = ?1 AND id = ?2",
+            params![connection_id, workspace_id],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Whether entries of the workspace name a project or tag that is not stored: then the
+/// metadata is out of date, however recent its pull.
+pub fn has_dangling_references(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+) -> AppResult<bool> {
+    let projects: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM time_entries e
+             WHERE e.connection_id = ?1 AND e.workspace_id = ?2 AND e.project_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM toggl_projects p
+                               WHERE p.connection_id = ?1 AND p.id = e.project_id))",
+        params![connection_id, workspace_id],
+        |r| r.get(0),
+    )?;
+    if projects {
+        return Ok(true);
+    }
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM time_entry_tags t
+             JOIN time_entries e ON e.connection_id = t.connection_id AND e.id = t.entry_id
+             WHERE t.connection_id = ?1 AND e.workspace_id = ?2
+               AND NOT EXISTS (SELECT 1 FROM toggl_tags g
+                               WHERE g.connection_id = ?1 AND g.id = t.tag_id))",
+        params![connection_id, workspace_id],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,86 @@
+//! CSV export of the filtered entries: streamed row by row from SQLite to the writer,
+//! RFC 4180 (CRLF line ends, fields with a comma, quote or line break quoted, quotes
+//! doubled), a header row, times in ISO 8601 UTC. Holds no token: none is stored here.
+
+use super::entries::{for_each_row, EntryRow};
+use super::filter::Filter;
+use crate::db::Db;
+use crate::error::AppResult;
+use chrono::SecondsFormat;
+use std::io::Write;
+
+pub const HEADER: [&str; 14] = [
+    "id",
+    "start",
+    "stop",
+    "duration_seconds",
+    "workspace_id",
+    "workspace",
+    "project_id",
+    "project",
+    "client",
+    "user_id",
+    "user",
+    "description",
+    "tags",
+    "billable",
+];
+
+/// Writes the entries matching `filter`, newest first (the table's order); returns how
+/// many rows were written, header excluded.
+pub fn export_csv(
+    db: &Db,
+    connection_id: i64,
+    filter: &Filter,
+    writer: &mut dyn Write,
+) -> AppResult<u64> {
+    write_record(writer, HEADER.iter().map(|h| h.to_string()))?;
+    let mut written = 0;
+    db.with(|conn| {
+        for_each_row(conn, connection_id, filter, None, None, |row| {
+            write_record(writer, fields(&row))?;
+            written += 1;
+            Ok(())
+        })
+    })?;
+    writer.flush()?;
+    Ok(written)
+}
+
+fn fields(row: &EntryRow) -> impl Iterator<Item = String> {
+    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let iso = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    [
+        row.id.to_string(),
+        iso(row.start),
+        row.stop.map(iso).unwrap_or_default(),
+        opt(row.duration_seconds),
+        row.workspace_id.to_string(),
+        row.workspace_name.clone().unwrap_or_default(),
+        opt(row.project_id),
+        row.project_name.clone().unwrap_or_default(),
+        row.client_name.clone().unwrap_or_default(),
+        opt(row.user_id),
+        row.user_name.clone().unwrap_or_default(),
+        row.description.clone().unwrap_or_default(),
+        row.tags.join("; "),
+        row.billable.map(|b| b.to_string()).unwrap_or_default(),
+    ]
+    .into_iter()
+}
+
+fn write_record(writer: &mut dyn Write, fields: impl Iterator<Item = String>) -> AppResult<()> {
+    let line: Vec<String> = fields.map(|f| quote(&f)).collect();
+    writer.write_all(line.join(",").as_bytes())?;
+    writer.write_all(b"\r\n")?;
+    Ok(())
+}
+
+/// RFC 4180: quote a field holding a comma, quote, CR or LF; double its quotes.
+pub fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}

@@ -1,0 +1,199 @@
+//! The time-entries table of the review page: one page of filtered rows, newest first,
+//! with the total count. Paging is keyset (`after` the last row shown) so a deep page
+//! costs the same as the first; an `offset` serves "jump to page N".
+
+use super::filter::Filter;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, Row};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+/// Where a page starts: after the row with this start time and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryCursor {
+    pub start: i64,
+    pub id: i64,
+}
+
+/// Which page to read: `after` wins over `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    pub after: Option<EntryCursor>,
+    #[serde(default)]
+    pub offset: u64,
+    pub page_size: u32,
+}
+
+impl PageRequest {
+    pub fn first(page_size: u32) -> PageRequest {
+        PageRequest {
+            after: None,
+            offset: 0,
+            page_size,
+        }
+    }
+}
+
+/// One time entry as the table and the CSV show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryRow {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub workspace_name: Option<String>,
+    pub project_id: Option<i64>,
+    pub project_name: Option<String>,
+    pub client_name: Option<String>,
+    pub user_id: Option<i64>,
+    pub user_name: Option<String>,
+    pub description: Option<String>,
+    pub start: DateTime<Utc>,
+    /// `None` while the entry is running.
+    pub stop: Option<DateTime<Utc>>,
+    pub duration_seconds: Option<i64>,
+    pub billable: Option<bool>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntriesPage {
+    pub rows: Vec<EntryRow>,
+    /// Entries matching the filter, all pages together.
+    pub total_count: u64,
+    /// Cursor of the next page; `None` on the last.
+    pub next: Option<EntryCursor>,
+}
+
+pub fn entries_page(
+    db: &Db,
+    connection_id: i64,
+    filter: &Filter,
+    page: &PageRequest,
+) -> AppResult<EntriesPage> {
+    if page.page_size == 0 || page.page_size > MAX_PAGE_SIZE {
+        return Err(AppError::InvalidInput(format!(
+            "A page holds 1 to {MAX_PAGE_SIZE} entries."
+        )));
+    }
+    db.with(|conn| {
+        let total_count = count(conn, connection_id, filter)?;
+        let mut rows = Vec::with_capacity(page.page_size as usize);
+        let limit = i64::from(page.page_size) + 1;
+        let offset = if page.after.is_some() {
+            0
+        } else {
+            page.offset as i64
+        };
+        for_each_row(
+            conn,
+            connection_id,
+            filter,
+            page.after,
+            Some((limit, offset)),
+            |row| {
+                rows.push(row);
+                Ok(())
+            },
+        )?;
+        let more = rows.len() > page.page_size as usize;
+        rows.truncate(page.page_size as usize);
+        let next = more
+            .then(|| {
+                rows.last().map(|r| EntryCursor {
+                    start: r.start.timestamp(),
+                    id: r.id,
+                })
+            })
+            .flatten();
+        Ok(EntriesPage {
+            rows,
+            total_count,
+            next,
+        })
+    })
+}
+
+fn count(conn: &Connection, connection_id: i64, filter: &Filter) -> AppResult<u64> {
+    let sql = filter.to_sql(connection_id);
+    let n: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM time_entries e WHERE {}", sql.clause),
+        params_from_iter(sql.params),
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
+}
+
+const SELECT: &str =
+    "SELECT e.id, e.workspace_id, w.name, e.project_id, p.name, c.name, e.user_id, \
+    e.user_name, e.description, e.start, e.stop, e.duration, e.billable, \
+    (SELECT json_group_array(g.name) FROM time_entry_tags t \
+       JOIN toggl_tags g ON g.connection_id = t.connection_id AND g.id = t.tag_id \
+       WHERE t.connection_id = e.connection_id AND t.entry_id = e.id) \
+    FROM time_entries e \
+    LEFT JOIN toggl_workspaces w ON w.connection_id = e.connection_id AND w.id = e.workspace_id \
+    LEFT JOIN toggl_projects p ON p.connection_id = e.connection_id AND p.id = e.project_id \
+    LEFT JOIN toggl_clients c ON c.connection_id = e.connection_id AND c.id = p.client_id";
+
+/// Streams the filtered rows, newest first, to `each` without collecting them: the
+/// table reads one page through it, the CSV export every row.
+pub(crate) fn for_each_row(
+    conn: &Connection,
+    connection_id: i64,
+    filter: &Filter,
+    after: Option<EntryCursor>,
+    limit_offset: Option<(i64, i64)>,
+    mut each: impl FnMut(EntryRow) -> AppResult<()>,
+) -> AppResult<()> {
+    let mut sql = filter.to_sql(connection_id);
+    if let Some(cursor) = after {
+        sql.clause.push_str(" AND (e.start, e.id) < (?, ?)");
+        sql.params.push(Value::Integer(cursor.start));
+        sql.params.push(Value::Integer(cursor.id));
+    }
+    let mut text = format!(
+        "{SELECT} WHERE {} ORDER BY e.start DESC, e.id DESC",
+        sql.clause
+    );
+    if let Some((limit, offset)) = limit_offset {
+        text.push_str(" LIMIT ? OFFSET ?");
+        sql.params.push(Value::Integer(limit));
+        sql.params.push(Value::Integer(offset));
+    }
+    let mut stmt = conn.prepare(&text)?;
+    let mut rows = stmt.query(params_from_iter(sql.params))?;
+    while let Some(row) = rows.next()? {
+        each(entry_row(row)?)?;
+    }
+    Ok(())
+}
+
+fn time(ts: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(ts, 0).single().unwrap_or_default()
+}
+
+fn entry_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
+    let tags: Option<String> = r.get(13)?;
+    let mut tags: Vec<String> = tags
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    tags.sort();
+    Ok(EntryRow {
+        id: r.get(0)?,
+        workspace_id: r.get(1)?,
+        workspace_name: r.get(2)?,
+        project_id: r.get(3)?,
+        project_name: r.get(4)?,
+        client_name: r.get(5)?,
+        user_id: r.get(6)?,
+        user_name: r.get(7)?,
+        description: r.get(8)?,
+        start: time(r.get(9)?),
+        stop: r.get::<_, Option<i64>>(10)?.map(time),
+        duration_seconds: r.get(11)?,
+        billable: r.get(12)?,
+        tags,
+    })
+}

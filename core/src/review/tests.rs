@@ -1,0 +1,400 @@
+use super::*;
+use crate::connections::Privacy;
+use crate::db::time_entries::{upsert, EntryRecord};
+use crate::db::toggl_meta;
+use crate::db::Db;
+use crate::sync::test_support::add_connection;
+use crate::toggl::access::{AccessReport, TogglUser, Verdict, WorkspaceAccess};
+use crate::toggl::models::{Client, Project, Tag};
+use chrono::{NaiveDate, TimeZone, Utc};
+
+fn access() -> AccessReport {
+    let ws = |id: i64, name: &str| WorkspaceAccess {
+        id,
+        name: name.into(),
+        organization_id: None,
+        role: "admin".into(),
+    };
+    AccessReport {
+        user: TogglUser {
+            id: 1,
+            fullname: "Ann".into(),
+            email: "ann@example.test".into(),
+            timezone: None,
+        },
+        organizations: vec![],
+        workspaces: vec![ws(10, "Alpha"), ws(20, "Beta")],
+        verdict: Verdict::WorkspaceAdmin {
+            workspaces: vec!["Alpha".into()],
+        },
+        checked_at: Utc::now(),
+    }
+}
+
+fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> Project {
+    Project {
+        id,
+        workspace_id: Some(ws),
+        client_id: client,
+        name: name.into(),
+        active: Some(true),
+        status: None,
+        color: None,
+        billable: None,
+        is_private: None,
+        at: None,
+        created_at: None,
+        server_deleted_at: None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    id: i64,
+    ws: i64,
+    project: Option<i64>,
+    user: (i64, &str),
+    description: Option<&str>,
+    start: &str,
+    duration: Option<i64>,
+    tags: &[i64],
+) -> EntryRecord {
+    let start = chrono::DateTime::parse_from_rfc3339(start)
+        .unwrap()
+        .timestamp();
+    EntryRecord {
+        id,
+        workspace_id: ws,
+        project_id: project,
+        task_id: None,
+        user_id: Some(user.0),
+        user_name: Some(user.1.into()),
+        description: description.map(str::to_string),
+        start,
+        stop: duration.map(|d| start + d),
+        duration,
+        billable: Some(false),
+        tag_ids: tags.to_vec(),
+        at: None,
+    }
+}
+
+/// Two workspaces, three projects (two with clients), two tags, two users, five
+/// entries; the last is running.
+fn known_data() -> (Db, i64) {
+    let db = Db::open_in_memory().unwrap();
+    let access = access();
+    let c = add_connection(&db, "Review", &Privacy::SharedWithWorkspace, &access);
+    let ann = (1, "Ann");
+    let bob = (2, "Bob");
+    db.transaction(|tx| {
+        toggl_meta::upsert_workspaces(tx, c, &access.workspaces)?;
+        toggl_meta::upsert_projects(
+            tx,
+            c,
+            10,
+            1,
+            &[
+                project(100, 10, Some(1000), "Website"),
+                project(101, 10, None, "Internal"),
+            ],
+        )?;
+        toggl_meta::upsert_projects(tx, c, 20, 1, &[project(200, 20, Some(2000), "Mobile")])?;
+        let client = |id, wid, name: &str| Client {
+            id,
+            wid: Some(wid),
+            name: name.into(),
+            archived: None,
+            at: None,
+            creator_id: None,
+        };
+        toggl_meta::upsert_clients(tx, c, 10, 1, &[client(1000, 10, "Acme")])?;
+        toggl_meta::upsert_clients(tx, c, 20, 1, &[client(2000, 20, "Globex")])?;
+        let tag = |id, name: &str| Tag {
+            id,
+            workspace_id: Some(10),
+            name: name.into(),
+            at: None,
+            creator_id: None,
+            deleted_at: None,
+        };
+        toggl_meta::upsert_tags(tx, c, 10, 1, &[tag(7, "urgent"), tag(8, "review")])?;
+        upsert(
+            tx,
+            c,
+            1,
+            &[
+                entry(
+                    1,
+                    10,
+                    Some(100),
+                    ann,
+                    Some("Fix login bug"),
+                    "2025-11-03T09:00:00Z",
+                    Some(3600),
+                    &[7],
+                ),
+                entry(
+                    2,
+                    10,
+                    Some(100),
+                    bob,
+                    Some("Design review, \"v2\""),
+                    "2025-11-03T23:30:00Z",
+                    Some(1800),
+                    &[7, 8],
+                ),
+                entry(
+                    3,
+                    10,
+                    Some(101),
+                    ann,
+                    Some("Standup"),
+                    "2025-11-04T08:00:00Z",
+                    Some(900),
+                    &[],
+                ),
+                entry(
+                    4,
+                    20,
+                    Some(200),
+                    bob,
+                    Some("ÉCLAIR app\nrelease"),
+                    "2025-11-05T10:00:00Z",
+                    Some(7200),
+                    &[],
+                ),
+                entry(5, 20, None, ann, None, "2025-11-06T12:00:00Z", None, &[]),
+            ],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    (db, c)
+}
+
+fn ids(db: &Db, c: i64, filter: &Filter) -> Vec<i64> {
+    entries_page(db, c, filter, &PageRequest::first(100))
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 11, d).unwrap()
+}
+
+#[test]
+fn totals_group_seconds_by_project_user_client_and_day() {
+    let (db, c) = known_data();
+    let t = totals(&db, c, &Filter::default()).unwrap();
+    assert_eq!((t.seconds, t.entries), (13_500, 5));
+    let pairs = |rows: &[TotalRow]| {
+        rows.iter()
+            .map(|r| (r.name.clone(), r.seconds))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        pairs(&t.by_project),
+        [
+            ("Mobile".into(), 7200),
+            ("Website".into(), 5400),
+            ("Internal".into(), 900),
+            ("(no project)".into(), 0)
+        ]
+    );
+    assert_eq!(
+        pairs(&t.by_user),
+        [("Bob".into(), 9000), ("Ann".into(), 4500)]
+    );
+    assert_eq!(
+        pairs(&t.by_client),
+        [
+            ("Globex".into(), 7200),
+            ("Acme".into(), 5400),
+            ("(no client)".into(), 900)
+        ]
+    );
+    let days: Vec<_> = t
+        .by_day
+        .iter()
+        .map(|d| (d.day.as_str(), d.seconds))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("2025-11-03", 5400),
+            ("2025-11-04", 900),
+            ("2025-11-05", 7200),
+            ("2025-11-06", 0)
+        ]
+    );
+}
+
+#[test]
+fn days_follow_the_viewers_offset_from_utc() {
+    let (db, c) = known_data();
+    let east = Filter {
+        utc_offset_minutes: 120,
+        ..Filter::default()
+    };
+    let t = totals(&db, c, &east).unwrap();
+    assert_eq!(t.by_day[0].day, "2025-11-03");
+    assert_eq!((t.by_day[0].seconds, t.by_day[1].seconds), (3600, 2700));
+    let only_4th = Filter {
+        start_date: Some(day(4)),
+        end_date: Some(day(4)),
+        ..east
+    };
+    assert_eq!(ids(&db, c, &only_4th), [3, 2]);
+}
+
+#[test]
+fn each_filter_narrows_the_table_and_the_totals() {
+    let (db, c) = known_data();
+    let f = |change: fn(&mut Filter)| {
+        let mut filter = Filter::default();
+        change(&mut filter);
+        filter
+    };
+    assert_eq!(ids(&db, c, &Filter::default()), [5, 4, 3, 2, 1]);
+    assert_eq!(ids(&db, c, &f(|f| f.tag_id = Some(7))), [2, 1]);
+    assert_eq!(ids(&db, c, &f(|f| f.tag_id = Some(8))), [2]);
+    assert_eq!(ids(&db, c, &f(|f| f.text = Some("éclair".into()))), [4]);
+    assert_eq!(ids(&db, c, &f(|f| f.text = Some(" REVIEW ".into()))), [2]);
+    assert_eq!(ids(&db, c, &f(|f| f.project_id = Some(100))), [2, 1]);
+    assert_eq!(
+        ids(
+            &db,
+            c,
+            &f(|f| {
+                f.user_id = Some(1);
+                f.workspace_id = Some(10)
+            })
+        ),
+        [3, 1]
+    );
+    assert_eq!(
+        ids(
+            &db,
+            c,
+            &f(|f| {
+                f.start_date = Some(day(4));
+                f.end_date = Some(day(5))
+            })
+        ),
+        [4, 3]
+    );
+    let filtered = totals(&db, c, &f(|f| f.tag_id = Some(7))).unwrap();
+    assert_eq!((filtered.seconds, filtered.entries), (5400, 2));
+    assert!(
+        ids(&db, c + 1, &Filter::default()).is_empty(),
+        "another connection sees nothing"
+    );
+}
+
+#[test]
+fn pages_follow_the_cursor_or_an_offset_and_count_every_match() {
+    let (db, c) = known_data();
+    let all = Filter::default();
+    let first = entries_page(&db, c, &all, &PageRequest::first(2)).unwrap();
+    assert_eq!(first.total_count, 5);
+    assert_eq!(first.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [5, 4]);
+    let second = entries_page(
+        &db,
+        c,
+        &all,
+        &PageRequest {
+            after: first.next,
+            offset: 0,
+            page_size: 2,
+        },
+    )
+    .unwrap();
+    assert_eq!(second.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [3, 2]);
+    let third = entries_page(
+        &db,
+        c,
+        &all,
+        &PageRequest {
+            after: second.next,
+            offset: 0,
+            page_size: 2,
+        },
+    )
+    .unwrap();
+    assert_eq!((third.rows.len(), third.next), (1, None));
+    let jumped = entries_page(
+        &db,
+        c,
+        &all,
+        &PageRequest {
+            after: None,
+            offset: 2,
+            page_size: 2,
+        },
+    )
+    .unwrap();
+    assert_eq!(jumped.rows, second.rows);
+    let row = &second.rows[1];
+    assert_eq!(row.tags, ["review", "urgent"]);
+    assert_eq!(row.project_name.as_deref(), Some("Website"));
+    assert_eq!(row.client_name.as_deref(), Some("Acme"));
+    assert_eq!(row.workspace_name.as_deref(), Some("Alpha"));
+    assert_eq!(
+        row.start,
+        Utc.with_ymd_and_hms(2025, 11, 3, 23, 30, 0).unwrap()
+    );
+    assert_eq!(first.rows[0].stop, None, "running entry");
+    for size in [0, MAX_PAGE + 1] {
+        let error = entries_page(&db, c, &all, &PageRequest::first(size)).unwrap_err();
+        assert_eq!(error.code(), "invalid_input");
+    }
+}
+
+const MAX_PAGE: u32 = entries::MAX_PAGE_SIZE;
+
+#[test]
+fn csv_export_writes_the_filtered_rows_rfc_4180_with_iso_times() {
+    let (db, c) = known_data();
+    let mut out = Vec::new();
+    let filter = Filter {
+        tag_id: Some(7),
+        ..Filter::default()
+    };
+    let rows = export_csv(&db, c, &filter, &mut out).unwrap();
+    assert_eq!(rows, 2);
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.len(), 4, "header, two rows, and the final CRLF");
+    assert_eq!(lines[0], "id,start,stop,duration_seconds,workspace_id,workspace,project_id,project,client,user_id,user,description,tags,billable");
+    assert_eq!(
+        lines[1],
+        "2,2025-11-03T23:30:00Z,2025-11-04T00:00:00Z,1800,10,Alpha,100,Website,Acme,2,Bob,\"Design review, \"\"v2\"\"\",review; urgent,false"
+    );
+    assert_eq!(lines[2], "1,2025-11-03T09:00:00Z,2025-11-03T10:00:00Z,3600,10,Alpha,100,Website,Acme,1,Ann,Fix login bug,urgent,false");
+    assert_eq!(lines[3], "");
+
+    let mut all = Vec::new();
+    assert_eq!(export_csv(&db, c, &Filter::default(), &mut all).unwrap(), 5);
+    let text = String::from_utf8(all).unwrap();
+    assert!(
+        text.contains("\"ÉCLAIR app\nrelease\""),
+        "a line break inside a field is quoted"
+    );
+    assert!(text.contains("\r\n5,2025-11-06T12:00:00Z,,,20,Beta,,,,1,Ann,,,false\r\n"));
+}
+
+#[test]
+fn filter_options_list_what_the_data_holds() {
+    let (db, c) = known_data();
+    let options = filter_options(&db, c).unwrap();
+    let names = |v: &[Choice]| v.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&options.workspaces), ["Alpha", "Beta"]);
+    assert_eq!(names(&options.projects), ["Internal", "Mobile", "Website"]);
+    assert_eq!(names(&options.users), ["Ann", "Bob"]);
+    assert_eq!(names(&options.tags), ["review", "urgent"]);
+    assert_eq!(options.projects[1].workspace_id, Some(20));
+}

@@ -1,0 +1,47 @@
+//! Pulling Toggl data of a connection into SQLite for offline review.
+//!
+//! A pull is a list of stages planned from the connection's access snapshot (see
+//! [`plan`]): per workspace the time entries (Reports API v3 detailed search where the
+//! account is an admin, else its own entries from `/me/time_entries`), then projects
+//! (active and archived), clients (both statuses, one request), tags and, where the
+//! role allows, members. Organizations and workspaces come from the snapshot: no
+//! request. Each page is committed with its stage cursor in one transaction
+//! ([`store`]), so a pull stopped anywhere resumes after its last committed page.
+//!
+//! # Requests are a budget
+//!
+//! A first pull of a range costs, per workspace: report pages `max(1, ceil(n / 50))`
+//! (admin workspaces), projects `2` (one page each of active and archived while under
+//! 200), clients `1`, tags `ceil(t / 200)` (at least 1), members `1` (admin workspaces);
+//! plus one `/me/time_entries` request per 30-day window when some workspace is not
+//! administered. **A re-pull of the same range** right after a complete one re-reads
+//! only the time entries (needed to see edits and deletions): the metadata stages are
+//! skipped while younger than [`PullOptions::metadata_max_age`] (24 h) unless stored
+//! entries name a project or tag that is not stored. So it costs exactly
+//! `Σ max(1, ceil(n_ws / 50))` report requests plus the own-entry windows.
+//!
+//! # Deletions
+//!
+//! Rows carry the id of the pull that last saw them. When the report stage of a
+//! workspace completes, its entries in the range that this pull did not see are
+//! deleted, in the transaction of the last page; an own-entries window sweeps itself.
+//! Metadata stages sweep their table for the workspace when they complete.
+
+mod engine;
+pub mod fetch;
+mod guard;
+pub mod model;
+pub mod plan;
+pub mod store;
+mod summary;
+#[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
+
+pub use engine::{pull, ProgressFn};
+pub use model::{
+    Progress, PullOptions, PullRange, PullReport, PullRequest, PullStatus, PullSummary, StageKind,
+    StoredCounts,
+};
+pub use summary::{last_pull, stored_counts};

@@ -1,0 +1,254 @@
+//! The shapes a pull takes and returns: the date range, the options, the progress
+//! reported while it runs, the report at its end, and the stages it is made of.
+
+use crate::error::{AppError, AppResult};
+use crate::toggl::access::AccessReport;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Days of time entries to pull, both ends included, as UTC calendar days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRange {
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+}
+
+impl PullRange {
+    /// Refuses an empty or reversed range.
+    pub fn new(start_date: NaiveDate, end_date: NaiveDate) -> AppResult<PullRange> {
+        if start_date > end_date {
+            return Err(AppError::InvalidInput(
+                "The start date of the pull is after its end date.".into(),
+            ));
+        }
+        Ok(PullRange {
+            start_date,
+            end_date,
+        })
+    }
+
+    /// The default: the last `days` days up to and including `today`.
+    pub fn last_days(days: u32, today: NaiveDate) -> PullRange {
+        let start = today - Duration::days(i64::from(days.max(1)) - 1);
+        PullRange {
+            start_date: start,
+            end_date: today,
+        }
+    }
+
+    /// First second of the range (unix seconds, UTC).
+    pub fn start_ts(&self) -> i64 {
+        midnight(self.start_date)
+    }
+
+    /// First second after the range (unix seconds, UTC).
+    pub fn end_ts_exclusive(&self) -> i64 {
+        midnight(self.end_date) + 86_400
+    }
+}
+
+pub(crate) fn midnight(day: NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .unwrap_or_default()
+}
+
+/// Knobs of a pull; the defaults suit the real Toggl.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullOptions {
+    /// Pages one stage may follow before the pull fails with `unexpected_response`:
+    /// a server that keeps naming a next page cannot make a pull loop forever.
+    pub max_pages_per_stage: u32,
+    /// Projects, clients, tags and members of a workspace are pulled again only when
+    /// their last complete pull is older than this, or when stored entries name a
+    /// project or tag that is not stored. Time entries are always re-read.
+    pub metadata_max_age: Duration,
+    /// Length of one `/me/time_entries` request window (Toggl caps an answer at 1000
+    /// entries; a window that comes back full is halved and asked again).
+    pub own_entries_window_days: u32,
+}
+
+impl Default for PullOptions {
+    fn default() -> Self {
+        PullOptions {
+            max_pages_per_stage: 10_000,
+            metadata_max_age: Duration::hours(24),
+            own_entries_window_days: 30,
+        }
+    }
+}
+
+/// What to pull: a connection, the access snapshot saved with it (which workspaces,
+/// which role in each), and the range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullRequest {
+    pub connection_id: i64,
+    pub access: AccessReport,
+    pub range: PullRange,
+    pub options: PullOptions,
+}
+
+/// One kind of work in a pull. Stages run per workspace except `OwnEntries`, which
+/// covers every workspace where the account may only see its own entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    /// Everyone's entries via the Reports API v3 detailed search (admin workspaces).
+    ReportEntries,
+    /// The account's own entries via `/me/time_entries` (other workspaces).
+    OwnEntries,
+    ProjectsActive,
+    ProjectsArchived,
+    Clients,
+    Tags,
+    Members,
+}
+
+impl StageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageKind::ReportEntries => "report_entries",
+            StageKind::OwnEntries => "own_entries",
+            StageKind::ProjectsActive => "projects_active",
+            StageKind::ProjectsArchived => "projects_archived",
+            StageKind::Clients => "clients",
+            StageKind::Tags => "tags",
+            StageKind::Members => "members",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<StageKind> {
+        [
+            StageKind::ReportEntries,
+            StageKind::OwnEntries,
+            StageKind::ProjectsActive,
+            StageKind::ProjectsArchived,
+            StageKind::Clients,
+            StageKind::Tags,
+            StageKind::Members,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+
+    pub fn is_metadata(self) -> bool {
+        !matches!(self, StageKind::ReportEntries | StageKind::OwnEntries)
+    }
+}
+
+/// Where a pull stands; sent after every committed page and at every stage change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub connection_id: i64,
+    pub pull_id: i64,
+    pub stage: Option<StageKind>,
+    /// The workspace of the current stage (`None` for own entries across workspaces).
+    pub workspace_id: Option<i64>,
+    pub stages_done: u32,
+    pub stages_total: u32,
+    /// Pages committed by this pull, resumed runs included.
+    pub pages_done: u64,
+    /// Time entries written by this pull, resumed runs included.
+    pub entries_stored: u64,
+    /// Requests this pull sent to Toggl, resumed runs included.
+    pub requests_used: u64,
+    /// From the latest quota headers, when Toggl sent them.
+    pub quota_remaining: Option<i64>,
+    pub quota_resets_in_secs: Option<u64>,
+}
+
+/// How a pull ended (or stands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PullStatus {
+    Running,
+    Done,
+    StoppedQuota,
+    Cancelled,
+    Failed,
+}
+
+impl PullStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullStatus::Running => "running",
+            PullStatus::Done => "done",
+            PullStatus::StoppedQuota => "stopped_quota",
+            PullStatus::Cancelled => "cancelled",
+            PullStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> PullStatus {
+        match text {
+            "done" => PullStatus::Done,
+            "stopped_quota" => PullStatus::StoppedQuota,
+            "cancelled" => PullStatus::Cancelled,
+            "failed" => PullStatus::Failed,
+            _ => PullStatus::Running,
+        }
+    }
+
+    /// Whether the next pull of the same range continues this one.
+    pub fn is_resumable(self) -> bool {
+        !matches!(self, PullStatus::Done)
+    }
+}
+
+/// What one call of [`pull`](super::pull) did. Totals (`*_total`) include earlier runs
+/// of a resumed pull.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PullReport {
+    pub pull_id: i64,
+    pub connection_id: i64,
+    pub status: PullStatus,
+    /// This call continued a pull that had stopped.
+    pub resumed: bool,
+    pub range: PullRange,
+    /// Requests sent by this call (the 402 that stopped it included).
+    pub requests_used: u64,
+    pub requests_total: u64,
+    pub pages: u64,
+    pub pages_total: u64,
+    pub entries_stored: u64,
+    pub entries_stored_total: u64,
+    pub entries_deleted_total: u64,
+    /// When the hourly quota resets, for `StoppedQuota`.
+    pub quota_resets_at: Option<DateTime<Utc>>,
+    pub quota_remaining: Option<i64>,
+    /// Metadata stages skipped because fresh (see [`PullOptions::metadata_max_age`]).
+    pub stages_skipped: u32,
+}
+
+/// The last pull of a connection, for its detail page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PullSummary {
+    pub pull_id: i64,
+    pub status: PullStatus,
+    pub range: PullRange,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub requests_used: u64,
+    pub pages: u64,
+    pub entries_stored: u64,
+    pub entries_deleted: u64,
+    /// `AppError::code()` of the failure, for `Failed` (also `quota_exhausted`,
+    /// `cancelled` for the other stops).
+    pub error_code: Option<String>,
+    pub quota_resets_at: Option<DateTime<Utc>>,
+    /// What the connection holds now, all pulls together.
+    pub counts: StoredCounts,
+}
+
+/// Rows stored for a connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoredCounts {
+    pub organizations: u64,
+    pub workspaces: u64,
+    pub projects: u64,
+    pub clients: u64,
+    pub tags: u64,
+    pub members: u64,
+    pub time_entries: u64,
+}

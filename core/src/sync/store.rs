@@ -1,0 +1,88 @@
+//! Writing one fetched page: its rows, the stage's next cursor, the sweep of rows the
+//! completed pass did not see, and the pull's counters, all in ONE transaction. A crash
+//! or cancel therefore leaves either the whole page with its cursor or neither, and
+//! the next pull resumes right after the last committed page.
+
+use super::fetch::PageData;
+use super::model::StageKind;
+use crate::db::time_entries::{self, SweepScope};
+use crate::db::toggl_meta::{self, MetaTable};
+use crate::db::{pulls, Db};
+use crate::error::AppResult;
+
+/// Everything one page commit writes.
+pub struct PageCommit<'a> {
+    pub connection_id: i64,
+    pub pull_id: i64,
+    pub workspace_id: i64,
+    pub kind: StageKind,
+    pub data: &'a PageData,
+    /// Cursor of the next page; `None` completes the stage.
+    pub next: Option<i64>,
+    /// Requests spent on this page (retries and refused tries included).
+    pub requests: u64,
+    /// Entries of this scope not seen by the pull are deleted.
+    pub sweep_entries: Option<SweepScope<'a>>,
+    /// This metadata table's rows of the workspace not seen by the pull are deleted.
+    pub sweep_meta: Option<MetaTable>,
+    /// Set when this page completes the workspace's metadata: the time to record.
+    pub metadata_complete_at: Option<&'a str>,
+}
+
+/// What a commit changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Committed {
+    pub entries_stored: u64,
+    pub entries_deleted: u64,
+}
+
+/// Commits one page (see the module comment). The benchmark ingests through this too.
+pub fn commit_page(db: &Db, page: &PageCommit<'_>) -> AppResult<Committed> {
+    db.transaction(|tx| {
+        let (c, w, p) = (page.connection_id, page.workspace_id, page.pull_id);
+        let mut outcome = Committed::default();
+        match page.data {
+            PageData::Entries(rows) => {
+                outcome.entries_stored = time_entries::upsert(tx, c, p, rows)? as u64
+            }
+            PageData::Projects(rows) => {
+                toggl_meta::upsert_projects(tx, c, w, p, rows)?;
+            }
+            PageData::Clients(rows) => {
+                toggl_meta::upsert_clients(tx, c, w, p, rows)?;
+            }
+            PageData::Tags(rows) => {
+                toggl_meta::upsert_tags(tx, c, w, p, rows)?;
+            }
+            PageData::Members(rows) => {
+                toggl_meta::upsert_members(tx, c, w, p, rows)?;
+            }
+        }
+        if let Some(scope) = &page.sweep_entries {
+            outcome.entries_deleted = time_entries::sweep(tx, c, p, scope)? as u64;
+        }
+        if let Some(table) = page.sweep_meta {
+            toggl_meta::sweep(tx, table, c, w, p)?;
+        }
+        if let Some(at) = page.metadata_complete_at {
+            toggl_meta::set_metadata_pulled_at(tx, c, w, at)?;
+        }
+        pulls::advance_stage(
+            tx,
+            p,
+            w,
+            page.kind.as_str(),
+            page.next,
+            page.data.len() as i64,
+        )?;
+        pulls::add_counts(
+            tx,
+            p,
+            page.requests as i64,
+            1,
+            outcome.entries_stored as i64,
+            outcome.entries_deleted as i64,
+        )?;
+        Ok(outcome)
+    })
+}

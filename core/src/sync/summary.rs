@@ -1,0 +1,59 @@
+//! What the connection detail page shows about pulls: the last pull's time, range,
+//! outcome, counts and requests, and what the connection holds now.
+
+use super::model::{PullRange, PullStatus, PullSummary, StoredCounts};
+use crate::db::{pulls, Db};
+use crate::error::AppResult;
+use rusqlite::Connection;
+
+/// The newest pull of a connection, `None` before its first pull.
+pub fn last_pull(db: &Db, connection_id: i64) -> AppResult<Option<PullSummary>> {
+    db.with(|conn| {
+        let Some(row) = pulls::latest(conn, connection_id)? else {
+            return Ok(None);
+        };
+        Ok(Some(PullSummary {
+            pull_id: row.id,
+            status: PullStatus::parse(&row.status),
+            range: PullRange {
+                start_date: row.start_date,
+                end_date: row.end_date,
+            },
+            started_at: row.started_at,
+            finished_at: row.finished_at,
+            updated_at: row.updated_at,
+            requests_used: row.requests_used as u64,
+            pages: row.pages as u64,
+            entries_stored: row.entries_stored as u64,
+            entries_deleted: row.entries_deleted as u64,
+            error_code: row.error_code,
+            quota_resets_at: row.quota_resets_at,
+            counts: counts(conn, connection_id)?,
+        }))
+    })
+}
+
+/// Rows stored for a connection, table by table.
+pub fn stored_counts(db: &Db, connection_id: i64) -> AppResult<StoredCounts> {
+    db.with(|conn| counts(conn, connection_id))
+}
+
+fn counts(conn: &Connection, connection_id: i64) -> AppResult<StoredCounts> {
+    let count = |table: &str| -> AppResult<u64> {
+        let n: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM {table} WHERE connection_id = ?1"),
+            [connection_id],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    };
+    Ok(StoredCounts {
+        organizations: count("toggl_organizations")?,
+        workspaces: count("toggl_workspaces")?,
+        projects: count("toggl_projects")?,
+        clients: count("toggl_clients")?,
+        tags: count("toggl_tags")?,
+        members: count("toggl_members")?,
+        time_entries: count("time_entries")?,
+    })
+}

@@ -1,0 +1,465 @@
+use super::test_support::{dump, range, Setup};
+use super::*;
+use crate::db::pulls;
+use crate::error::{AppError, AppResult};
+use blink_fake_toggl::fake::{Scenario, DEMO_WORKSPACE_ADMIN};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+const ADMIN: i64 = 1;
+const PAGE: usize = 50;
+
+fn scenario() -> Scenario {
+    Scenario::generated(42, 2, 3, 640)
+}
+
+fn quiet(_: &Progress) {}
+
+async fn run(setup: &Setup, options: PullOptions) -> AppResult<PullReport> {
+    let cancel = AtomicBool::new(false);
+    pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &setup.request(options),
+        &quiet,
+        &cancel,
+    )
+    .await
+}
+
+fn entries_per_workspace(s: &Scenario) -> BTreeMap<i64, usize> {
+    let mut map = BTreeMap::new();
+    for w in &s.workspaces {
+        map.insert(w.id, 0);
+    }
+    for e in &s.time_entries {
+        *map.entry(e.workspace_id).or_default() += 1;
+    }
+    map
+}
+
+/// Report pages of a full pass: at least one request per admin workspace.
+fn report_requests(s: &Scenario) -> u64 {
+    entries_per_workspace(s)
+        .values()
+        .map(|n| n.div_ceil(PAGE).max(1) as u64)
+        .sum()
+}
+
+fn sums(setup: &Setup, column: &str) -> BTreeMap<Option<i64>, i64> {
+    setup
+        .db
+        .with(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {column}, SUM(duration) FROM time_entries WHERE connection_id = ?1 GROUP BY {column}"
+            ))?;
+            let rows = stmt.query_map([setup.connection_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+}
+
+fn expected_sums(
+    s: &Scenario,
+    key: impl Fn(&blink_fake_toggl::fake::TimeEntry) -> Option<i64>,
+) -> BTreeMap<Option<i64>, i64> {
+    let mut map = BTreeMap::new();
+    for e in &s.time_entries {
+        *map.entry(key(e)).or_default() += e.duration.unwrap_or(0);
+    }
+    map
+}
+
+fn successful_requests(setup: &Setup) -> Vec<String> {
+    setup
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == Some(200))
+        .map(|r| {
+            format!(
+                "{} {}?{} {}",
+                r.method,
+                r.path,
+                r.query.unwrap_or_default(),
+                r.body
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_full_pull_matches_the_fake_data_exactly() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    let s = setup.fake.scenario();
+    assert_eq!(report.status, PullStatus::Done);
+    assert_eq!(report.entries_stored, s.time_entries.len() as u64);
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries, s.time_entries.len() as u64);
+    assert_eq!(counts.projects, s.projects.len() as u64);
+    assert_eq!(counts.clients, s.clients.len() as u64);
+    assert_eq!(counts.tags, s.tags.len() as u64);
+    assert_eq!(counts.members, 6);
+    assert_eq!((counts.workspaces, counts.organizations), (2, 1));
+    assert_eq!(
+        sums(&setup, "project_id"),
+        expected_sums(&s, |e| e.project_id)
+    );
+    assert_eq!(
+        sums(&setup, "user_id"),
+        expected_sums(&s, |e| Some(e.user_id))
+    );
+    // per workspace: report pages + projects active/archived + clients + tags + members
+    let expected = report_requests(&s) + 5 * 2;
+    assert_eq!(report.requests_used, expected);
+    assert_eq!(setup.fake.request_count() as u64, expected);
+    let last = last_pull(&setup.db, setup.connection_id).unwrap().unwrap();
+    assert_eq!(last.status, PullStatus::Done);
+    assert_eq!(last.requests_used, expected);
+    assert_eq!(last.range, range());
+    assert_eq!(last.entries_stored, s.time_entries.len() as u64);
+    assert!(last.finished_at.is_some());
+    let tagged: i64 = setup
+        .db
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM time_entry_tags", [], |r| r.get(0))?))
+        .unwrap();
+    let expected_tags: usize = s.time_entries.iter().map(|e| e.tag_ids.len()).sum();
+    assert_eq!(tagged as usize, expected_tags);
+}
+
+#[tokio::test]
+async fn a_pull_cut_by_the_quota_resumes_after_the_reset_and_ends_identical() {
+    let reference = Setup::new(scenario(), ADMIN).await;
+    let full = run(&reference, PullOptions::default()).await.unwrap();
+
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.faults().exhaust_quota_after(4);
+    let stopped = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(stopped.status, PullStatus::StoppedQuota);
+    assert_eq!(stopped.pages, 4);
+    assert_eq!(
+        stopped.requests_used, 5,
+        "four pages and the refused request"
+    );
+    let resets = stopped.quota_resets_at.expect("reset time");
+    assert!(resets > chrono::Utc::now());
+    let last = last_pull(&setup.db, setup.connection_id).unwrap().unwrap();
+    assert_eq!(last.status, PullStatus::StoppedQuota);
+    assert_eq!(last.error_code.as_deref(), Some("quota_exhausted"));
+    assert_eq!(
+        last.quota_resets_at.map(|t| t.timestamp()),
+        Some(resets.timestamp())
+    );
+    assert_eq!(last.counts.time_entries, 4 * PAGE as u64);
+
+    setup.fake.faults().quota_exhausted(false);
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    assert!(resumed.resumed);
+    assert_eq!(resumed.pull_id, stopped.pull_id);
+    assert_eq!(
+        resumed.requests_used + 4,
+        full.requests_used,
+        "no page asked twice"
+    );
+    assert_eq!(resumed.requests_total, full.requests_used + 1);
+    let ok = successful_requests(&setup);
+    assert_eq!(
+        ok.iter().collect::<HashSet<_>>().len(),
+        ok.len(),
+        "a page was fetched twice"
+    );
+    assert_eq!(
+        dump(&setup.db, setup.connection_id),
+        dump(&reference.db, reference.connection_id)
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_pull_leaves_whole_pages_and_resumes() {
+    let reference = Setup::new(scenario(), ADMIN).await;
+    let full = run(&reference, PullOptions::default()).await.unwrap();
+
+    let setup = Setup::new(scenario(), ADMIN).await;
+    let cancel = AtomicBool::new(false);
+    let seen = Mutex::new(Vec::new());
+    let on_progress = |p: &Progress| {
+        seen.lock().unwrap().push(p.clone());
+        if p.pages_done == 3 {
+            cancel.store(true, Ordering::SeqCst);
+        }
+    };
+    let request = setup.request(PullOptions::default());
+    let report = pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &request,
+        &on_progress,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.status, PullStatus::Cancelled);
+    assert_eq!((report.pages, report.requests_used), (3, 3));
+    assert_eq!(setup.fake.request_count(), 3);
+    let stages = setup.db.with(|c| pulls::stages(c, report.pull_id)).unwrap();
+    let committed: i64 = stages.iter().map(|s| s.items).sum();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries as i64, committed);
+    assert_eq!(counts.time_entries, 3 * PAGE as u64, "only whole pages");
+    let last_seen = seen.lock().unwrap().last().cloned().unwrap();
+    assert_eq!((last_seen.pages_done, last_seen.entries_stored), (3, 150));
+    assert_eq!(last_seen.requests_used, 3);
+    assert_eq!(last_seen.quota_remaining, Some(i64::from(u32::MAX) - 3));
+    let last = last_pull(&setup.db, setup.connection_id).unwrap().unwrap();
+    assert_eq!(last.status, PullStatus::Cancelled);
+
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    assert_eq!(resumed.requests_total, full.requests_used);
+    assert_eq!(
+        dump(&setup.db, setup.connection_id),
+        dump(&reference.db, reference.connection_id)
+    );
+}
+
+#[tokio::test]
+async fn a_second_pull_of_the_same_range_rereads_only_the_entries() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let before = dump(&setup.db, setup.connection_id);
+    setup.fake.log().clear();
+    let again = run(&setup, PullOptions::default()).await.unwrap();
+    let s = setup.fake.scenario();
+    assert_eq!(again.status, PullStatus::Done);
+    assert!(!again.resumed);
+    assert_eq!(again.requests_used, report_requests(&s));
+    assert_eq!(setup.fake.request_count() as u64, report_requests(&s));
+    assert!(setup
+        .fake
+        .requests()
+        .iter()
+        .all(|r| r.path.starts_with("/reports/")));
+    assert_eq!(again.stages_skipped, 10);
+    assert_eq!(
+        dump(&setup.db, setup.connection_id),
+        before,
+        "no duplicates, no changes"
+    );
+
+    setup.fake.log().clear();
+    let stale = PullOptions {
+        metadata_max_age: chrono::Duration::zero(),
+        ..PullOptions::default()
+    };
+    let refreshed = run(&setup, stale).await.unwrap();
+    assert_eq!(refreshed.requests_used, report_requests(&s) + 10);
+}
+
+#[tokio::test]
+async fn metadata_is_refreshed_when_entries_name_an_unknown_project() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    setup.fake.update_scenario(|s| {
+        s.projects.push(blink_fake_toggl::fake::Project {
+            id: 1_001_999,
+            workspace_id: 1001,
+            client_id: None,
+            name: "Brand new".into(),
+            active: true,
+        });
+        let entry = s
+            .time_entries
+            .iter_mut()
+            .find(|e| e.workspace_id == 1001)
+            .unwrap();
+        entry.project_id = Some(1_001_999);
+    });
+    setup.fake.log().clear();
+    let again = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(
+        again.stages_skipped, 5,
+        "only the other workspace's metadata is fresh"
+    );
+    let s = setup.fake.scenario();
+    assert_eq!(again.requests_used, report_requests(&s) + 5);
+    let name: String = setup
+        .db
+        .with(|c| {
+            Ok(c.query_row(
+                "SELECT name FROM toggl_projects WHERE id = 1001999",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(name, "Brand new");
+}
+
+#[tokio::test]
+async fn entries_deleted_or_edited_on_toggl_are_gone_or_updated_after_a_repull() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let mut removed = Vec::new();
+    setup.fake.update_scenario(|s| {
+        for _ in 0..5 {
+            let i = s
+                .time_entries
+                .iter()
+                .position(|e| e.workspace_id == 1002)
+                .unwrap();
+            removed.push(s.time_entries.remove(i).id);
+        }
+        s.time_entries[0].description = Some("Edited on Toggl".into());
+        s.tags.retain(|t| t.id != 10_024);
+        for e in &mut s.time_entries {
+            e.tag_ids.retain(|t| *t != 10_024);
+        }
+    });
+    let edited = setup.fake.scenario().time_entries[0].id;
+    let again = run(
+        &setup,
+        PullOptions {
+            metadata_max_age: chrono::Duration::zero(),
+            ..PullOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.entries_deleted_total, 5);
+    let s = setup.fake.scenario();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries, s.time_entries.len() as u64);
+    assert_eq!(counts.tags, s.tags.len() as u64);
+    setup
+        .db
+        .with(|c| {
+            for id in &removed {
+                let n: i64 = c.query_row(
+                    "SELECT COUNT(*) FROM time_entries WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(n, 0, "entry {id} deleted on Toggl is still stored");
+                let t: i64 = c.query_row(
+                    "SELECT COUNT(*) FROM time_entry_tags WHERE entry_id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(t, 0);
+            }
+            let d: String = c.query_row(
+                "SELECT description FROM time_entries WHERE id = ?1",
+                [edited],
+                |r| r.get(0),
+            )?;
+            assert_eq!(d, "Edited on Toggl");
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_page_cap_stops_a_report_that_never_ends() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.faults().endless_report(true);
+    let options = PullOptions {
+        max_pages_per_stage: 3,
+        ..PullOptions::default()
+    };
+    let error = run(&setup, options).await.unwrap_err();
+    assert_eq!(error.code(), "unexpected_response");
+    assert_eq!(setup.fake.request_count(), 3);
+    let last = last_pull(&setup.db, setup.connection_id).unwrap().unwrap();
+    assert_eq!(last.status, PullStatus::Failed);
+    assert_eq!(last.error_code.as_deref(), Some("unexpected_response"));
+    assert_eq!(last.requests_used, 3);
+}
+
+#[tokio::test]
+async fn non_admin_workspaces_get_the_accounts_own_entries_in_windows() {
+    let setup = Setup::new(Scenario::demo(), DEMO_WORKSPACE_ADMIN).await;
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let s = setup.fake.scenario();
+    let expected: BTreeMap<i64, usize> = s
+        .time_entries
+        .iter()
+        .filter(|e| e.workspace_id == 1002 || e.user_id == DEMO_WORKSPACE_ADMIN)
+        .fold(BTreeMap::new(), |mut m, e| {
+            *m.entry(e.workspace_id).or_default() += 1;
+            m
+        });
+    let stored: BTreeMap<i64, usize> = setup
+        .db
+        .with(|c| {
+            let mut stmt =
+                c.prepare("SELECT workspace_id, COUNT(*) FROM time_entries GROUP BY workspace_id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(stored, expected);
+    let own_requests = setup
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries")
+        .count();
+    assert_eq!(own_requests, 4, "92 days in 30-day windows");
+    let members: i64 = setup
+        .db
+        .with(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(DISTINCT workspace_id) FROM toggl_members",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(members, 1, "members only where the account is admin");
+}
+
+#[tokio::test]
+async fn deleting_the_connection_removes_its_pulled_data() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    setup
+        .db
+        .with(|c| crate::db::connections::delete(c, setup.connection_id))
+        .unwrap();
+    assert_eq!(
+        stored_counts(&setup.db, setup.connection_id).unwrap(),
+        StoredCounts::default()
+    );
+    assert_eq!(last_pull(&setup.db, setup.connection_id).unwrap(), None);
+    let tags: i64 = setup
+        .db
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM time_entry_tags", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(tags, 0);
+}
+
+#[tokio::test]
+async fn a_second_concurrent_pull_of_one_connection_is_refused() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    let _held = super::guard::RunningGuard::acquire(&setup.db, setup.connection_id).unwrap();
+    let error = run(&setup, PullOptions::default()).await.unwrap_err();
+    assert!(matches!(error, AppError::InvalidInput(_)));
+    assert_eq!(setup.fake.request_count(), 0);
+}
+
+#[test]
+fn a_reversed_range_is_refused_and_the_default_is_ninety_days() {
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2025, 12, d).unwrap();
+    assert_eq!(
+        PullRange::new(day(2), day(1)).unwrap_err().code(),
+        "invalid_input"
+    );
+    let r = PullRange::last_days(90, day(31));
+    assert_eq!((r.end_ts_exclusive() - r.start_ts()) / 86_400, 90);
+}
