@@ -6,7 +6,9 @@ use crate::commands::{blocking, recorded, Cmd};
 use crate::state::AppState;
 use blink_core::connections::definitions::export_connection_definitions;
 use blink_core::review::{self, EntriesPage, Filter, FilterOptions, PageRequest, Totals};
-use blink_core::sync::{self, PullOptions, PullRange, PullReport, PullRequest, PullStatus, PullSummary};
+use blink_core::sync::{
+    self, PullOptions, PullRange, PullReport, PullRequest, PullStatus, PullSummary,
+};
 use blink_core::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
@@ -115,7 +117,10 @@ pub struct Exported {
 /// Writes the filtered entries to `exports/` in the data folder.
 #[tauri::command]
 pub async fn export_csv(state: State<'_, AppState>, id: i64, filter: Filter) -> Cmd<Exported> {
-    let path = recorded(&state, export_path(&state, &format!("time-entries-{id}"), "csv"))?;
+    let path = recorded(
+        &state,
+        export_path(&state, &format!("time-entries-{id}"), "csv"),
+    )?;
     blocking(&state, &state.db, move |db| {
         let mut out = BufWriter::new(File::create(&path)?);
         let rows = review::export_csv(db, id, &filter, &mut out)?;

@@ -27,7 +27,10 @@ impl Pulls {
 
     pub fn finish(&self, connection_id: i64, flag: &Arc<AtomicBool>) {
         let mut running = self.lock();
-        if running.get(&connection_id).is_some_and(|f| Arc::ptr_eq(f, flag)) {
+        if running
+            .get(&connection_id)
+            .is_some_and(|f| Arc::ptr_eq(f, flag))
+        {
             running.remove(&connection_id);
         }
     }

@@ -73,7 +73,8 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
     app.click("#save-connection").await?;
     app.click(".connection.highlight a").await?;
     app.click("#open-data").await?;
-    app.wait_for_text("#last-pull", "Nothing pulled yet").await?;
+    app.wait_for_text("#last-pull", "Nothing pulled yet")
+        .await?;
 
     set_value(&app, "pull-start", "2025-09-01").await?;
     set_value(&app, "pull-end", "2026-01-31").await?;
@@ -82,14 +83,19 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
     assert!(progress.is_displayed().await?);
     app.wait_for_text("#pull-counts", "requests").await?;
     app.screenshot("pull-progress").await?;
-    let done = app.wait_for_text_within("#pull-counts", "Done", 120).await?;
+    let done = app
+        .wait_for_text_within("#pull-counts", "Done", 120)
+        .await?;
     assert!(done.contains(&format!("{all_entries} entries")), "{done}");
     app.close().await;
 
     fake.stop();
     let app = launch(data.path(), &fake.url()).await;
     let totals = app.wait_for_text("#total-hours", "entries").await?;
-    assert!(totals.contains(&format!("in {all_entries} entries")), "{totals}");
+    assert!(
+        totals.contains(&format!("in {all_entries} entries")),
+        "{totals}"
+    );
     let bars = app.wait_for("#chart-days rect.bar").await?;
     assert!(bars.is_displayed().await?);
     let info = app.wait_for_text("#page-info", "entries").await?;

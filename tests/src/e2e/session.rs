@@ -122,9 +122,21 @@ impl AppSession {
         }
     }
 
+    /// Clicks an element once it is shown and enabled (bounded wait), as a user would.
     pub async fn click(&self, css: &str) -> Result<(), Box<dyn std::error::Error>> {
-        self.wait_for(css).await?.click().await?;
-        Ok(())
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let el = self.wait_for(css).await?;
+            if el.is_displayed().await.unwrap_or(false) && el.is_enabled().await.unwrap_or(false)
+            {
+                el.click().await?;
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("{css} never became visible and enabled").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Saves a PNG of the window under `docs/screenshots/` (the README shows these).

@@ -51,6 +51,10 @@ function pullSection(id, afterPull) {
   const showLast = async () => {
     try {
       const summary = await api.lastPull(id);
+      if (summary) {
+        start.value = summary.range.start_date;
+        end.value = summary.range.end_date;
+      }
       last.textContent = summary
         ? `Last pull ${when(summary.finished_at ?? summary.started_at)}: ${summary.range.start_date} to ${summary.range.end_date}, ` +
           `${summary.entries_stored} entries, ${summary.requests_used} requests to Toggl (${summary.status.replace(/_/g, " ")}).`
@@ -119,9 +123,9 @@ async function drawReview(id, container) {
     return;
   }
   const filter = { utc_offset_minutes: -new Date().getTimezoneOffset() };
-  const select = (key, label, items) => {
+  const select = (key, label, plural, items) => {
     const el = h("select", { id: `filter-${key}` },
-      h("option", { value: "" }, `All ${label}`),
+      h("option", { value: "" }, `All ${plural}`),
       items.map((i) => h("option", { value: i.id }, i.name)));
     el.addEventListener("change", () => { filter[`${key}_id`] = el.value ? Number(el.value) : null; refresh(); });
     return [h("label", { for: `filter-${key}` }, label), el];
@@ -139,10 +143,10 @@ async function drawReview(id, container) {
   });
   const filters = h("div", { class: "toolbar filters", role: "search", "aria-label": "Filter time entries" },
     ...date("start_date", "From"), ...date("end_date", "To"),
-    ...select("workspace", "workspaces", options.workspaces),
-    ...select("project", "projects", options.projects),
-    ...select("user", "users", options.users),
-    ...select("tag", "tags", options.tags),
+    ...select("workspace", "Workspace", "workspaces", options.workspaces),
+    ...select("project", "Project", "projects", options.projects),
+    ...select("user", "User", "users", options.users),
+    ...select("tag", "Tag", "tags", options.tags),
     h("label", { for: "filter-text" }, "Text"), text);
 
   const totals = h("section", { id: "totals", class: "card", "aria-labelledby": "totals-title" });
