@@ -463,3 +463,88 @@ fn a_reversed_range_is_refused_and_the_default_is_ninety_days() {
     let r = PullRange::last_days(90, day(31));
     assert_eq!((r.end_ts_exclusive() - r.start_ts()) / 86_400, 90);
 }
+
+#[tokio::test]
+async fn a_pull_failed_midway_records_the_error_and_resumes_after_its_last_page() {
+    let reference = Setup::new(scenario(), ADMIN).await;
+    let full = run(&reference, PullOptions::default()).await.unwrap();
+
+    let setup = Setup::new(scenario(), ADMIN).await;
+    let faults = setup.fake.faults().clone();
+    let on_progress = move |p: &Progress| {
+        if p.pages_done == 2 {
+            faults.malformed_json(true);
+        }
+    };
+    let cancel = AtomicBool::new(false);
+    let request = setup.request(PullOptions::default());
+    let error = pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &request,
+        &on_progress,
+        &cancel,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), "unexpected_response");
+    let last = last_pull(&setup.db, setup.connection_id).unwrap().unwrap();
+    assert_eq!(last.status, PullStatus::Failed);
+    assert_eq!(last.error_code.as_deref(), Some("unexpected_response"));
+    assert_eq!((last.pages, last.requests_used), (2, 3));
+    assert_eq!(
+        last.counts.time_entries,
+        2 * PAGE as u64,
+        "the spoiled page left nothing"
+    );
+
+    setup.fake.faults().malformed_json(false);
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    assert!(resumed.resumed);
+    assert_eq!(
+        resumed.requests_total,
+        full.requests_used + 1,
+        "only the spoiled page again"
+    );
+    assert_eq!(
+        dump(&setup.db, setup.connection_id),
+        dump(&reference.db, reference.connection_id)
+    );
+}
+
+#[tokio::test]
+async fn a_full_window_of_own_entries_is_halved_so_none_is_lost() {
+    let mut s = Scenario::generated(5, 1, 2, 7000);
+    s.organizations[0].owner_id = 99;
+    let member = 2;
+    let setup = Setup::new(s, member).await;
+    assert!(
+        !setup.access.verdict.is_allowed(),
+        "a plain member: own entries only"
+    );
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let own = setup
+        .fake
+        .scenario()
+        .time_entries
+        .iter()
+        .filter(|e| e.user_id == member)
+        .count();
+    assert!(own > 3000, "windows of 30 days overflow Toggl's 1000 cap");
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries as usize, own);
+    let own_requests: Vec<_> = setup
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries")
+        .collect();
+    assert!(
+        own_requests.len() > 4,
+        "full windows were asked again, halved"
+    );
+    assert_eq!(counts.members, 0, "members need an admin role");
+}
