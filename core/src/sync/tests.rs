@@ -548,3 +548,40 @@ async fn a_full_window_of_own_entries_is_halved_so_none_is_lost() {
     );
     assert_eq!(counts.members, 0, "members need an admin role");
 }
+
+#[tokio::test]
+async fn a_workspace_refused_the_detailed_report_falls_back_to_own_entries() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.faults().paid_reports(true);
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let s = setup.fake.scenario();
+    let own = s.time_entries.iter().filter(|e| e.user_id == ADMIN).count();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries as usize, own);
+    let requests = setup.fake.requests();
+    let refused = requests.iter().filter(|r| r.status == Some(402)).count();
+    let windows = requests
+        .iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries")
+        .count();
+    assert_eq!(
+        (refused, windows),
+        (2, 2 * 4),
+        "one refusal and four windows per workspace"
+    );
+
+    setup.fake.log().clear();
+    let again = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(
+        again.requests_used,
+        2 * (1 + 4),
+        "a re-pull asks the report again, then falls back"
+    );
+    assert_eq!(
+        stored_counts(&setup.db, setup.connection_id)
+            .unwrap()
+            .time_entries as usize,
+        own
+    );
+}

@@ -173,7 +173,7 @@ fn answer(
         Ok(status) => status,
         Err(status) => return quota_exhausted(status.resets_in_secs),
     };
-    if faults.paid_feature {
+    if faults.paid_feature || (faults.paid_reports && uri.path().starts_with("/reports/")) {
         return Answer::error(402, "Workspace needs to have this feature enabled");
     }
     let quota = quota_report(&scenario, &limiter, user);
