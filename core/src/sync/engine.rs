@@ -156,12 +156,12 @@ impl Run<'_> {
             else {
                 continue;
             };
-            if row.done {
+            if kind == StageKind::ReportEntries && row.skipped {
+                self.run_own_fallback(w).await?;
                 self.stages_done += 1;
                 continue;
             }
-            if kind == StageKind::ReportEntries && row.done && row.skipped {
-                self.run_own_fallback(w).await?;
+            if row.done {
                 self.stages_done += 1;
                 continue;
             }
@@ -337,7 +337,6 @@ impl Run<'_> {
             Ok(())
         })?;
         self.skipped += kinds.len() as u32;
-        self.stages_done += kinds.len().saturating_sub(1) as u32;
         Ok(())
     }
 

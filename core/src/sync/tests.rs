@@ -585,3 +585,69 @@ async fn a_workspace_refused_the_detailed_report_falls_back_to_own_entries() {
         own
     );
 }
+
+#[tokio::test]
+async fn a_fallback_cut_by_the_quota_resumes_on_the_same_path() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup
+        .fake
+        .faults()
+        .paid_reports(true)
+        .exhaust_quota_after(3);
+    let stopped = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(stopped.status, PullStatus::StoppedQuota);
+    setup.fake.faults().quota_exhausted(false);
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    let own = setup
+        .fake
+        .scenario()
+        .time_entries
+        .iter()
+        .filter(|e| e.user_id == ADMIN)
+        .count();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries as usize, own);
+    let requests = setup.fake.requests();
+    let windows_ok = requests
+        .iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries" && r.status == Some(200))
+        .count();
+    assert_eq!(windows_ok, 2 * 4, "no window fetched twice");
+    let reports = requests
+        .iter()
+        .filter(|r| r.path.starts_with("/reports/"))
+        .count();
+    assert_eq!(
+        reports, 2,
+        "the refused report is not asked again on resume"
+    );
+}
+
+#[tokio::test]
+async fn progress_ends_with_every_stage_done_also_when_metadata_is_skipped() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    for expected_skipped in [0, 10] {
+        let seen = Mutex::new(Vec::new());
+        let record = |p: &Progress| seen.lock().unwrap().push(p.clone());
+        let cancel = AtomicBool::new(false);
+        let request = setup.request(PullOptions::default());
+        let report = pull(
+            &setup.db,
+            &setup.client,
+            &setup.token,
+            &request,
+            &record,
+            &cancel,
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.stages_skipped, expected_skipped);
+        let seen = seen.into_inner().unwrap();
+        let last = seen.last().unwrap();
+        assert_eq!(last.stage, None);
+        assert_eq!((last.stages_done, last.stages_total), (12, 12));
+        assert_eq!(last.requests_used, report.requests_used);
+        assert!(seen.windows(2).all(|w| w[0].pages_done <= w[1].pages_done));
+    }
+}
