@@ -156,6 +156,11 @@ impl Run<'_> {
             else {
                 continue;
             };
+            if kind == StageKind::ReportEntries && row.skipped {
+                self.run_own_fallback(w).await?;
+                self.stages_done += 1;
+                continue;
+            }
             if row.done {
                 self.stages_done += 1;
                 continue;
@@ -166,10 +171,57 @@ impl Run<'_> {
                 continue;
             }
             self.emit(Some(kind), Some(w));
-            self.run_stage(stage, row.next_cursor, row.pages).await?;
+            match self.run_stage(stage, row.next_cursor, row.pages).await {
+                Err(AppError::PaidFeatureRequired)
+                    if kind == StageKind::ReportEntries && row.pages == 0 =>
+                {
+                    self.start_own_fallback(w)?;
+                    self.run_own_fallback(w).await?;
+                }
+                other => other?,
+            }
             self.stages_done += 1;
         }
         Ok(())
+    }
+
+    /// The workspace's plan refuses the detailed report (402 paid feature): its report
+    /// stage is marked skipped and an own-entries stage for it is planned instead, in
+    /// one transaction, so a resumed pull takes the same path.
+    fn start_own_fallback(&self, workspace_id: i64) -> AppResult<()> {
+        tracing::info!(
+            workspace = workspace_id,
+            "detailed report refused; own entries instead"
+        );
+        self.db.transaction(|tx| {
+            let own = StageKind::OwnEntries.as_str();
+            pulls::skip_stage(
+                tx,
+                self.pull_id,
+                workspace_id,
+                StageKind::ReportEntries.as_str(),
+            )?;
+            pulls::plan_stage(tx, self.pull_id, workspace_id, own)
+        })
+    }
+
+    async fn run_own_fallback(&mut self, workspace_id: i64) -> AppResult<()> {
+        let own = StageKind::OwnEntries;
+        let Some(row) = self
+            .db
+            .with(|c| pulls::stage(c, self.pull_id, workspace_id, own.as_str()))?
+        else {
+            return Ok(());
+        };
+        if row.done {
+            return Ok(());
+        }
+        let stage = PlannedStage {
+            workspace_id,
+            kind: own,
+        };
+        self.emit(Some(own), Some(workspace_id));
+        self.run_stage(&stage, row.next_cursor, row.pages).await
     }
 
     async fn run_stage(
@@ -212,11 +264,10 @@ impl Run<'_> {
         let (w, kind) = (stage.workspace_id, stage.kind);
         let range = self.request.range;
         let stage_complete = fetched.next.is_none();
-        let own = self.ctx.own_workspaces;
         let report_scope = [w];
         let sweep_entries = match (kind, fetched.window) {
             (StageKind::OwnEntries, Some((start, end))) => Some(SweepScope {
-                workspace_ids: own,
+                workspace_ids: self.ctx.own_scope(w, &report_scope),
                 user_id: Some(self.ctx.own_user_id),
                 start,
                 end,
@@ -286,7 +337,6 @@ impl Run<'_> {
             Ok(())
         })?;
         self.skipped += kinds.len() as u32;
-        self.stages_done += kinds.len().saturating_sub(1) as u32;
         Ok(())
     }
 

@@ -62,6 +62,18 @@ pub struct FetchContext<'a> {
     pub own_window_days: u32,
 }
 
+impl<'a> FetchContext<'a> {
+    /// The workspaces an own-entries stage covers: all non-admin workspaces for the
+    /// planned stage, or the one workspace of a fallback stage.
+    pub fn own_scope<'s>(&'s self, workspace_id: i64, single: &'s [i64; 1]) -> &'s [i64] {
+        if workspace_id == super::plan::ALL_WORKSPACES {
+            self.own_workspaces
+        } else {
+            single
+        }
+    }
+}
+
 pub async fn fetch(
     ctx: &FetchContext<'_>,
     kind: StageKind,
@@ -119,13 +131,19 @@ pub async fn fetch(
                 window: None,
             }
         }
-        StageKind::OwnEntries => own_entries(ctx, cursor).await?,
+        StageKind::OwnEntries => own_entries(ctx, workspace_id, cursor).await?,
     })
 }
 
 /// One window of the account's own entries. A window that comes back at Toggl's cap
 /// may be missing entries, so it is halved and asked again (down to one day).
-async fn own_entries(ctx: &FetchContext<'_>, cursor: Option<i64>) -> AppResult<Fetched> {
+async fn own_entries(
+    ctx: &FetchContext<'_>,
+    workspace_id: i64,
+    cursor: Option<i64>,
+) -> AppResult<Fetched> {
+    let single = [workspace_id];
+    let workspaces = ctx.own_scope(workspace_id, &single);
     let end = ctx.range.end_ts_exclusive();
     let from = cursor.unwrap_or_else(|| ctx.range.start_ts());
     let mut length = i64::from(ctx.own_window_days.max(1)) * DAY;
@@ -142,10 +160,7 @@ async fn own_entries(ctx: &FetchContext<'_>, cursor: Option<i64>) -> AppResult<F
         let rows = entries
             .iter()
             .filter(|e| e.server_deleted_at.is_none())
-            .filter(|e| {
-                e.workspace_id
-                    .is_some_and(|w| ctx.own_workspaces.contains(&w))
-            })
+            .filter(|e| e.workspace_id.is_some_and(|w| workspaces.contains(&w)))
             .filter_map(|e| own_entry(e, ctx.own_user_id, ctx.own_user_name))
             .collect();
         return Ok(Fetched {

@@ -20,6 +20,14 @@
 //! entries name a project or tag that is not stored. So it costs exactly
 //! `Σ max(1, ceil(n_ws / 50))` report requests plus the own-entry windows.
 //!
+//! # When the detailed report is refused
+//!
+//! A workspace whose plan answers the report with 402 "needs this feature" falls back
+//! to the account's own entries for that workspace (its report stage is recorded as
+//! skipped and an own-entries stage is planned in the same transaction, so a resumed
+//! pull takes the same path). Each later pull asks the report once more (1 request)
+//! before falling back, in case the plan changed.
+//!
 //! # Deletions
 //!
 //! Rows carry the id of the pull that last saw them. When the report stage of a

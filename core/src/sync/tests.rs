@@ -463,3 +463,191 @@ fn a_reversed_range_is_refused_and_the_default_is_ninety_days() {
     let r = PullRange::last_days(90, day(31));
     assert_eq!((r.end_ts_exclusive() - r.start_ts()) / 86_400, 90);
 }
+
+#[tokio::test]
+async fn a_pull_failed_midway_records_the_error_and_resumes_after_its_last_page() {
+    let reference = Setup::new(scenario(), ADMIN).await;
+    let full = run(&reference, PullOptions::default()).await.unwrap();
+
+    let setup = Setup::new(scenario(), ADMIN).await;
+    let faults = setup.fake.faults().clone();
+    let on_progress = move |p: &Progress| {
+        if p.pages_done == 2 {
+            faults.malformed_json(true);
+        }
+    };
+    let cancel = AtomicBool::new(false);
+    let request = setup.request(PullOptions::default());
+    let error = pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &request,
+        &on_progress,
+        &cancel,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), "unexpected_response");
+    let last = last_pull(&setup.db, setup.connection_id).unwrap().unwrap();
+    assert_eq!(last.status, PullStatus::Failed);
+    assert_eq!(last.error_code.as_deref(), Some("unexpected_response"));
+    assert_eq!((last.pages, last.requests_used), (2, 3));
+    assert_eq!(
+        last.counts.time_entries,
+        2 * PAGE as u64,
+        "the spoiled page left nothing"
+    );
+
+    setup.fake.faults().malformed_json(false);
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    assert!(resumed.resumed);
+    assert_eq!(
+        resumed.requests_total,
+        full.requests_used + 1,
+        "only the spoiled page again"
+    );
+    assert_eq!(
+        dump(&setup.db, setup.connection_id),
+        dump(&reference.db, reference.connection_id)
+    );
+}
+
+#[tokio::test]
+async fn a_full_window_of_own_entries_is_halved_so_none_is_lost() {
+    let mut s = Scenario::generated(5, 1, 2, 7000);
+    s.organizations[0].owner_id = 99;
+    let member = 2;
+    let setup = Setup::new(s, member).await;
+    assert!(
+        !setup.access.verdict.is_allowed(),
+        "a plain member: own entries only"
+    );
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let own = setup
+        .fake
+        .scenario()
+        .time_entries
+        .iter()
+        .filter(|e| e.user_id == member)
+        .count();
+    assert!(own > 3000, "windows of 30 days overflow Toggl's 1000 cap");
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries as usize, own);
+    let own_requests: Vec<_> = setup
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries")
+        .collect();
+    assert!(
+        own_requests.len() > 4,
+        "full windows were asked again, halved"
+    );
+    assert_eq!(counts.members, 0, "members need an admin role");
+}
+
+#[tokio::test]
+async fn a_workspace_refused_the_detailed_report_falls_back_to_own_entries() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.faults().paid_reports(true);
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let s = setup.fake.scenario();
+    let own = s.time_entries.iter().filter(|e| e.user_id == ADMIN).count();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries as usize, own);
+    let requests = setup.fake.requests();
+    let refused = requests.iter().filter(|r| r.status == Some(402)).count();
+    let windows = requests
+        .iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries")
+        .count();
+    assert_eq!(
+        (refused, windows),
+        (2, 2 * 4),
+        "one refusal and four windows per workspace"
+    );
+
+    setup.fake.log().clear();
+    let again = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(
+        again.requests_used,
+        2 * (1 + 4),
+        "a re-pull asks the report again, then falls back"
+    );
+    assert_eq!(
+        stored_counts(&setup.db, setup.connection_id)
+            .unwrap()
+            .time_entries as usize,
+        own
+    );
+}
+
+#[tokio::test]
+async fn a_fallback_cut_by_the_quota_resumes_on_the_same_path() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup
+        .fake
+        .faults()
+        .paid_reports(true)
+        .exhaust_quota_after(3);
+    let stopped = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(stopped.status, PullStatus::StoppedQuota);
+    setup.fake.faults().quota_exhausted(false);
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    let own = setup
+        .fake
+        .scenario()
+        .time_entries
+        .iter()
+        .filter(|e| e.user_id == ADMIN)
+        .count();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries as usize, own);
+    let requests = setup.fake.requests();
+    let windows_ok = requests
+        .iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries" && r.status == Some(200))
+        .count();
+    assert_eq!(windows_ok, 2 * 4, "no window fetched twice");
+    let reports = requests
+        .iter()
+        .filter(|r| r.path.starts_with("/reports/"))
+        .count();
+    assert_eq!(
+        reports, 2,
+        "the refused report is not asked again on resume"
+    );
+}
+
+#[tokio::test]
+async fn progress_ends_with_every_stage_done_also_when_metadata_is_skipped() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    for expected_skipped in [0, 10] {
+        let seen = Mutex::new(Vec::new());
+        let record = |p: &Progress| seen.lock().unwrap().push(p.clone());
+        let cancel = AtomicBool::new(false);
+        let request = setup.request(PullOptions::default());
+        let report = pull(
+            &setup.db,
+            &setup.client,
+            &setup.token,
+            &request,
+            &record,
+            &cancel,
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.stages_skipped, expected_skipped);
+        let seen = seen.into_inner().unwrap();
+        let last = seen.last().unwrap();
+        assert_eq!(last.stage, None);
+        assert_eq!((last.stages_done, last.stages_total), (12, 12));
+        assert_eq!(last.requests_used, report.requests_used);
+        assert!(seen.windows(2).all(|w| w[0].pages_done <= w[1].pages_done));
+    }
+}

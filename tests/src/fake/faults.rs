@@ -9,6 +9,7 @@ use std::time::Duration;
 pub(crate) struct FaultState {
     pub quota_exhausted: bool,
     pub paid_feature: bool,
+    pub paid_reports: bool,
     pub too_many_requests: u32,
     pub retry_after_secs: Option<u64>,
     pub server_errors: u32,
@@ -37,6 +38,13 @@ impl Faults {
     /// Every authenticated request answers 402 "Workspace needs to have this feature enabled".
     pub fn paid_feature(&self, on: bool) -> &Self {
         self.lock().paid_feature = on;
+        self
+    }
+
+    /// Only the Reports API answers 402 "Workspace needs to have this feature enabled"
+    /// (whether a Free workspace may use the detailed report is unconfirmed).
+    pub fn paid_reports(&self, on: bool) -> &Self {
+        self.lock().paid_reports = on;
         self
     }
 

@@ -173,7 +173,7 @@ fn answer(
         Ok(status) => status,
         Err(status) => return quota_exhausted(status.resets_in_secs),
     };
-    if faults.paid_feature {
+    if faults.paid_feature || (faults.paid_reports && uri.path().starts_with("/reports/")) {
         return Answer::error(402, "Workspace needs to have this feature enabled");
     }
     let quota = quota_report(&scenario, &limiter, user);
@@ -481,5 +481,45 @@ mod tests {
             get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
             402
         );
+    }
+
+    #[tokio::test]
+    async fn the_quota_can_run_out_after_a_set_number_of_requests() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        fake.faults().exhaust_quota_after(2);
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            statuses.push(
+                get(&fake, Some(DEMO_OWNER), "/api/v9/me")
+                    .await
+                    .status()
+                    .as_u16(),
+            );
+        }
+        assert_eq!(statuses, [200, 200, 402, 402]);
+        fake.faults().quota_exhausted(false);
+        assert_eq!(
+            get(&fake, Some(DEMO_OWNER), "/api/v9/me").await.status(),
+            200
+        );
+    }
+
+    #[tokio::test]
+    async fn an_endless_report_always_names_a_next_row() {
+        let fake = FakeToggl::start(Scenario::generated(3, 1, 2, 60)).await;
+        fake.faults().endless_report(true);
+        let response = Client::new()
+            .post(format!("{}/reports/api/v3/workspace/1001/search/time_entries", fake.url()))
+            .basic_auth(fake.token_of(1), Some("api_token"))
+            .json(&json!({"start_date": "2025-01-01", "end_date": "2026-01-01", "first_row_number": 5001}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            header(&response, "x-next-row-number").as_deref(),
+            Some("5051")
+        );
+        let rows: Value = response.json().await.unwrap();
+        assert_eq!(rows[0]["row_number"], json!(1));
     }
 }
