@@ -57,7 +57,10 @@ function pullSection(id, afterPull) {
       }
       last.textContent = summary
         ? `Last pull ${when(summary.finished_at ?? summary.started_at)}: ${summary.range.start_date} to ${summary.range.end_date}, ` +
-          `${summary.entries_stored} entries, ${summary.requests_used} requests to Toggl (${summary.status.replace(/_/g, " ")}).`
+          `${summary.entries_stored} entries, ${summary.requests_used} requests to Toggl (${summary.status.replace(/_/g, " ")}).` +
+          (summary.status === "stopped_quota" && summary.quota_resets_at
+            ? ` Toggl's hourly quota resets at ${when(summary.quota_resets_at)}; pull again then to resume where it stopped.`
+            : summary.status !== "done" ? " Pull again to resume where it stopped." : "")
         : "Nothing pulled yet.";
     } catch (e) {
       last.textContent = e.message;
