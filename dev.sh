@@ -143,8 +143,8 @@ cmd_package() {
   started=$SECONDS
   (cd src-tauri && cargo tauri build --ci --bundles deb)
   t_build=$((SECONDS - started))
-  deb=$(ls -t "$target_dir"/release/bundle/deb/*_"${version}"_*.deb | head -n1)
-  [ -f "$deb" ] || die "no .deb for version $version under $target_dir/release/bundle/deb"
+  deb=$(ls -t "$target_dir"/release/bundle/deb/*_"${version}"_*.deb 2>/dev/null | head -n1 || true)
+  [ -n "$deb" ] && [ -f "$deb" ] || die "no .deb for version $version under $target_dir/release/bundle/deb"
   say "Built $deb ($(du -h "$deb" | cut -f1), $(stat -c %s "$deb") bytes)"
   dpkg-deb --field "$deb" Package Version Architecture Depends Recommends
   dpkg-deb --contents "$deb" | sed -E 's|^.* \./|  /|'
