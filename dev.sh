@@ -147,7 +147,7 @@ cmd_package() {
   [ -n "$deb" ] && [ -f "$deb" ] || die "no .deb for version $version under $target_dir/release/bundle/deb"
   say "Built $deb ($(du -h "$deb" | cut -f1), $(stat -c %s "$deb") bytes)"
   dpkg-deb --field "$deb" Package Version Architecture Depends Recommends
-  dpkg-deb --contents "$deb" | sed -E 's|^.* \./|  /|'
+  dpkg-deb --contents "$deb" | awk '!/^d/ { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +(\.\/|\/)?/, "  /"); print }'
 
   say "Compiling the check (a debug test build, shared with ./dev.sh test)"
   cargo test -p blink-connections --locked --test installed_package --no-run
