@@ -100,8 +100,98 @@ cmd_test() {
   in_private_keyring_session env BLINK_REQUIRE_KEYRING=1 cargo test --workspace --locked "$@"
 }
 
+# --- ./dev.sh package: build the .deb, install it, start it, remove it ------------------
+
+TAURI_CLI_VERSION="2.12.4"
+PACKAGE_NAME="blink-connections"
+INSTALLED_BINARY="/usr/bin/blink-connections"
+
+ensure_tauri_cli() {
+  if cargo install --list | grep -q "^tauri-cli v${TAURI_CLI_VERSION}:"; then
+    say "Tauri CLI ${TAURI_CLI_VERSION} present"
+  else
+    say "Installing the Tauri CLI ${TAURI_CLI_VERSION} (compiles for several minutes, once)"
+    cargo install tauri-cli --locked --version "${TAURI_CLI_VERSION}"
+  fi
+}
+
+package_installed() {
+  dpkg-query -W -f='${Status}' "$PACKAGE_NAME" 2>/dev/null | grep -q "install ok installed"
+}
+
+remove_package() {
+  say "Removing the package: apt-get remove -y $PACKAGE_NAME"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$PACKAGE_NAME"
+}
+
+cmd_package() {
+  [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null ||
+    die "./dev.sh package checks the .deb on Debian/Ubuntu; see docs/INSTALL.md for other systems"
+  if package_installed; then
+    die "$PACKAGE_NAME is already installed on this machine; remove it first (apt-get remove $PACKAGE_NAME), this check installs and removes its own copy"
+  fi
+  ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  ensure_rust
+  ensure_tauri_driver
+  ensure_tauri_cli
+
+  local version target_dir deb started t_build t_install t_start t_remove status=0
+  version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' src-tauri/tauri.conf.json | head -n1)
+  target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+
+  say "Building the release .deb: (cd src-tauri && cargo tauri build --bundles deb)"
+  started=$SECONDS
+  (cd src-tauri && cargo tauri build --ci --bundles deb)
+  t_build=$((SECONDS - started))
+  deb=$(ls -t "$target_dir"/release/bundle/deb/*_"${version}"_*.deb 2>/dev/null | head -n1 || true)
+  [ -n "$deb" ] && [ -f "$deb" ] || die "no .deb for version $version under $target_dir/release/bundle/deb"
+  say "Built $deb ($(du -h "$deb" | cut -f1), $(stat -c %s "$deb") bytes)"
+  dpkg-deb --field "$deb" Package Version Architecture Depends Recommends
+  dpkg-deb --contents "$deb" | awk '!/^d/ { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +(\.\/|\/)?/, "  /"); print }'
+
+  say "Compiling the check (a debug test build, shared with ./dev.sh test)"
+  cargo test -p blink-connections --locked --test installed_package --no-run
+
+  # Dependencies resolve as for a user; the Recommends (gnome-keyring is already here for
+  # the check, xdg-utils would pull in ~45 packages) are skipped so the machine is left as
+  # it was found once the package is removed.
+  say "Installing with the system package manager: apt-get install -y --no-install-recommends ./$(basename "$deb")"
+  started=$SECONDS
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$(realpath "$deb")"
+  t_install=$((SECONDS - started))
+  # Whatever happens from here on, the machine is left without the package.
+  trap 'if package_installed; then remove_package; fi' EXIT
+  local files
+  files=$(dpkg -L "$PACKAGE_NAME")
+  [ -x "$INSTALLED_BINARY" ] || die "$INSTALLED_BINARY is missing after installing"
+  grep -q '\.desktop$' <<<"$files" || die "the package has no desktop entry"
+
+  say "Starting the installed app under Xvfb and checking the Connections page"
+  started=$SECONDS
+  in_private_keyring_session env BLINK_APP_UNDER_TEST="$INSTALLED_BINARY" \
+    cargo test -p blink-connections --locked --test installed_package -- --ignored || status=$?
+  t_start=$((SECONDS - started))
+
+  started=$SECONDS
+  remove_package
+  t_remove=$((SECONDS - started))
+  local left=""
+  while IFS= read -r f; do
+    if [ -e "$f" ] && [ ! -d "$f" ]; then left+="$f "; fi
+  done <<<"$files"
+  package_installed && die "$PACKAGE_NAME is still installed after apt-get remove"
+  [ -z "$left" ] || die "files left behind after removal: $left"
+  [ "$status" -eq 0 ] || die "the installed app did not show the Connections page (see the test output above)"
+
+  say "Package check passed"
+  printf '  package    %s (%s bytes)\n' "$(basename "$deb")" "$(stat -c %s "$deb")"
+  printf '  build      %ss\n  install    %ss\n  start+check %ss\n  remove     %ss\n' \
+    "$t_build" "$t_install" "$t_start" "$t_remove"
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  package) shift; cmd_package "$@" ;;
   *) echo "usage: ./dev.sh run | ./dev.sh test [cargo test args]" >&2; exit 2 ;;
 esac

@@ -120,8 +120,9 @@ pub fn default_data_dir() -> Option<PathBuf> {
     } else if cfg!(target_os = "macos") {
         std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
     } else {
+        // Like the `dirs` crate Tauri uses: a relative XDG_DATA_HOME is ignored (XDG spec).
         std::env::var_os("XDG_DATA_HOME")
-            .filter(|v| !v.is_empty())
+            .filter(|v| Path::new(v).is_absolute())
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
     };
