@@ -2,6 +2,7 @@
 # Blink Connections developer entry point. Two commands:
 #   ./dev.sh run    build and open the app
 #   ./dev.sh test   formatting, lints, unit/integration tests and end-to-end tests in a real window
+#   ./dev.sh package  build the .deb, install it, start it, remove it (a separate, slower check)
 # Each installs what is missing first (Debian 12 / Ubuntu 22.04+, as root or with sudo) and
 # says what it is doing. Anything already present is left alone.
 set -euo pipefail

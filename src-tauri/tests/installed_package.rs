@@ -17,20 +17,11 @@ async fn the_installed_app_opens_on_the_connections_page() {
     assert!(app.is_file(), "{} is not installed", app.display());
     let data = tempfile::tempdir().unwrap();
     let options = || LaunchOptions {
-        app: app.clone(),
+        app,
         data_dir: data.path().to_path_buf(),
         toggl_url: None,
     };
-    // One retry: on a machine running other end-to-end suites at the same time, the
-    // WebDriver session request was seen to fail once ("IncompleteMessage") before the app
-    // had started; the app itself started every time.
-    let session = match AppSession::launch(options()).await {
-        Ok(session) => session,
-        Err(first) => {
-            eprintln!("first launch failed ({first}); trying once more");
-            AppSession::launch(options()).await.unwrap()
-        }
-    };
+    let session = AppSession::launch(options()).await.unwrap();
     let heading = session.wait_for("main h1").await.unwrap();
     assert_eq!(heading.text().await.unwrap(), "Connections");
     let add = session.wait_for("#add-connection").await.unwrap();

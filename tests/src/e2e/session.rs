@@ -3,6 +3,7 @@
 use super::display::VirtualDisplay;
 use super::driver::TauriDriver;
 use fantoccini::elements::Element;
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -55,10 +56,7 @@ impl AppSession {
             "tauri:options".to_string(),
             serde_json::json!({ "application": options.app }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await?;
+        let client = connect(driver.port, caps).await?;
         let session = AppSession {
             client,
             _driver: driver,
@@ -127,8 +125,7 @@ impl AppSession {
         let deadline = std::time::Instant::now() + Duration::from_secs(15);
         loop {
             let el = self.wait_for(css).await?;
-            if el.is_displayed().await.unwrap_or(false) && el.is_enabled().await.unwrap_or(false)
-            {
+            if el.is_displayed().await.unwrap_or(false) && el.is_enabled().await.unwrap_or(false) {
                 el.click().await?;
                 return Ok(());
             }
@@ -163,6 +160,32 @@ impl AppSession {
     /// Ends the WebDriver session (which closes the app), then stops the driver and display.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+/// Opens the WebDriver session. tauri-driver accepts connections a moment before the
+/// WebKitWebDriver behind it answers, which shows up as a dropped first request on a busy
+/// machine; a few bounded tries absorb that without hiding a driver that never works.
+async fn connect(
+    port: u16,
+    caps: serde_json::Map<String, serde_json::Value>,
+) -> Result<Client, NewSessionError> {
+    const TRIES: u32 = 3;
+    let mut attempt = 1;
+    loop {
+        let result = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match result {
+            Err(
+                NewSessionError::Failed(_) | NewSessionError::FailedC(_) | NewSessionError::Lost(_),
+            ) if attempt < TRIES => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            other => return other,
+        }
     }
 }
 
