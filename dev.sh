@@ -194,5 +194,5 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   package) shift; cmd_package "$@" ;;
-  *) echo "usage: ./dev.sh run | ./dev.sh test [cargo test args]" >&2; exit 2 ;;
+  *) echo "usage: ./dev.sh run | ./dev.sh test [cargo test args] | ./dev.sh package" >&2; exit 2 ;;
 esac
