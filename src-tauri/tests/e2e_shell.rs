@@ -41,3 +41,33 @@ async fn the_settings_cog_menu_opens_the_connections_page() {
     app.wait_for_text("main h1", "Connections").await.unwrap();
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_second_launch_hands_over_to_the_first_window_and_exits() {
+    let data = tempfile::tempdir().unwrap();
+    let app = AppSession::launch(options(data.path())).await.unwrap();
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_blink-connections"));
+    second.env("BLINK_DATA_DIR", data.path());
+    if let Some(display) = app.display() {
+        second.env("DISPLAY", display);
+    }
+    let mut second = second.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = second.kill();
+            break None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(
+        status.is_some(),
+        "the second launch kept running beside the first"
+    );
+    let heading = app.wait_for("main h1").await.unwrap().text().await.unwrap();
+    assert_eq!(heading, "Connections", "the first window is still there");
+    app.close().await;
+}

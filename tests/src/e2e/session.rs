@@ -157,6 +157,11 @@ impl AppSession {
         Ok(())
     }
 
+    /// The X display the window is on (`None` when the caller's own display is used).
+    pub fn display(&self) -> Option<&str> {
+        self._display.as_ref().map(|d| d.name.as_str())
+    }
+
     /// Ends the WebDriver session (which closes the app), then stops the driver and display.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
