@@ -56,14 +56,18 @@ ensure_rust() {
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 }
 
-ensure_tauri_driver() {
-  if cargo install --list | grep -q "^tauri-driver v${TAURI_DRIVER_VERSION}:"; then
-    say "tauri-driver ${TAURI_DRIVER_VERSION} present"
+# Installs a cargo-installed tool at a pinned version unless that version is there.
+ensure_cargo_tool() {
+  local crate=$1 version=$2
+  if cargo install --list | grep -q "^${crate} v${version}:"; then
+    say "${crate} ${version} present"
   else
-    say "Installing tauri-driver ${TAURI_DRIVER_VERSION}"
-    cargo install tauri-driver --locked --version "${TAURI_DRIVER_VERSION}"
+    say "Installing ${crate} ${version} (compiled from crates.io, once)"
+    cargo install "$crate" --locked --version "$version"
   fi
 }
+
+ensure_tauri_driver() { ensure_cargo_tool tauri-driver "$TAURI_DRIVER_VERSION"; }
 
 # A private D-Bus session with an unlocked gnome-keyring, so credential-store tests use the
 # real Secret Service without touching the user's own keyring.
@@ -107,14 +111,7 @@ TAURI_CLI_VERSION="2.12.4"
 PACKAGE_NAME="blink-connections"
 INSTALLED_BINARY="/usr/bin/blink-connections"
 
-ensure_tauri_cli() {
-  if cargo install --list | grep -q "^tauri-cli v${TAURI_CLI_VERSION}:"; then
-    say "Tauri CLI ${TAURI_CLI_VERSION} present"
-  else
-    say "Installing the Tauri CLI ${TAURI_CLI_VERSION} (compiles for several minutes, once)"
-    cargo install tauri-cli --locked --version "${TAURI_CLI_VERSION}"
-  fi
-}
+ensure_tauri_cli() { ensure_cargo_tool tauri-cli "$TAURI_CLI_VERSION"; }
 
 package_installed() {
   dpkg-query -W -f='${Status}' "$PACKAGE_NAME" 2>/dev/null | grep -q "install ok installed"

@@ -1,25 +1,16 @@
 //! The Connections page, the Add Connection stepper and the connection detail page in
 //! the real window, against the fake Toggl server.
 
-use blink_fake_toggl::e2e::{AppSession, LaunchOptions, Locator};
+mod common;
+
+use blink_fake_toggl::e2e::{AppSession, Locator};
 use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER, DEMO_WORKSPACE_ADMIN};
+use common::TestResult;
 use std::path::Path;
 use std::time::Duration;
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
-
 /// A token nobody in the scenario has: well formed, so only Toggl can refuse it.
 const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef";
-
-async fn launch(data: &Path, toggl_url: &str) -> AppSession {
-    AppSession::launch(LaunchOptions {
-        app: env!("CARGO_BIN_EXE_blink-connections").into(),
-        data_dir: data.to_path_buf(),
-        toggl_url: Some(toggl_url.to_string()),
-    })
-    .await
-    .expect("the app window opens")
-}
 
 /// Add Connection → Toggl → paste the token → Finish.
 async fn finish_with_token(app: &AppSession, token: &str) -> TestResult {
@@ -59,7 +50,7 @@ async fn add_connection(app: &AppSession, token: &str, name: Option<&str>) -> Te
 async fn an_organization_owner_adds_a_connection_and_lands_on_toggl_connections() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     app.click("#add-connection").await?;
     app.wait_for("#tab-source[aria-selected=true]").await?;
     app.screenshot("stepper-select-source").await?;
@@ -112,7 +103,7 @@ async fn an_organization_owner_adds_a_connection_and_lands_on_toggl_connections(
 async fn a_workspace_admin_is_accepted_as_workspace_admin() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     finish_with_token(&app, &fake.token_of(DEMO_WORKSPACE_ADMIN)).await?;
     app.wait_for_text("#checked-verdict", "Workspace Admin")
         .await?;
@@ -130,7 +121,7 @@ async fn a_workspace_admin_is_accepted_as_workspace_admin() -> TestResult {
 async fn a_rejected_token_is_explained_beside_the_field_and_kept() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     finish_with_token(&app, UNKNOWN_TOKEN).await?;
     let message = error_with_code(&app, "#token-error", "token_rejected").await?;
     assert!(message.contains("did not accept"), "{message}");
@@ -150,7 +141,7 @@ async fn a_rejected_token_is_explained_beside_the_field_and_kept() -> TestResult
 async fn a_malformed_token_is_refused_without_asking_toggl() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     finish_with_token(&app, "not a token").await?;
     error_with_code(&app, "#token-error", "token_malformed").await?;
     assert_eq!(fake.request_count(), 0);
@@ -162,7 +153,7 @@ async fn a_malformed_token_is_refused_without_asking_toggl() -> TestResult {
 async fn a_plain_member_is_refused_with_the_role_needed() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     finish_with_token(&app, &fake.token_of(DEMO_MEMBER)).await?;
     let message = error_with_code(&app, "#token-error", "role_insufficient").await?;
     assert!(
@@ -183,7 +174,7 @@ async fn an_exhausted_quota_says_when_it_resets() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     fake.faults().quota_exhausted(true);
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     finish_with_token(&app, &fake.token_of(DEMO_OWNER)).await?;
     let message = error_with_code(&app, "#check-error", "quota_exhausted").await?;
     assert!(message.contains("resets in"), "{message}");
@@ -198,7 +189,7 @@ async fn toggl_unreachable_is_said_plainly() -> TestResult {
         format!("http://127.0.0.1:{}", listener.local_addr()?.port())
     };
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &unreachable).await;
+    let app = common::launch(data.path(), Some(&unreachable)).await;
     finish_with_token(&app, UNKNOWN_TOKEN).await?;
     let message = error_with_code(&app, "#check-error", "network_unreachable").await?;
     assert!(message.contains("could not be reached"), "{message}");
@@ -211,7 +202,7 @@ async fn cancel_during_the_check_stops_it_and_keeps_the_form() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     fake.faults().delay(Some(Duration::from_secs(10)));
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     let token = fake.token_of(DEMO_OWNER);
     finish_with_token(&app, &token).await?;
     app.wait_for_text("#check-status", "Checking").await?;
@@ -235,7 +226,7 @@ async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> 
     let mut fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
     let token = fake.token_of(DEMO_OWNER);
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     add_connection(&app, &token, Some("Agency Toggl")).await?;
     app.click(".connection.highlight a").await?;
     app.wait_for_text("#detail-title", "Agency Toggl").await?;
@@ -284,7 +275,7 @@ async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> 
 
     fake.stop();
     // Reopened with Toggl gone: the last page open comes back, and everything local works.
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     app.wait_for_text("#detail-title", "Agency Toggl (main)")
         .await?;
     app.click("#settings-button").await?;
@@ -340,7 +331,7 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
 #[tokio::test]
 async fn keyboard_alone_reaches_the_settings_menu_and_add_connection() -> TestResult {
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), "http://127.0.0.1:9").await;
+    let app = common::launch(data.path(), Some("http://127.0.0.1:9")).await;
     let cog = app.wait_for("#settings-button").await?;
     cog.send_keys("\u{E015}").await?;
     let focused = app.client.active_element().await?;
@@ -361,7 +352,7 @@ async fn keyboard_alone_reaches_the_settings_menu_and_add_connection() -> TestRe
 async fn a_support_ticket_records_recent_error_codes_but_never_the_token() -> TestResult {
     let fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     finish_with_token(&app, UNKNOWN_TOKEN).await?;
     error_with_code(&app, "#token-error", "token_rejected").await?;
     app.click("#settings-button").await?;

@@ -1,21 +1,11 @@
 //! Pulling Toggl data in the real window, then reviewing it offline: totals, chart,
 //! table, and a CSV export that matches the filter.
 
-use blink_fake_toggl::e2e::{AppSession, LaunchOptions};
+mod common;
+
+use blink_fake_toggl::e2e::AppSession;
 use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_OWNER};
-use std::path::Path;
-
-type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-async fn launch(data: &Path, toggl_url: &str) -> AppSession {
-    AppSession::launch(LaunchOptions {
-        app: env!("CARGO_BIN_EXE_blink-connections").into(),
-        data_dir: data.to_path_buf(),
-        toggl_url: Some(toggl_url.to_string()),
-    })
-    .await
-    .expect("the app window opens")
-}
+use common::TestResult;
 
 async fn set_value(app: &AppSession, id: &str, value: &str) -> TestResult {
     app.client
@@ -61,7 +51,7 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
     let mut fake = FakeToggl::start(Scenario::demo()).await;
     let all_entries = fake.scenario().time_entries.len();
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
 
     app.click("#add-connection").await?;
     app.click("#source-toggl").await?;
@@ -90,7 +80,7 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
     app.close().await;
 
     fake.stop();
-    let app = launch(data.path(), &fake.url()).await;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
     let totals = app.wait_for_text("#total-hours", "entries").await?;
     assert!(
         totals.contains(&format!("in {all_entries} entries")),

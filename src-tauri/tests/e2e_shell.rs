@@ -1,33 +1,26 @@
 //! The app shell in the real window: the Connections page is the start page, and the
 //! Settings cog's menu leads to it.
 
-use blink_fake_toggl::e2e::{AppSession, LaunchOptions};
-
-fn options(data_dir: &std::path::Path) -> LaunchOptions {
-    LaunchOptions {
-        app: env!("CARGO_BIN_EXE_blink-connections").into(),
-        data_dir: data_dir.to_path_buf(),
-        toggl_url: None,
-    }
-}
+mod common;
 
 #[tokio::test]
-async fn the_app_opens_on_the_connections_page_with_add_connection() {
-    let data = tempfile::tempdir().unwrap();
-    let app = AppSession::launch(options(data.path())).await.unwrap();
-    let heading = app.wait_for("main h1").await.unwrap().text().await.unwrap();
+async fn the_app_opens_on_the_connections_page_with_add_connection() -> common::TestResult {
+    let data = tempfile::tempdir()?;
+    let app = common::launch(data.path(), None).await;
+    let heading = app.wait_for("main h1").await?.text().await?;
     assert_eq!(heading, "Connections");
-    let add = app.wait_for("#add-connection").await.unwrap();
-    assert_eq!(add.text().await.unwrap(), "Add Connection");
-    assert!(add.is_displayed().await.unwrap());
-    app.screenshot("connections-empty").await.unwrap();
+    let add = app.wait_for("#add-connection").await?;
+    assert_eq!(add.text().await?, "Add Connection");
+    assert!(add.is_displayed().await?);
+    app.screenshot("connections-empty").await?;
     app.close().await;
+    Ok(())
 }
 
 #[tokio::test]
 async fn the_settings_cog_menu_opens_the_connections_page() {
     let data = tempfile::tempdir().unwrap();
-    let app = AppSession::launch(options(data.path())).await.unwrap();
+    let app = common::launch(data.path(), None).await;
     app.click("#settings-button").await.unwrap();
     app.click("#menu-about").await.unwrap();
     app.wait_for_text("main h1", "About").await.unwrap();
@@ -45,7 +38,7 @@ async fn the_settings_cog_menu_opens_the_connections_page() {
 #[tokio::test]
 async fn a_second_launch_hands_over_to_the_first_window_and_exits() {
     let data = tempfile::tempdir().unwrap();
-    let app = AppSession::launch(options(data.path())).await.unwrap();
+    let app = common::launch(data.path(), None).await;
     let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_blink-connections"));
     second.env("BLINK_DATA_DIR", data.path());
     if let Some(display) = app.display() {

@@ -12,18 +12,8 @@ use crate::token::ApiToken;
 use blink_fake_toggl::fake::{FakeToggl, Scenario};
 use chrono::NaiveDate;
 use std::sync::Arc;
-use std::time::Duration;
 
-pub(crate) fn fast_client(url: &str) -> TogglClient {
-    TogglClient::builder()
-        .base_url(url)
-        .min_interval(Duration::from_millis(1))
-        .backoff_base(Duration::from_millis(2))
-        .max_backoff(Duration::from_millis(20))
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
+pub(crate) use crate::toggl::test_support::fast_client;
 
 pub(crate) struct Setup {
     pub fake: FakeToggl,

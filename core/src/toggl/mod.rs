@@ -9,7 +9,7 @@ mod pacing;
 pub mod quota;
 mod status;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use access::{check_access, check_pasted_token};
 pub use client::{TogglClient, TogglClientBuilder};

@@ -1,0 +1,17 @@
+//! Shared by the end-to-end test files: start this crate's app binary in a real window.
+
+use blink_fake_toggl::e2e::{AppSession, LaunchOptions};
+use std::path::Path;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Starts the app on `data` (reuse it to "restart" on the same data) against `toggl_url`.
+pub async fn launch(data: &Path, toggl_url: Option<&str>) -> AppSession {
+    AppSession::launch(LaunchOptions {
+        app: env!("CARGO_BIN_EXE_blink-connections").into(),
+        data_dir: data.to_path_buf(),
+        toggl_url: toggl_url.map(str::to_string),
+    })
+    .await
+    .expect("the app window opens")
+}
