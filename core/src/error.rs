@@ -57,8 +57,14 @@ pub enum AppError {
         "The token check is no longer valid. Press Finish to check the token with Toggl again."
     )]
     CheckExpired,
-    #[error("Could not write the file: {0}.")]
+    #[error("A file could not be read or written: {0}. Check that the data folder is writable and has free space.")]
     Io(String),
+    #[error("A pull of this connection is already running. Wait for it to finish or cancel it.")]
+    PullRunning,
+    #[error("The web browser could not be opened ({0}). Open {1} yourself.")]
+    BrowserUnavailable(String, String),
+    #[error("Something went wrong inside the app: {0}. Try again; if it repeats, file a ticket.")]
+    Internal(String),
     #[error("Configuration error: {0}")]
     Config(String),
 }
@@ -90,6 +96,9 @@ impl AppError {
             AppError::Cancelled => "cancelled",
             AppError::CheckExpired => "check_expired",
             AppError::Io(_) => "io",
+            AppError::PullRunning => "pull_running",
+            AppError::BrowserUnavailable(..) => "browser_unavailable",
+            AppError::Internal(_) => "internal",
             AppError::Config(_) => "config",
         }
     }

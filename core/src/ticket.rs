@@ -56,7 +56,7 @@ pub fn save_ticket(
         context.os
     );
     for (label, body) in fields {
-        text.push_str(&format!("## {label}\n{}\n\n", body.trim()));
+        text.push_str(&format!("## {label}\n{}\n\n", redact_tokens(body.trim())));
     }
     text.push_str("## Recent error codes\n");
     if context.recent_error_codes.is_empty() {
@@ -70,6 +70,28 @@ pub fn save_ticket(
     let path = dir.join(format!("ticket-{}.txt", now.format("%Y%m%d-%H%M%S%.3f")));
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+/// Users often paste what they tried, token included: anything shaped like a Toggl
+/// token (a run of exactly 32 hex characters) is replaced before the ticket is written.
+pub fn redact_tokens(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let word = &chars[i..i + run.max(1)];
+        if run == 32 && word.iter().all(|c| c.is_ascii_hexdigit()) {
+            out.push_str("<redacted token>");
+        } else {
+            out.extend(word);
+        }
+        i += run.max(1);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -105,6 +127,29 @@ mod tests {
         ] {
             assert!(text.contains(needle), "{needle} missing from {text}");
         }
+    }
+
+    #[test]
+    fn a_pasted_token_is_redacted_but_other_words_and_longer_hashes_are_kept() {
+        let token = "0123456789abcdef0123456789ABCDEF";
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        let text = redact_tokens(&format!("tried {token}, then\n{commit} café"));
+        assert_eq!(text, format!("tried <redacted token>, then\n{commit} café"));
+    }
+
+    #[test]
+    fn a_ticket_never_holds_a_token_typed_into_the_form() {
+        let dir = tempfile::tempdir().unwrap();
+        let token = "fedcba9876543210fedcba9876543210";
+        let form = TicketForm {
+            tried: format!("Pasted {token} into API Token"),
+            expected: "Saved".into(),
+            got: "Error".into(),
+        };
+        let path = save_ticket(dir.path(), &form, &context(), Utc::now()).unwrap();
+        let written = std::fs::read_to_string(path).unwrap();
+        assert!(!written.contains(token));
+        assert!(written.contains("Pasted <redacted token> into API Token"));
     }
 
     #[test]

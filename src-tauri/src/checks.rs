@@ -40,7 +40,11 @@ impl Checks {
         let report = match outcome {
             Ok(result) => result?,
             Err(e) if e.is_cancelled() => return Err(AppError::Cancelled),
-            Err(e) => return Err(AppError::Io(format!("the check stopped unexpectedly: {e}"))),
+            Err(e) => {
+                return Err(AppError::Internal(format!(
+                    "the check stopped unexpectedly: {e}"
+                )))
+            }
         };
         self.forget_expired();
         self.lock_passed().insert(

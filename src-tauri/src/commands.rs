@@ -41,7 +41,7 @@ where
     let dependency = Arc::clone(dependency);
     let result = tauri::async_runtime::spawn_blocking(move || work(&dependency))
         .await
-        .unwrap_or_else(|e| Err(AppError::Io(format!("background task failed: {e}"))));
+        .unwrap_or_else(|e| Err(AppError::Internal(format!("a background task failed: {e}"))));
     recorded(state, result)
 }
 
@@ -225,11 +225,7 @@ pub fn open_toggl_profile(app: tauri::AppHandle, state: State<'_, AppState>) -> 
     let opened = app
         .opener()
         .open_url(TOGGL_PROFILE_URL, None::<&str>)
-        .map_err(|e| {
-            AppError::Io(format!(
-                "the browser could not be opened ({e}); visit {TOGGL_PROFILE_URL} yourself"
-            ))
-        });
+        .map_err(|e| AppError::BrowserUnavailable(e.to_string(), TOGGL_PROFILE_URL.to_string()));
     recorded(&state, opened)
 }
 

@@ -13,8 +13,8 @@ use blink_core::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 use std::fs::File;
-use std::io::BufWriter;
-use std::path::PathBuf;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Emitter, State};
 
 /// Pulls the connection's data for the range, resuming an unfinished pull of the same
@@ -50,7 +50,7 @@ async fn run_pull(
         range,
         options: PullOptions::default(),
     };
-    let cancel = state.pulls.start(id);
+    let cancel = state.pulls.start(id)?;
     let emit = |progress: &sync::Progress| {
         let _ = app.emit("pull-progress", progress);
     };
@@ -122,8 +122,7 @@ pub async fn export_csv(state: State<'_, AppState>, id: i64, filter: Filter) -> 
         export_path(&state, &format!("time-entries-{id}"), "csv"),
     )?;
     blocking(&state, &state.db, move |db| {
-        let mut out = BufWriter::new(File::create(&path)?);
-        let rows = review::export_csv(db, id, &filter, &mut out)?;
+        let rows = write_whole_file(&path, |out| review::export_csv(db, id, &filter, out))?;
         Ok(Exported {
             path: path.display().to_string(),
             rows,
@@ -143,8 +142,7 @@ pub struct ExportedDefinitions {
 pub async fn export_definitions(state: State<'_, AppState>) -> Cmd<ExportedDefinitions> {
     let path = recorded(&state, export_path(&state, "shared-connections", "json"))?;
     blocking(&state, &state.db, move |db| {
-        let mut out = BufWriter::new(File::create(&path)?);
-        let count = export_connection_definitions(db, &mut out)?;
+        let count = write_whole_file(&path, |out| export_connection_definitions(db, out))?;
         Ok(ExportedDefinitions {
             path: path.display().to_string(),
             count,
@@ -156,6 +154,27 @@ pub async fn export_definitions(state: State<'_, AppState>) -> Cmd<ExportedDefin
 fn export_path(state: &AppState, stem: &str, extension: &str) -> AppResult<PathBuf> {
     let dir = state.config.data_dir.join("exports");
     std::fs::create_dir_all(&dir)?;
-    let stamp = Utc::now().format("%Y%m%d-%H%M%S");
+    let stamp = Utc::now().format("%Y%m%d-%H%M%S%.3f");
     Ok(dir.join(format!("{stem}-{stamp}.{extension}")))
+}
+
+/// Writes `path` through a `.part` file renamed on success, so a failed export leaves
+/// no half-written file behind.
+fn write_whole_file<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> AppResult<T>,
+) -> AppResult<T> {
+    let part = path.with_extension("part");
+    let result = (|| {
+        let mut out = BufWriter::new(File::create(&part)?);
+        let value = write(&mut out)?;
+        out.flush()?;
+        drop(out);
+        std::fs::rename(&part, path)?;
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    result
 }

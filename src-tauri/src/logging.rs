@@ -128,6 +128,12 @@ pub fn init(log_dir: &Path) -> io::Result<()> {
     let writer = RotatingLog::open(&log_dir.join("blink.log"), MAX_LOG_BYTES, KEPT_LOG_FILES)?;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // IPC internals stay at info whatever RUST_LOG asks: at debug and trace they could
+    // record invoke arguments, and `check_token` carries a pasted token.
+    let filter = ["tauri=info", "wry=info", "tao=info"]
+        .iter()
+        .filter_map(|d| d.parse().ok())
+        .fold(filter, |f, d| f.add_directive(d));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)

@@ -21,9 +21,7 @@ impl RunningGuard {
         let key = (db as *const Db as usize, connection_id);
         let mut set = running().lock().unwrap_or_else(|p| p.into_inner());
         if !set.insert(key) {
-            return Err(AppError::InvalidInput(
-                "A pull of this connection is already running. Wait for it or cancel it.".into(),
-            ));
+            return Err(AppError::PullRunning);
         }
         Ok(RunningGuard(key))
     }

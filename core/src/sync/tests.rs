@@ -449,7 +449,7 @@ async fn a_second_concurrent_pull_of_one_connection_is_refused() {
     let setup = Setup::new(scenario(), ADMIN).await;
     let _held = super::guard::RunningGuard::acquire(&setup.db, setup.connection_id).unwrap();
     let error = run(&setup, PullOptions::default()).await.unwrap_err();
-    assert!(matches!(error, AppError::InvalidInput(_)));
+    assert_eq!(error, AppError::PullRunning);
     assert_eq!(setup.fake.request_count(), 0);
 }
 
