@@ -27,6 +27,7 @@ export function initSettingsMenu() {
   menu.addEventListener("keydown", (e) => {
     const list = items();
     const at = list.indexOf(document.activeElement);
+    if (e.key === "Tab") return close(false);
     if (e.key === "Escape") close(true);
     else if (e.key === "ArrowDown") list[(at + 1) % list.length].focus();
     else if (e.key === "ArrowUp") list[(at - 1 + list.length) % list.length].focus();

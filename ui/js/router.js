@@ -17,21 +17,32 @@ const routes = [
 ];
 
 let leaveCurrent = null;
+let generation = 0;
 
 export function parseHash(hash) {
   const [path, query = ""] = (hash.replace(/^#/, "") || "/connections").split("?");
   return { path, query: Object.fromEntries(new URLSearchParams(query)) };
 }
 
+/** Renders the page of the current hash. A page still loading when the hash changes
+ * again is dropped: it renders into a detached element and its cleanup runs at once. */
 export async function route() {
   const { path, query } = parseHash(location.hash);
   const match = routes.find((r) => r.path.test(path)) ?? routes[0];
   const params = path.match(match.path)?.slice(1) ?? [];
   if (typeof leaveCurrent === "function") leaveCurrent();
   leaveCurrent = null;
+  const mine = ++generation;
   const main = document.getElementById("page");
-  main.replaceChildren();
-  leaveCurrent = await match.page.render(main, { params, query });
+  const staging = document.createElement("div");
+  staging.className = "page-body";
+  main.replaceChildren(staging);
+  const leave = await match.page.render(staging, { params, query });
+  if (mine !== generation) {
+    if (typeof leave === "function") leave();
+    return;
+  }
+  leaveCurrent = leave;
   main.focus({ preventScroll: true });
 }
 

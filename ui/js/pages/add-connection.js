@@ -130,6 +130,11 @@ export function render(main) {
     }
   });
   cancel.addEventListener("click", () => state.checkId && api.cancelCheck(state.checkId).catch(() => {}));
+  token.input.addEventListener("input", () => {
+    if (!state.check) return;
+    state.check = null;
+    showStep("credentials");
+  });
 
   const saveError = errorSlot("save-error");
   const nameError = errorSlot("save-name-error");

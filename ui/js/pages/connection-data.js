@@ -47,14 +47,19 @@ function pullSection(id, afterPull) {
   const error = errorSlot("pull-error");
   const last = h("p", { id: "last-pull", class: "muted" });
   let stopListening = null;
+  let running = false;
+  let quotaHold = null;
 
   const showLast = async () => {
     try {
       const summary = await api.lastPull(id);
-      if (summary) {
+      if (summary && summary.status !== "done" && summary.status !== "running") {
         start.value = summary.range.start_date;
         end.value = summary.range.end_date;
       }
+      const resetsAt = summary?.status === "stopped_quota" && summary.quota_resets_at ? new Date(summary.quota_resets_at) : null;
+      quotaHold = resetsAt && resetsAt > new Date() ? resetsAt : null;
+      button.title = quotaHold ? `Toggl's hourly quota resets at ${quotaHold.toLocaleTimeString()}` : "";
       last.textContent = summary
         ? `Last pull ${when(summary.finished_at ?? summary.started_at)}: ${summary.range.start_date} to ${summary.range.end_date}, ` +
           `${summary.entries_stored} entries, ${summary.requests_used} requests to Toggl (${summary.status.replace(/_/g, " ")}).` +
@@ -70,12 +75,23 @@ function pullSection(id, afterPull) {
 
   button.addEventListener("click", async () => {
     clearError(error);
+    if (!start.value || !end.value || start.value > end.value) {
+      showError(error, { code: "invalid_input", message: "Choose a start date on or before the end date." });
+      return;
+    }
+    if (quotaHold && quotaHold > new Date()) {
+      showError(error, { code: "quota_exhausted",
+        message: `Toggl's hourly quota is used up until ${quotaHold.toLocaleTimeString()}. Pull again then; the pull resumes where it stopped.` });
+      return;
+    }
+    running = true;
     button.disabled = true;
     cancel.hidden = false;
     bar.hidden = false;
     bar.removeAttribute("value");
     counts.textContent = "Starting…";
-    stopListening = await api.onPullProgress((p) => {
+    try {
+      stopListening = await api.onPullProgress((p) => {
       if (p.connection_id !== id) return;
       if (p.stages_total) {
         bar.max = p.stages_total;
@@ -84,8 +100,7 @@ function pullSection(id, afterPull) {
       counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${p.pages_done} pages, ` +
         `${p.entries_stored} entries, ${p.requests_used} requests` +
         (p.quota_remaining == null ? "" : `, ${p.quota_remaining} left this hour`);
-    });
-    try {
+      });
       const report = await api.startPull(id, start.value, end.value);
       bar.max = 1;
       bar.value = 1;
@@ -99,6 +114,7 @@ function pullSection(id, afterPull) {
     } finally {
       stopListening?.();
       stopListening = null;
+      running = false;
       button.disabled = false;
       cancel.hidden = true;
       showLast();
@@ -112,7 +128,13 @@ function pullSection(id, afterPull) {
       h("label", { for: "pull-start" }, "From"), start,
       h("label", { for: "pull-end" }, "To"), end, button, cancel),
     bar, counts, error, last);
-  return { element, leave: () => stopListening?.() };
+  // Leaving the page cancels a running pull; its finished pages are kept and the next
+  // Pull resumes after them.
+  const leave = () => {
+    stopListening?.();
+    if (running) api.cancelPull(id).catch(() => {});
+  };
+  return { element, leave };
 }
 
 async function drawReview(id, container) {
@@ -140,9 +162,10 @@ async function drawReview(id, container) {
   };
   const text = h("input", { type: "search", id: "filter-text", placeholder: "Description contains" });
   let typing = null;
+  const readText = () => { filter.text = text.value.trim() || null; };
   text.addEventListener("input", () => {
     clearTimeout(typing);
-    typing = setTimeout(() => { filter.text = text.value.trim() || null; refresh(); }, 250);
+    typing = setTimeout(() => { readText(); refresh(); }, 250);
   });
   const filters = h("div", { class: "toolbar filters", role: "search", "aria-label": "Filter time entries" },
     ...date("start_date", "From"), ...date("end_date", "To"),
@@ -159,6 +182,11 @@ async function drawReview(id, container) {
   const exportButton = h("button", { type: "button", id: "export-csv" }, "Export CSV");
   exportButton.addEventListener("click", async () => {
     clearError(exportError);
+    if (typing) {
+      clearTimeout(typing);
+      readText();
+      await refresh();
+    }
     try {
       const saved = await api.exportCsv(id, filter);
       exportStatus.replaceChildren(`Exported ${saved.rows} rows to `, h("code", { id: "export-path" }, saved.path));
@@ -167,9 +195,12 @@ async function drawReview(id, container) {
     }
   });
   let page = 0;
+  let generation = 0;
   const refresh = async () => {
     page = 0;
-    await Promise.all([drawTotals(id, filter, totals), drawTable(id, filter, table, page, (p) => { page = p; })]);
+    const mine = ++generation;
+    const current = () => mine === generation;
+    await Promise.all([drawTotals(id, filter, totals, current), drawTable(id, filter, table, page, (p) => { page = p; }, current)]);
   };
   container.replaceChildren(
     h("h2", {}, "Review"), filters, totals, table,
@@ -177,9 +208,11 @@ async function drawReview(id, container) {
   await refresh();
 }
 
-async function drawTotals(id, filter, section) {
+/** `current()` is false once a newer filter was applied: a late answer is then dropped. */
+async function drawTotals(id, filter, section, current = () => true) {
   try {
-    const t = await api.reviewTotals(id, filter);
+    const t = await api.reviewTotals(id, { ...filter });
+    if (!current()) return;
     const label = (items) => items.map((i) => ({ label: i.name ?? i.day ?? "(none)", seconds: i.seconds }));
     section.replaceChildren(
       h("h3", { id: "totals-title" }, "Totals"),
@@ -196,9 +229,10 @@ async function drawTotals(id, filter, section) {
   }
 }
 
-async function drawTable(id, filter, section, page, setPage) {
+async function drawTable(id, filter, section, page, setPage, current = () => true) {
   try {
-    const result = await api.reviewEntries(id, filter, page, PAGE_SIZE);
+    const result = await api.reviewEntries(id, { ...filter }, page, PAGE_SIZE);
+    if (!current()) return;
     const pages = Math.max(1, Math.ceil(result.total_count / PAGE_SIZE));
     const go = (p) => { setPage(p); drawTable(id, filter, section, p, setPage); };
     section.replaceChildren(

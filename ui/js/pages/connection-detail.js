@@ -54,7 +54,8 @@ function sections(c, redraw, cleanups) {
 function nameSection(c, redraw) {
   const error = errorSlot("name-error");
   const value = h("span", { id: "name-value" }, c.name);
-  const input = h("input", { id: "name-input", type: "text", maxlength: "100", value: c.name, hidden: true });
+  const input = h("input", { id: "name-input", type: "text", maxlength: "100", value: c.name, hidden: true,
+    "aria-labelledby": "name-label" });
   const edit = h("button", { type: "button", id: "edit-name" }, "Edit");
   const save = h("button", { type: "button", id: "save-name", class: "primary", hidden: true }, "Save");
   const cancel = h("button", { type: "button", id: "cancel-name", hidden: true }, "Cancel");
@@ -64,13 +65,20 @@ function nameSection(c, redraw) {
     if (on) input.focus();
     else { input.value = c.name; clearError(error); edit.focus(); }
   };
+  let saving = false;
   const submit = async () => {
+    if (saving) return;
+    saving = true;
+    save.disabled = true;
     try {
       await api.renameConnection(c.id, input.value);
       await redraw("Name saved.");
     } catch (e) {
       showError(error, e);
       input.focus();
+    } finally {
+      saving = false;
+      save.disabled = false;
     }
   };
   edit.addEventListener("click", () => editing(true));
@@ -87,7 +95,9 @@ function nameSection(c, redraw) {
 
 function tokenSection(c, redraw, cleanups) {
   const error = errorSlot("token-error");
-  const masked = c.token_last4 ? `${"•".repeat(28)}${c.token_last4}` : "Token missing: enter it again with Swap token";
+  const masked = c.token_state === "unreadable"
+    ? "The credential store is locked or unavailable: unlock your keyring to see or use the token"
+    : c.token_last4 ? `${"•".repeat(28)}${c.token_last4}` : "Token missing: enter it again with Swap token";
   const shown = h("code", { id: "token-value", class: c.token_state === "present" ? "" : "warn" }, masked);
   const reveal = h("button", { type: "button", id: "reveal-token", disabled: c.token_state !== "present" }, "Reveal");
   let timer = null;
@@ -154,8 +164,12 @@ function tokenSection(c, redraw, cleanups) {
       await redraw("Token swapped and checked with Toggl.");
     } catch (err) {
       progress.textContent = "";
-      showError(error, err);
-      field.input.focus();
+      if (form.hidden) {
+        swap.focus();
+      } else {
+        showError(error, err);
+        field.input.focus();
+      }
     } finally {
       checkId = null;
       done.disabled = false;
@@ -174,11 +188,13 @@ function privacySection(c, redraw) {
   const save = h("button", { type: "button", id: "save-privacy", class: "primary" }, "Save privacy");
   save.addEventListener("click", async () => {
     clearError(field.error);
+    save.disabled = true;
     try {
       await api.setPrivacy(c.id, readPrivacy(field));
       await redraw("Privacy saved.");
     } catch (e) {
       showError(field.error, e);
+      save.disabled = false;
     }
   });
   return h("section", { class: "card", "aria-labelledby": "privacy-label" },
@@ -198,8 +214,14 @@ function accountSection(c, redraw) {
       await api.retestConnection(c.id);
       await redraw("Re-tested with Toggl: the token works.");
     } catch (e) {
-      retest.disabled = false;
-      showError(error, e);
+      if (e.code === "token_rejected" || e.code === "role_insufficient") {
+        await redraw();
+        const slot = document.getElementById("retest-error");
+        if (slot) showError(slot, e);
+      } else {
+        retest.disabled = false;
+        showError(error, e);
+      }
     }
   });
   return h("section", { class: "card", "aria-labelledby": "account-label" },
@@ -224,10 +246,12 @@ function deleteSection(c) {
       text: `The connection “${c.name}” and its API token will be removed from this computer, with any data pulled for it.`,
       confirmLabel: "Delete", cancelLabel: "Keep it" });
     if (!sure) return open.focus();
+    open.disabled = true;
     try {
       await api.deleteConnection(c.id);
       go("#/connections?source=toggl");
     } catch (e) {
+      open.disabled = false;
       showError(error, e);
     }
   });

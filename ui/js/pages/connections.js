@@ -50,8 +50,12 @@ export async function render(main, { query }) {
       : `${shown.length} of ${connections.length} connections`;
   };
   search.addEventListener("input", draw);
-  sourceSelect.addEventListener("change", () =>
-    go(sourceSelect.value ? `#/connections?source=${sourceSelect.value}` : "#/connections"));
+  sourceSelect.addEventListener("change", () => {
+    const params = new URLSearchParams();
+    if (sourceSelect.value) params.set("source", sourceSelect.value);
+    if (search.value.trim()) params.set("q", search.value.trim());
+    go(`#/connections${params.size ? `?${params}` : ""}`);
+  });
 
   const exportStatus = h("p", { id: "definitions-status", role: "status" });
   const exportButton = h("button", { type: "button", id: "export-definitions",
@@ -78,7 +82,7 @@ export async function render(main, { query }) {
 function listing(c, highlighted) {
   return h("li", { class: `connection${highlighted ? " highlight" : ""}`, dataset: { id: c.id } },
     h("a", { href: `#/connections/${c.id}`, class: "connection-name" }, c.name),
-    h("span", { class: "source" }, "Toggl"),
+    h("span", { class: "source" }, SOURCES.find((s) => s.value === c.source)?.label ?? c.source),
     h("span", { class: "email" }, c.email ?? ""),
     verdictBadge(c),
     h("span", { class: "privacy" }, privacyLabel(c.privacy)),
