@@ -38,6 +38,7 @@ pub async fn pull(
     cancel: &AtomicBool,
 ) -> AppResult<PullReport> {
     let _running = RunningGuard::acquire(db, request.connection_id)?;
+    let client = &client.metered();
     let stages = plan(&request.access);
     let (pull_id, resumed) = db.transaction(|tx| begin(tx, request, &stages))?;
     let before = db

@@ -95,9 +95,9 @@ impl TogglClientBuilder {
                 pacer: Pacer::new(self.min_interval),
                 backoff_base: self.backoff_base,
                 max_backoff: self.max_backoff,
-                requests_made: AtomicU64::new(0),
-                last_quota: Mutex::new(None),
+                meter: Meter::default(),
             }),
+            meter: None,
         })
     }
 }
@@ -107,6 +107,9 @@ impl TogglClientBuilder {
 #[derive(Debug, Clone)]
 pub struct TogglClient {
     inner: Arc<Inner>,
+    /// Counts of one piece of work (a pull) apart from everything else the app sends
+    /// meanwhile; see [`TogglClient::metered`].
+    meter: Option<Arc<Meter>>,
 }
 
 #[derive(Debug)]
@@ -116,8 +119,24 @@ struct Inner {
     pacer: Pacer,
     backoff_base: Duration,
     max_backoff: Duration,
+    meter: Meter,
+}
+
+/// Requests sent and the latest quota headers seen.
+#[derive(Debug, Default)]
+struct Meter {
     requests_made: AtomicU64,
     last_quota: Mutex<Option<Quota>>,
+}
+
+impl Meter {
+    fn count_request(&self) {
+        self.requests_made.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn record_quota(&self, quota: Quota) {
+        *self.last_quota.lock().unwrap_or_else(|p| p.into_inner()) = Some(quota);
+    }
 }
 
 /// A successful response: the body bytes and the headers (pagination lives there).
@@ -154,10 +173,24 @@ impl TogglClient {
         Self::new(config.toggl_url.as_str())
     }
 
+    /// A clone that shares the connection pool and the per-token pacing but counts its
+    /// own requests and quota, so a pull reports what it used, not what a token check
+    /// or another connection's pull sent at the same time. The app-wide counts go on.
+    pub fn metered(&self) -> TogglClient {
+        TogglClient {
+            inner: Arc::clone(&self.inner),
+            meter: Some(Arc::new(Meter::default())),
+        }
+    }
+
+    fn meter(&self) -> &Meter {
+        self.meter.as_deref().unwrap_or(&self.inner.meter)
+    }
+
     /// The quota headers of the latest response that carried them.
     pub fn last_quota(&self) -> Option<Quota> {
         *self
-            .inner
+            .meter()
             .last_quota
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -165,7 +198,7 @@ impl TogglClient {
 
     /// HTTP requests sent so far, retries included: the quota counts each one.
     pub fn requests_made(&self) -> u64 {
-        self.inner.requests_made.load(Ordering::Relaxed)
+        self.meter().requests_made.load(Ordering::Relaxed)
     }
 
     /// Sends one logical request, retrying only 429 and 5xx within the bounds above.
@@ -230,7 +263,10 @@ impl TogglClient {
                 .header(CONTENT_TYPE, "application/json")
                 .body(json.to_string());
         }
-        self.inner.requests_made.fetch_add(1, Ordering::Relaxed);
+        self.inner.meter.count_request();
+        if let Some(meter) = &self.meter {
+            meter.count_request();
+        }
         let response = request
             .send()
             .await
@@ -238,11 +274,10 @@ impl TogglClient {
         let status = response.status();
         let headers = response.headers().clone();
         if let Some(quota) = Quota::from_headers(&headers) {
-            *self
-                .inner
-                .last_quota
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(quota);
+            self.inner.meter.record_quota(quota);
+            if let Some(meter) = &self.meter {
+                meter.record_quota(quota);
+            }
         }
         let bytes = response
             .bytes()
@@ -343,6 +378,22 @@ mod tests {
         client.my_workspaces(&owner).await.unwrap();
         assert_eq!(client.requests_made(), 4);
         assert_eq!(fake.request_count(), 4);
+    }
+
+    #[tokio::test]
+    async fn a_metered_clone_counts_only_its_own_requests_and_the_app_counts_all() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&fake.url());
+        let pull = client.metered();
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        let member = token(&fake.token_of(DEMO_MEMBER));
+        pull.me(&owner, false).await.unwrap();
+        client.me(&member, false).await.unwrap();
+        client.my_organizations(&member).await.unwrap();
+        assert_eq!(pull.requests_made(), 1);
+        assert_eq!(client.requests_made(), 3);
+        assert_eq!(fake.request_count(), 3);
+        assert_eq!(pull.last_quota().map(|q| q.remaining), Some(999));
     }
 
     #[tokio::test]
