@@ -417,8 +417,7 @@ mod tests {
     #[tokio::test]
     async fn log_lines_name_method_path_and_status_but_never_the_token() {
         use crate::toggl::test_support::CapturedLogs;
-        let logs = CapturedLogs::default();
-        let _guard = tracing::subscriber::set_default(logs.clone());
+        let logs = CapturedLogs::for_this_thread();
         let fake = FakeToggl::start(Scenario::demo()).await;
         let client = fast_client(&fake.url());
         let secret = fake.token_of(DEMO_OWNER);

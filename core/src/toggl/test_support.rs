@@ -20,13 +20,57 @@ pub(crate) fn token(raw: &str) -> ApiToken {
     ApiToken::parse(raw).expect("a well-formed token")
 }
 
-/// Collects every tracing event as text, to prove what the client logs.
+/// Every tracing event of the test process as text, tagged with the thread that
+/// logged it. Installed once as the global subscriber: a per-test `set_default` raced
+/// with other test threads over tracing's global level hint and now and then lost
+/// events. Tests run the client on a current-thread runtime, so their own thread's
+/// lines are exactly their own events.
 #[derive(Clone, Default)]
-pub(crate) struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+pub(crate) struct CapturedLogs(
+    std::sync::Arc<std::sync::Mutex<Vec<(std::thread::ThreadId, String)>>>,
+);
 
 impl CapturedLogs {
+    /// Starts capturing (once per process) and returns a view of this thread's lines.
+    pub(crate) fn for_this_thread() -> ThreadLogs {
+        static GLOBAL: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+        let logs = GLOBAL.get_or_init(|| {
+            let logs = CapturedLogs::default();
+            tracing::subscriber::set_global_default(logs.clone())
+                .expect("no other global subscriber in blink-core's tests");
+            logs
+        });
+        let thread = std::thread::current().id();
+        let skip = logs
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(t, _)| *t == thread)
+            .count();
+        ThreadLogs {
+            logs: logs.clone(),
+            thread,
+            skip,
+        }
+    }
+}
+
+/// The lines one thread logged since [`CapturedLogs::for_this_thread`].
+pub(crate) struct ThreadLogs {
+    logs: CapturedLogs,
+    thread: std::thread::ThreadId,
+    skip: usize,
+}
+
+impl ThreadLogs {
     pub(crate) fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
+        let all = self.logs.0.lock().unwrap();
+        all.iter()
+            .filter(|(t, _)| *t == self.thread)
+            .skip(self.skip)
+            .map(|(_, line)| line.clone())
+            .collect()
     }
 }
 
@@ -50,7 +94,10 @@ impl tracing::Subscriber for CapturedLogs {
     fn event(&self, event: &tracing::Event<'_>) {
         let mut line = LineVisitor(event.metadata().target().to_string());
         event.record(&mut line);
-        self.0.lock().unwrap().push(line.0);
+        self.0
+            .lock()
+            .unwrap()
+            .push((std::thread::current().id(), line.0));
     }
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
