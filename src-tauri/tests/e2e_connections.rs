@@ -125,8 +125,14 @@ async fn a_rejected_token_is_explained_beside_the_field_and_kept() -> TestResult
     finish_with_token(&app, UNKNOWN_TOKEN).await?;
     let message = error_with_code(&app, "#token-error", "token_rejected").await?;
     assert!(message.contains("did not accept"), "{message}");
-    let kept = app.wait_for("#api-token").await?.prop("value").await?;
-    assert_eq!(kept.as_deref(), Some(UNKNOWN_TOKEN));
+    let field = app.wait_for("#api-token").await?;
+    assert_eq!(field.prop("value").await?.as_deref(), Some(UNKNOWN_TOKEN));
+    assert_eq!(field.attr("aria-invalid").await?.as_deref(), Some("true"));
+    let described = field.attr("aria-describedby").await?.unwrap_or_default();
+    assert!(
+        described.split(' ').any(|id| id == "token-error"),
+        "{described}"
+    );
     assert!(app
         .wait_for("#panel-privacy")
         .await?

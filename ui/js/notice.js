@@ -9,16 +9,26 @@ export function showError(container, error) {
   );
   container.hidden = false;
   container.dataset.code = error.code ?? "";
+  container.field?.setAttribute("aria-invalid", "true");
 }
 
 export function clearError(container) {
   container.replaceChildren();
   container.hidden = true;
   delete container.dataset.code;
+  container.field?.removeAttribute("aria-invalid");
 }
 
-export function errorSlot(id) {
-  return h("div", { id, class: "field-error", role: "alert", hidden: true });
+/** An alert slot for errors; given the field it concerns, the field points at it
+ * (aria-describedby) and is marked aria-invalid while an error shows. */
+export function errorSlot(id, field) {
+  const slot = h("div", { id, class: "field-error", role: "alert", hidden: true });
+  if (field) {
+    slot.field = field;
+    const described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", described ? `${described} ${id}` : id);
+  }
+  return slot;
 }
 
 /** A polite status line ("Saved", "Checking…") for screen readers and eyes. */

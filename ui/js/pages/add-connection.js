@@ -35,7 +35,7 @@ export function render(main) {
   const panels = {};
   const token = tokenField({ id: "api-token", label: "API Token" });
   const name = h("input", { id: "connection-name", type: "text", maxlength: "100", autocomplete: "off" });
-  const tokenError = errorSlot("token-error");
+  const tokenError = errorSlot("token-error", token.input);
   const formError = errorSlot("check-error");
   const progress = statusSlot("check-status");
   const finish = h("button", { id: "finish", class: "primary", type: "submit" }, "Finish");
@@ -137,8 +137,8 @@ export function render(main) {
   });
 
   const saveError = errorSlot("save-error");
-  const nameError = errorSlot("save-name-error");
   const saveName = h("input", { id: "save-name", type: "text", maxlength: "100" });
+  const nameError = errorSlot("save-name-error", saveName);
   const privacy = privacyFieldset("save-privacy", settings().default_privacy);
   const save = h("button", { id: "save-connection", class: "primary", type: "submit" }, "Save Connection");
   const account = h("div", { id: "checked-account", class: "card" });

@@ -52,10 +52,10 @@ function sections(c, redraw, cleanups) {
 }
 
 function nameSection(c, redraw) {
-  const error = errorSlot("name-error");
   const value = h("span", { id: "name-value" }, c.name);
   const input = h("input", { id: "name-input", type: "text", maxlength: "100", value: c.name, hidden: true,
     "aria-labelledby": "name-label" });
+  const error = errorSlot("name-error", input);
   const edit = h("button", { type: "button", id: "edit-name" }, "Edit");
   const save = h("button", { type: "button", id: "save-name", class: "primary", hidden: true }, "Save");
   const cancel = h("button", { type: "button", id: "cancel-name", hidden: true }, "Cancel");
