@@ -1,6 +1,7 @@
 //! CSV export of the filtered entries: streamed row by row from SQLite to the writer,
 //! RFC 4180 (CRLF line ends, fields with a comma, quote or line break quoted, quotes
-//! doubled), a header row, times in ISO 8601 UTC. Holds no token: none is stored here.
+//! doubled), a header row, times in ISO 8601 UTC; text that a spreadsheet would run as a
+//! formula is neutralized. Holds no token: none is stored here.
 
 use super::entries::{for_each_row, EntryRow};
 use super::filter::Filter;
@@ -50,20 +51,21 @@ pub fn export_csv(
 fn fields(row: &EntryRow) -> impl Iterator<Item = String> {
     let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
     let iso = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let text = |s: String| neutralize_formula(&s);
     [
         row.id.to_string(),
         iso(row.start),
         row.stop.map(iso).unwrap_or_default(),
         opt(row.duration_seconds),
         row.workspace_id.to_string(),
-        row.workspace_name.clone().unwrap_or_default(),
+        text(row.workspace_name.clone().unwrap_or_default()),
         opt(row.project_id),
-        row.project_name.clone().unwrap_or_default(),
-        row.client_name.clone().unwrap_or_default(),
+        text(row.project_name.clone().unwrap_or_default()),
+        text(row.client_name.clone().unwrap_or_default()),
         opt(row.user_id),
-        row.user_name.clone().unwrap_or_default(),
-        row.description.clone().unwrap_or_default(),
-        row.tags.join("; "),
+        text(row.user_name.clone().unwrap_or_default()),
+        text(row.description.clone().unwrap_or_default()),
+        text(row.tags.join("; ")),
         row.billable.map(|b| b.to_string()).unwrap_or_default(),
     ]
     .into_iter()
@@ -74,6 +76,17 @@ fn write_record(writer: &mut dyn Write, fields: impl Iterator<Item = String>) ->
     writer.write_all(line.join(",").as_bytes())?;
     writer.write_all(b"\r\n")?;
     Ok(())
+}
+
+/// Text typed in Toggl (by any member of the workspace) that a spreadsheet would run as
+/// a formula gets a leading apostrophe, the usual guard against CSV formula injection.
+/// Numbers and times are written by the app and left alone.
+pub fn neutralize_formula(field: &str) -> String {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}")
+    } else {
+        field.to_string()
+    }
 }
 
 /// RFC 4180: quote a field holding a comma, quote, CR or LF; double its quotes.

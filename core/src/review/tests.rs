@@ -388,6 +388,32 @@ fn csv_export_writes_the_filtered_rows_rfc_4180_with_iso_times() {
 }
 
 #[test]
+fn text_a_spreadsheet_would_run_as_a_formula_is_neutralized_and_plain_text_kept() {
+    use super::csv::neutralize_formula;
+    for risky in ["=HYPERLINK(\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd"] {
+        assert_eq!(neutralize_formula(risky), format!("'{risky}"));
+    }
+    for plain in ["Fix login bug", "ÉCLAIR", "", "a=b"] {
+        assert_eq!(neutralize_formula(plain), plain);
+    }
+
+    let (db, c) = known_data();
+    db.transaction(|tx| {
+        toggl_meta::upsert_projects(tx, c, 10, 1, &[project(100, 10, Some(1000), "=cmd|calc")])
+    })
+    .unwrap();
+    let filter = Filter {
+        project_id: Some(100),
+        ..Filter::default()
+    };
+    let mut out = Vec::new();
+    export_csv(&db, c, &filter, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains(",'=cmd|calc,"), "{text}");
+    assert!(!text.contains(",=cmd"), "{text}");
+}
+
+#[test]
 fn filter_options_list_what_the_data_holds() {
     let (db, c) = known_data();
     let options = filter_options(&db, c).unwrap();
