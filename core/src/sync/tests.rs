@@ -72,6 +72,14 @@ fn expected_sums(
     map
 }
 
+/// The resumed pull ended with exactly the data of an uninterrupted one.
+fn assert_same_tables(resumed: &Setup, reference: &Setup) {
+    assert_eq!(
+        dump(&resumed.db, resumed.connection_id),
+        dump(&reference.db, reference.connection_id)
+    );
+}
+
 fn successful_requests(setup: &Setup) -> Vec<String> {
     setup
         .fake
@@ -172,10 +180,7 @@ async fn a_pull_cut_by_the_quota_resumes_after_the_reset_and_ends_identical() {
         ok.len(),
         "a page was fetched twice"
     );
-    assert_eq!(
-        dump(&setup.db, setup.connection_id),
-        dump(&reference.db, reference.connection_id)
-    );
+    assert_same_tables(&setup, &reference);
 }
 
 #[tokio::test]
@@ -221,10 +226,7 @@ async fn a_cancelled_pull_leaves_whole_pages_and_resumes() {
     let resumed = run(&setup, PullOptions::default()).await.unwrap();
     assert_eq!(resumed.status, PullStatus::Done);
     assert_eq!(resumed.requests_total, full.requests_used);
-    assert_eq!(
-        dump(&setup.db, setup.connection_id),
-        dump(&reference.db, reference.connection_id)
-    );
+    assert_same_tables(&setup, &reference);
 }
 
 #[tokio::test]
@@ -508,10 +510,7 @@ async fn a_pull_failed_midway_records_the_error_and_resumes_after_its_last_page(
         full.requests_used + 1,
         "only the spoiled page again"
     );
-    assert_eq!(
-        dump(&setup.db, setup.connection_id),
-        dump(&reference.db, reference.connection_id)
-    );
+    assert_same_tables(&setup, &reference);
 }
 
 #[tokio::test]
