@@ -10,15 +10,14 @@
 //! `cargo bench -p blink-core --bench pull_and_review` (set `BENCH_ENTRIES` to change
 //! the 1,000,000).
 
-use blink_core::connections::Privacy;
 use blink_core::db::connections::{insert_pending, set_state, InsertRow, RowState};
 use blink_core::db::time_entries::EntryRecord;
 use blink_core::db::{pulls, Db};
+use blink_core::domain::{AccessReport, Privacy};
 use blink_core::review::{entries_page, totals, Filter, PageRequest};
 use blink_core::sync::fetch::PageData;
 use blink_core::sync::store::{commit_page, PageCommit};
 use blink_core::sync::{pull, PullOptions, PullRange, PullRequest, StageKind};
-use blink_core::toggl::access::AccessReport;
 use blink_core::toggl::{check_access, TogglClient};
 use blink_core::ApiToken;
 use blink_fake_toggl::fake::{FakeToggl, Scenario};
@@ -29,14 +28,13 @@ use std::time::{Duration, Instant};
 const PAGE: usize = 50;
 
 fn connection(db: &Db, access: &AccessReport) -> i64 {
-    let privacy = serde_json::to_string(&Privacy::SharedWithWorkspace).unwrap();
     db.transaction(|tx| {
         let id = insert_pending(
             tx,
             &InsertRow {
                 source: "toggl",
                 name: "Bench",
-                privacy: &privacy,
+                privacy: &Privacy::SharedWithWorkspace,
                 access,
                 request_id: "bench",
             },

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod connections;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod review;
 pub mod secrets;

@@ -3,7 +3,7 @@
 //! swap) uses them, so the token is not sent from the page twice and the role check is
 //! not repeated against Toggl's small hourly quota. A check can be cancelled while it runs.
 
-use blink_core::toggl::access::AccessReport;
+use blink_core::domain::AccessReport;
 use blink_core::{ApiToken, AppError, AppResult};
 use std::collections::HashMap;
 use std::future::Future;
@@ -94,7 +94,7 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use blink_core::toggl::access::{TogglUser, Verdict};
+    use blink_core::domain::{TogglUser, Verdict};
     use std::sync::Arc;
 
     fn report() -> AccessReport {

@@ -5,10 +5,11 @@
 use crate::settings::{self, Settings};
 use crate::state::AppState;
 use blink_core::connections::{
-    ConnectionDetail, ConnectionService, ConnectionSummary, NewConnection, Privacy,
+    ConnectionDetail, ConnectionService, ConnectionSummary, NewConnection,
 };
+use blink_core::domain::{AccessReport, Privacy};
 use blink_core::ticket::{save_ticket as write_ticket, TicketContext, TicketForm};
-use blink_core::toggl::access::{check_access, AccessReport};
+use blink_core::toggl::access::check_access;
 use blink_core::{ApiToken, AppError, AppResult};
 use serde::Serialize;
 use std::sync::Arc;

@@ -97,11 +97,7 @@ pub async fn review_entries(
     page: u64,
     page_size: u32,
 ) -> Cmd<EntriesPage> {
-    let request = PageRequest {
-        after: None,
-        offset: page.saturating_mul(u64::from(page_size)),
-        page_size,
-    };
+    let request = PageRequest::numbered(page, page_size);
     blocking(&state, &state.db, move |db| {
         review::entries_page(db, id, &filter, &request)
     })

@@ -2,7 +2,7 @@
 //! the page that was open last), kept with tauri-plugin-store in the data directory.
 //! Never a token: the settings file is plain JSON.
 
-use blink_core::connections::Privacy;
+use blink_core::domain::Privacy;
 use blink_core::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use std::path::Path;

@@ -4,10 +4,9 @@
 //! privacy and Toggl identity only: tokens live in the credential store and are never
 //! read here.
 
-use super::model::Privacy;
 use crate::db::{connections as rows, Db};
+use crate::domain::{Privacy, Verdict};
 use crate::error::AppResult;
-use crate::toggl::access::Verdict;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -47,7 +46,7 @@ pub fn connection_definitions(db: &Db) -> AppResult<DefinitionsFile> {
     let saved = db.with(|c| rows::list_ready(c))?;
     let mut connections = Vec::new();
     for row in saved {
-        let privacy = Privacy::from_json(&row.privacy)?;
+        let privacy = row.privacy;
         if privacy == Privacy::PrivateToMe {
             continue;
         }
@@ -86,8 +85,8 @@ pub fn export_connection_definitions(db: &Db, writer: &mut dyn Write) -> AppResu
 mod tests {
     use super::*;
     use crate::connections::{ConnectionService, NewConnection};
+    use crate::domain::{AccessReport, OrganizationAccess, TogglUser, WorkspaceAccess};
     use crate::secrets::MemoryStore;
-    use crate::toggl::access::{AccessReport, OrganizationAccess, TogglUser};
     use crate::token::ApiToken;
     use std::sync::Arc;
 
@@ -105,7 +104,12 @@ mod tests {
                 owner: true,
                 admin: true,
             }],
-            workspaces: vec![],
+            workspaces: vec![WorkspaceAccess {
+                id: 10,
+                name: "Acme WS".into(),
+                organization_id: Some(1),
+                role: "admin".into(),
+            }],
             verdict: Verdict::OrganizationOwner {
                 organizations: vec!["Acme".into()],
             },

@@ -69,9 +69,9 @@ pub use model::*;
 use crate::db::connections::{self as rows, ConnectionRow, InsertRow, RowState};
 use crate::db::secret_journal::{self as journal, Intent, JournalEntry};
 use crate::db::Db;
+use crate::domain::{AccessReport, Privacy};
 use crate::error::{AppError, AppResult};
 use crate::secrets::SecretStore;
-use crate::toggl::access::AccessReport;
 use crate::token::ApiToken;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -118,7 +118,7 @@ impl ConnectionService {
             self.settle(Some(existing.id))?;
         }
         let name = normalize_name(&new.name)?;
-        let privacy = new.privacy.normalized()?.to_json()?;
+        let privacy = new.privacy.normalized()?;
         new.access.ensure_allowed()?;
 
         let (id, entry) = self.db.transaction(|tx| {
@@ -198,7 +198,7 @@ impl ConnectionService {
 
     pub fn set_privacy(&self, id: i64, privacy: Privacy) -> AppResult<ConnectionSummary> {
         let _op = self.serialize();
-        let privacy = privacy.normalized()?.to_json()?;
+        let privacy = privacy.normalized()?;
         self.db.transaction(|tx| {
             rows::get_ready(tx, id)?;
             rows::set_privacy(tx, id, &privacy)
@@ -400,7 +400,7 @@ fn summarize(row: ConnectionRow) -> AppResult<ConnectionSummary> {
         id: row.id,
         source: row.source,
         name: row.name,
-        privacy: Privacy::from_json(&row.privacy)?,
+        privacy: row.privacy,
         email: row.access.user.email,
         verdict: row.access.verdict,
         created_at: row.created_at,

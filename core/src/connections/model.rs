@@ -1,8 +1,8 @@
 //! The shapes the connection service takes and returns. None of them can hold a token
 //! except [`NewConnection`], which has no `Serialize`.
 
+use crate::domain::{AccessReport, Privacy, Verdict};
 use crate::error::{AppError, AppResult};
-use crate::toggl::access::{AccessReport, Verdict};
 use crate::token::ApiToken;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,15 +10,8 @@ use serde::{Deserialize, Serialize};
 pub const SOURCE_TOGGL: &str = "toggl";
 const MAX_NAME_CHARS: usize = 100;
 
-/// Who may see the connection, as chosen on "Review Team Privacy and Save Connection".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Privacy {
-    SharedWithWorkspace,
-    PrivateToMe,
-    SharedWithTeam { team: String },
-}
-
+/// `Privacy` is a neutral record (see `domain`); checking what the user typed into it
+/// stays with the other input rules here.
 impl Privacy {
     /// The team name trimmed and checked; other kinds pass unchanged.
     pub fn normalized(self) -> AppResult<Privacy> {
@@ -28,14 +21,6 @@ impl Privacy {
             }),
             other => Ok(other),
         }
-    }
-
-    pub(crate) fn to_json(&self) -> AppResult<String> {
-        serde_json::to_string(self).map_err(|e| AppError::Database(e.to_string()))
-    }
-
-    pub(crate) fn from_json(text: &str) -> AppResult<Privacy> {
-        serde_json::from_str(text).map_err(|e| AppError::Database(format!("privacy: {e}")))
     }
 }
 
@@ -111,23 +96,6 @@ pub struct ConnectionDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn privacy_serializes_with_a_kind_tag() {
-        let team = Privacy::SharedWithTeam {
-            team: "Design".into(),
-        };
-        assert_eq!(
-            serde_json::to_value(&team).unwrap(),
-            serde_json::json!({"kind": "shared_with_team", "team": "Design"})
-        );
-        assert_eq!(
-            serde_json::to_value(Privacy::PrivateToMe).unwrap(),
-            serde_json::json!({"kind": "private_to_me"})
-        );
-        let parsed: Privacy = serde_json::from_str(r#"{"kind":"shared_with_workspace"}"#).unwrap();
-        assert_eq!(parsed, Privacy::SharedWithWorkspace);
-    }
 
     #[test]
     fn team_names_are_trimmed_and_bounded() {

@@ -1,7 +1,7 @@
 use super::*;
 use crate::db::secret_journal;
+use crate::domain::{OrganizationAccess, Privacy, TogglUser, Verdict, WorkspaceAccess};
 use crate::secrets::{FailingStore, Fault, MemoryStore, SecretOp};
-use crate::toggl::access::{OrganizationAccess, TogglUser, Verdict, WorkspaceAccess};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -32,11 +32,22 @@ fn access(user_id: i64, email: &str) -> AccessReport {
     }
 }
 
+/// A plain member: owner of no organization, admin of no workspace.
 fn refused(user_id: i64) -> AccessReport {
-    AccessReport {
-        verdict: Verdict::Refused,
-        ..access(user_id, "member@example.com")
-    }
+    let member = access(user_id, "member@example.com");
+    AccessReport::new(
+        member.user,
+        vec![OrganizationAccess {
+            owner: false,
+            admin: false,
+            ..member.organizations[0].clone()
+        }],
+        vec![WorkspaceAccess {
+            role: "user".into(),
+            ..member.workspaces[0].clone()
+        }],
+        member.checked_at,
+    )
 }
 
 fn tok(n: u32) -> ApiToken {

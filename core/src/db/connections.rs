@@ -2,8 +2,8 @@
 //! connection service can group them into transactions with journal writes.
 
 use super::{now, parse_time};
+use crate::domain::{AccessReport, Privacy};
 use crate::error::{AppError, AppResult};
-use crate::toggl::access::AccessReport;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -44,8 +44,7 @@ pub struct ConnectionRow {
     pub id: i64,
     pub source: String,
     pub name: String,
-    /// Privacy as JSON; the service owns its type.
-    pub privacy: String,
+    pub privacy: Privacy,
     pub access: AccessReport,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -60,7 +59,7 @@ pub struct ConnectionRow {
 pub struct InsertRow<'a> {
     pub source: &'a str,
     pub name: &'a str,
-    pub privacy: &'a str,
+    pub privacy: &'a Privacy,
     pub access: &'a AccessReport,
     pub request_id: &'a str,
 }
@@ -68,17 +67,41 @@ pub struct InsertRow<'a> {
 const COLUMNS: &str = "id, source, name, privacy, access, created_at, updated_at, \
      last_verified_at, last_error_code, request_id, secret_generation, state";
 
+fn json_column<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+/// The access snapshot as stored. The stored verdict is not read back: it is decided
+/// again by the current rule, so a snapshot written under an older rule (or with a
+/// verdict kind this version no longer has) is judged like a fresh check.
+#[derive(serde::Deserialize)]
+struct StoredAccess {
+    user: crate::domain::TogglUser,
+    organizations: Vec<crate::domain::OrganizationAccess>,
+    workspaces: Vec<crate::domain::WorkspaceAccess>,
+    checked_at: DateTime<Utc>,
+}
+
+fn access_column(row: &Row<'_>, index: usize) -> rusqlite::Result<AccessReport> {
+    let s: StoredAccess = json_column(row, index)?;
+    Ok(AccessReport::new(
+        s.user,
+        s.organizations,
+        s.workspaces,
+        s.checked_at,
+    ))
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
-    let access: String = row.get(4)?;
-    let access = serde_json::from_str(&access).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, e.into())
-    })?;
     Ok(ConnectionRow {
         id: row.get(0)?,
         source: row.get(1)?,
         name: row.get(2)?,
-        privacy: row.get(3)?,
-        access,
+        privacy: json_column(row, 3)?,
+        access: access_column(row, 4)?,
         created_at: parse_time(&row.get::<_, String>(5)?)?,
         updated_at: parse_time(&row.get::<_, String>(6)?)?,
         last_verified_at: row
@@ -93,8 +116,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
     })
 }
 
-fn access_json(access: &AccessReport) -> AppResult<String> {
-    serde_json::to_string(access).map_err(|e| AppError::Database(e.to_string()))
+fn to_json(value: &impl serde::Serialize) -> AppResult<String> {
+    serde_json::to_string(value).map_err(|e| AppError::Database(e.to_string()))
 }
 
 /// The key that makes names unique per source ignoring case.
@@ -125,8 +148,8 @@ pub fn insert_pending(conn: &Connection, new: &InsertRow<'_>) -> AppResult<i64> 
             new.source,
             new.name,
             name_key(new.name),
-            new.privacy,
-            access_json(new.access)?,
+            to_json(new.privacy)?,
+            to_json(new.access)?,
             at,
             new.access.checked_at.to_rfc3339(),
             new.request_id,
@@ -208,10 +231,10 @@ pub fn rename(conn: &Connection, id: i64, name: &str) -> AppResult<()> {
     Ok(())
 }
 
-pub fn set_privacy(conn: &Connection, id: i64, privacy: &str) -> AppResult<()> {
+pub fn set_privacy(conn: &Connection, id: i64, privacy: &Privacy) -> AppResult<()> {
     conn.execute(
         "UPDATE connections SET privacy = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, privacy, now()],
+        params![id, to_json(privacy)?, now()],
     )?;
     Ok(())
 }
@@ -224,7 +247,7 @@ pub fn record_access(conn: &Connection, id: i64, access: &AccessReport) -> AppRe
          WHERE id = ?1",
         params![
             id,
-            access_json(access)?,
+            to_json(access)?,
             access.user.id,
             access.user.email,
             access.checked_at.to_rfc3339(),
@@ -260,4 +283,87 @@ pub fn commit_swap(
 pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     conn.execute("DELETE FROM connections WHERE id = ?1", [id])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::domain::Verdict;
+
+    /// A snapshot saved by an older release under the old rule, whose verdict kind this
+    /// release no longer has, is read back and judged by the current rule.
+    #[test]
+    fn a_snapshot_stored_under_the_old_rule_is_judged_by_the_current_one() {
+        let db = Db::open_in_memory().unwrap();
+        let legacy = r#"{"user":{"id":5,"fullname":"Adam","email":"adam@example.test","timezone":null},
+            "organizations":[{"id":1,"name":"Org","owner":false,"admin":true}],
+            "workspaces":[{"id":10,"name":"Main","organization_id":1,"role":"user"}],
+            "verdict":{"kind":"organization_admin","organizations":["Org"]},
+            "checked_at":"2025-06-01T00:00:00Z"}"#;
+        db.with(|c| {
+            c.execute(
+                "INSERT INTO connections (source, name, name_key, privacy, access, created_at,
+                     updated_at, secret_generation, state)
+                 VALUES ('toggl', 'Old', 'old', '{\"kind\":\"private_to_me\"}', ?1,
+                     '2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z', 0, 'ready')",
+                [legacy],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let rows = db.with(|c| list_ready(c)).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].privacy, Privacy::PrivateToMe);
+        assert_eq!(rows[0].access.verdict, Verdict::Refused);
+        assert_eq!(rows[0].access.user.email, "adam@example.test");
+    }
+
+    #[test]
+    fn privacy_and_access_round_trip_through_their_columns() {
+        let db = Db::open_in_memory().unwrap();
+        let access = AccessReport::new(
+            crate::domain::TogglUser {
+                id: 1,
+                fullname: "Olivia".into(),
+                email: "olivia@example.test".into(),
+                timezone: Some("Europe/Berlin".into()),
+            },
+            vec![crate::domain::OrganizationAccess {
+                id: 1,
+                name: "Org".into(),
+                owner: true,
+                admin: true,
+            }],
+            vec![crate::domain::WorkspaceAccess {
+                id: 10,
+                name: "Main".into(),
+                organization_id: Some(1),
+                role: "admin".into(),
+            }],
+            chrono::DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+        );
+        let team = Privacy::SharedWithTeam {
+            team: "Design".into(),
+        };
+        let id = db
+            .transaction(|tx| {
+                insert_pending(
+                    tx,
+                    &InsertRow {
+                        source: "toggl",
+                        name: "Round trip",
+                        privacy: &team,
+                        access: &access,
+                        request_id: "r",
+                    },
+                )
+            })
+            .unwrap();
+        let row = db.with(|c| get(c, id)).unwrap().unwrap();
+        assert_eq!(row.privacy, team);
+        assert_eq!(row.access, access);
+    }
 }

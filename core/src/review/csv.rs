@@ -1,7 +1,8 @@
 //! CSV export of the filtered entries: streamed row by row from SQLite to the writer,
 //! RFC 4180 (CRLF line ends, fields with a comma, quote or line break quoted, quotes
 //! doubled), a header row, times in ISO 8601 UTC; text that a spreadsheet would run as a
-//! formula is neutralized. Holds no token: none is stored here.
+//! formula is neutralized. Holds no token: none is stored here. The export reads on a
+//! read-only connection of its own, so a pull or a delete can write meanwhile.
 
 use super::entries::{for_each_row, EntryRow};
 use super::filter::Filter;
@@ -37,8 +38,8 @@ pub fn export_csv(
 ) -> AppResult<u64> {
     write_record(writer, HEADER.iter().map(|h| h.to_string()))?;
     let mut written = 0;
-    db.with(|conn| {
-        for_each_row(conn, connection_id, filter, None, None, |row| {
+    db.read_long(|conn| {
+        for_each_row(conn, connection_id, filter, None, |row| {
             write_record(writer, fields(&row))?;
             written += 1;
             Ok(())
@@ -78,11 +79,25 @@ fn write_record(writer: &mut dyn Write, fields: impl Iterator<Item = String>) ->
     Ok(())
 }
 
+/// Characters that make a spreadsheet read a cell as a formula, full-width forms
+/// included (some spreadsheets fold them to ASCII).
+const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
 /// Text typed in Toggl (by any member of the workspace) that a spreadsheet would run as
 /// a formula gets a leading apostrophe, the usual guard against CSV formula injection.
-/// Numbers and times are written by the app and left alone.
+/// Spreadsheets skip leading blanks before they look, so the check does too: spaces,
+/// NBSP, line breaks, tabs, a byte-order mark or zero-width characters in front of a
+/// formula character do not hide it. A field that starts with a tab or a carriage
+/// return is neutralized whatever follows. Numbers and times are written by the app and
+/// left alone.
 pub fn neutralize_formula(field: &str) -> String {
-    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let skipped = |c: char| {
+        c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}')
+    };
+    let first = field.trim_start_matches(skipped).chars().next();
+    let risky =
+        field.starts_with(['\t', '\r']) || first.is_some_and(|c| FORMULA_STARTS.contains(&c));
+    if risky {
         format!("'{field}")
     } else {
         field.to_string()

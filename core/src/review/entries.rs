@@ -1,6 +1,7 @@
 //! The time-entries table of the review page: one page of filtered rows, newest first,
-//! with the total count. Paging is keyset (`after` the last row shown) so a deep page
-//! costs the same as the first; an `offset` serves "jump to page N".
+//! with the total count. The page asks by page number ("Page 3 of 40"), so paging is by
+//! offset; the count it shows already reads every matching row, so a deep page costs
+//! little more than the count.
 
 use super::filter::Filter;
 use crate::db::Db;
@@ -12,17 +13,9 @@ use serde::{Deserialize, Serialize};
 
 pub const MAX_PAGE_SIZE: u32 = 500;
 
-/// Where a page starts: after the row with this start time and id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryCursor {
-    pub start: i64,
-    pub id: i64,
-}
-
-/// Which page to read: `after` wins over `offset`.
+/// Which page to read: `page_size` rows after the first `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
-    pub after: Option<EntryCursor>,
     #[serde(default)]
     pub offset: u64,
     pub page_size: u32,
@@ -30,9 +23,13 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn first(page_size: u32) -> PageRequest {
+        PageRequest::numbered(0, page_size)
+    }
+
+    /// Page `page` (0 is the first) of `page_size` rows.
+    pub fn numbered(page: u64, page_size: u32) -> PageRequest {
         PageRequest {
-            after: None,
-            offset: 0,
+            offset: page.saturating_mul(u64::from(page_size)),
             page_size,
         }
     }
@@ -63,8 +60,6 @@ pub struct EntriesPage {
     pub rows: Vec<EntryRow>,
     /// Entries matching the filter, all pages together.
     pub total_count: u64,
-    /// Cursor of the next page; `None` on the last.
-    pub next: Option<EntryCursor>,
 }
 
 pub fn entries_page(
@@ -78,41 +73,16 @@ pub fn entries_page(
             "A page holds 1 to {MAX_PAGE_SIZE} entries."
         )));
     }
-    db.with(|conn| {
+    db.read(|conn| {
         let total_count = count(conn, connection_id, filter)?;
         let mut rows = Vec::with_capacity(page.page_size as usize);
-        let limit = i64::from(page.page_size) + 1;
-        let offset = if page.after.is_some() {
-            0
-        } else {
-            page.offset as i64
-        };
-        for_each_row(
-            conn,
-            connection_id,
-            filter,
-            page.after,
-            Some((limit, offset)),
-            |row| {
-                rows.push(row);
-                Ok(())
-            },
-        )?;
-        let more = rows.len() > page.page_size as usize;
-        rows.truncate(page.page_size as usize);
-        let next = more
-            .then(|| {
-                rows.last().map(|r| EntryCursor {
-                    start: r.start.timestamp(),
-                    id: r.id,
-                })
-            })
-            .flatten();
-        Ok(EntriesPage {
-            rows,
-            total_count,
-            next,
-        })
+        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        let limit_offset = (i64::from(page.page_size), offset);
+        for_each_row(conn, connection_id, filter, Some(limit_offset), |row| {
+            rows.push(row);
+            Ok(())
+        })?;
+        Ok(EntriesPage { rows, total_count })
     })
 }
 
@@ -143,16 +113,10 @@ pub(crate) fn for_each_row(
     conn: &Connection,
     connection_id: i64,
     filter: &Filter,
-    after: Option<EntryCursor>,
     limit_offset: Option<(i64, i64)>,
     mut each: impl FnMut(EntryRow) -> AppResult<()>,
 ) -> AppResult<()> {
     let mut sql = filter.to_sql(connection_id);
-    if let Some(cursor) = after {
-        sql.clause.push_str(" AND (e.start, e.id) < (?, ?)");
-        sql.params.push(Value::Integer(cursor.start));
-        sql.params.push(Value::Integer(cursor.id));
-    }
     let mut text = format!(
         "{SELECT} WHERE {} ORDER BY e.start DESC, e.id DESC",
         sql.clause

@@ -2,7 +2,6 @@
 //! indexed column of `time_entries` (or the `time_entry_tags` key), so filtering a
 //! million rows stays inside SQLite and never loads the table.
 
-use crate::sync::model::PullRange;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
@@ -88,14 +87,5 @@ impl Filter {
             params.push(Value::Text(text.to_lowercase()));
         }
         Sql { clause, params }
-    }
-
-    /// A filter covering exactly a pulled range (UTC days), e.g. to review a pull.
-    pub fn for_range(range: PullRange) -> Filter {
-        Filter {
-            start_date: Some(range.start_date),
-            end_date: Some(range.end_date),
-            ..Filter::default()
-        }
     }
 }

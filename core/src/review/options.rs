@@ -26,7 +26,7 @@ pub struct FilterOptions {
 /// Workspaces, projects, users and tags by name. Users are the stored members plus
 /// anyone who has entries (members are only listed where the role allows).
 pub fn filter_options(db: &Db, connection_id: i64) -> AppResult<FilterOptions> {
-    db.with(|conn| {
+    db.read(|conn| {
         Ok(FilterOptions {
             workspaces: choices(
                 conn,

@@ -1,11 +1,9 @@
 use super::*;
-use crate::connections::Privacy;
+use crate::db::metadata::{self, ClientRecord, ProjectRecord, TagRecord};
 use crate::db::time_entries::{upsert, EntryRecord};
-use crate::db::toggl_meta;
 use crate::db::Db;
+use crate::domain::{AccessReport, Privacy, TogglUser, Verdict, WorkspaceAccess};
 use crate::sync::test_support::add_connection;
-use crate::toggl::access::{AccessReport, TogglUser, Verdict, WorkspaceAccess};
-use crate::toggl::models::{Client, Project, Tag};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 fn access() -> AccessReport {
@@ -31,20 +29,15 @@ fn access() -> AccessReport {
     }
 }
 
-fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> Project {
-    Project {
+fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> ProjectRecord {
+    ProjectRecord {
         id,
-        workspace_id: Some(ws),
+        workspace_id: ws,
         client_id: client,
         name: name.into(),
-        active: Some(true),
-        status: None,
+        active: true,
         color: None,
         billable: None,
-        is_private: None,
-        at: None,
-        created_at: None,
-        server_deleted_at: None,
     }
 }
 
@@ -88,37 +81,31 @@ fn known_data() -> (Db, i64) {
     let ann = (1, "Ann");
     let bob = (2, "Bob");
     db.transaction(|tx| {
-        toggl_meta::upsert_workspaces(tx, c, &access.workspaces)?;
-        toggl_meta::upsert_projects(
+        metadata::upsert_workspaces(tx, c, &access.workspaces)?;
+        metadata::upsert_projects(
             tx,
             c,
-            10,
             1,
             &[
                 project(100, 10, Some(1000), "Website"),
                 project(101, 10, None, "Internal"),
             ],
         )?;
-        toggl_meta::upsert_projects(tx, c, 20, 1, &[project(200, 20, Some(2000), "Mobile")])?;
-        let client = |id, wid, name: &str| Client {
+        metadata::upsert_projects(tx, c, 1, &[project(200, 20, Some(2000), "Mobile")])?;
+        let client = |id, workspace_id, name: &str| ClientRecord {
             id,
-            wid: Some(wid),
+            workspace_id,
             name: name.into(),
-            archived: None,
-            at: None,
-            creator_id: None,
+            archived: false,
         };
-        toggl_meta::upsert_clients(tx, c, 10, 1, &[client(1000, 10, "Acme")])?;
-        toggl_meta::upsert_clients(tx, c, 20, 1, &[client(2000, 20, "Globex")])?;
-        let tag = |id, name: &str| Tag {
+        metadata::upsert_clients(tx, c, 1, &[client(1000, 10, "Acme")])?;
+        metadata::upsert_clients(tx, c, 1, &[client(2000, 20, "Globex")])?;
+        let tag = |id, name: &str| TagRecord {
             id,
-            workspace_id: Some(10),
+            workspace_id: 10,
             name: name.into(),
-            at: None,
-            creator_id: None,
-            deleted_at: None,
         };
-        toggl_meta::upsert_tags(tx, c, 10, 1, &[tag(7, "urgent"), tag(8, "review")])?;
+        metadata::upsert_tags(tx, c, 1, &[tag(7, "urgent"), tag(8, "review")])?;
         upsert(
             tx,
             c,
@@ -296,48 +283,27 @@ fn each_filter_narrows_the_table_and_the_totals() {
 }
 
 #[test]
-fn pages_follow_the_cursor_or_an_offset_and_count_every_match() {
+fn pages_follow_the_page_number_and_count_every_match() {
     let (db, c) = known_data();
     let all = Filter::default();
-    let first = entries_page(&db, c, &all, &PageRequest::first(2)).unwrap();
+    let page = |n| entries_page(&db, c, &all, &PageRequest::numbered(n, 2)).unwrap();
+    let first = page(0);
+    assert_eq!(
+        first,
+        entries_page(&db, c, &all, &PageRequest::first(2)).unwrap()
+    );
     assert_eq!(first.total_count, 5);
     assert_eq!(first.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [5, 4]);
-    let second = entries_page(
-        &db,
-        c,
-        &all,
-        &PageRequest {
-            after: first.next,
-            offset: 0,
-            page_size: 2,
-        },
-    )
-    .unwrap();
+    let second = page(1);
     assert_eq!(second.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [3, 2]);
-    let third = entries_page(
-        &db,
-        c,
-        &all,
-        &PageRequest {
-            after: second.next,
-            offset: 0,
-            page_size: 2,
-        },
-    )
-    .unwrap();
-    assert_eq!((third.rows.len(), third.next), (1, None));
-    let jumped = entries_page(
-        &db,
-        c,
-        &all,
-        &PageRequest {
-            after: None,
-            offset: 2,
-            page_size: 2,
-        },
-    )
-    .unwrap();
-    assert_eq!(jumped.rows, second.rows);
+    let third = page(2);
+    assert_eq!(third.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [1]);
+    assert_eq!(third.total_count, 5);
+    assert!(page(3).rows.is_empty());
+    assert!(
+        page(u64::MAX).rows.is_empty(),
+        "a huge page number is an empty page"
+    );
     let row = &second.rows[1];
     assert_eq!(row.tags, ["review", "urgent"]);
     assert_eq!(row.project_name.as_deref(), Some("Website"));
@@ -396,10 +362,37 @@ fn text_a_spreadsheet_would_run_as_a_formula_is_neutralized_and_plain_text_kept(
     for plain in ["Fix login bug", "ÉCLAIR", "", "a=b"] {
         assert_eq!(neutralize_formula(plain), plain);
     }
+}
 
+#[test]
+fn a_formula_behind_blanks_or_in_full_width_is_neutralized_too() {
+    use super::csv::neutralize_formula;
+    for risky in [
+        " =1+1",
+        "\u{a0}=1+1",
+        "\u{feff}=1+1",
+        "\n=1+1",
+        "\r\n@SUM(A1)",
+        "  \u{200b}+1",
+        "\u{3000}-1",
+        "＝HYPERLINK(\"x\")",
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+        " ＝1",
+    ] {
+        assert_eq!(neutralize_formula(risky), format!("'{risky}"), "{risky:?}");
+    }
+    for plain in ["  plain", "\u{a0}text = 1", "\nnote", "a＝b", "   "] {
+        assert_eq!(neutralize_formula(plain), plain, "{plain:?}");
+    }
+}
+
+#[test]
+fn an_exported_project_name_that_is_a_formula_is_neutralized() {
     let (db, c) = known_data();
     db.transaction(|tx| {
-        toggl_meta::upsert_projects(tx, c, 10, 1, &[project(100, 10, Some(1000), "=cmd|calc")])
+        metadata::upsert_projects(tx, c, 1, &[project(100, 10, Some(1000), "=cmd|calc")])
     })
     .unwrap();
     let filter = Filter {

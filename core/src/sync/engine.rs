@@ -7,8 +7,8 @@ use super::guard::RunningGuard;
 use super::model::{Progress, PullReport, PullRequest, PullStatus, StageKind};
 use super::plan::{metadata_stages, own_entry_workspaces, plan, PlannedStage};
 use super::store::{commit_page, PageCommit};
+use crate::db::metadata::{self, MetaTable};
 use crate::db::time_entries::SweepScope;
-use crate::db::toggl_meta::{self, MetaTable};
 use crate::db::{connections, pulls, Db};
 use crate::error::{AppError, AppResult};
 use crate::toggl::TogglClient;
@@ -121,8 +121,8 @@ fn begin(
             false,
         ),
     };
-    toggl_meta::upsert_organizations(tx, connection_id, &request.access.organizations)?;
-    toggl_meta::upsert_workspaces(tx, connection_id, &request.access.workspaces)?;
+    metadata::upsert_organizations(tx, connection_id, &request.access.organizations)?;
+    metadata::upsert_workspaces(tx, connection_id, &request.access.workspaces)?;
     for s in stages {
         pulls::plan_stage(tx, pull_id, s.workspace_id, s.kind.as_str())?;
     }
@@ -321,11 +321,11 @@ impl Run<'_> {
         let c = self.request.connection_id;
         let max_age = self.request.options.metadata_max_age;
         self.db.with(|conn| {
-            let pulled_at = toggl_meta::metadata_pulled_at(conn, c, workspace_id)?;
+            let pulled_at = metadata::metadata_pulled_at(conn, c, workspace_id)?;
             let recent = pulled_at
                 .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
                 .is_some_and(|t| Utc::now() - t.with_timezone(&Utc) < max_age);
-            Ok(recent && !toggl_meta::has_dangling_references(conn, c, workspace_id)?)
+            Ok(recent && !metadata::has_dangling_references(conn, c, workspace_id)?)
         })
     }
 

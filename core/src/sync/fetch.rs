@@ -1,8 +1,10 @@
 //! One request-sized step of a stage: ask Toggl for the page at the stage's cursor and
 //! turn the answer into rows to store plus the cursor of the next page. Nothing here
-//! touches the database, so a failed request leaves no trace.
+//! touches the database, so a failed request leaves no trace. This is where Toggl's
+//! wire shapes become storage's neutral records: `db` never sees a Toggl type.
 
 use super::model::{PullRange, StageKind};
+use crate::db::metadata::{ClientRecord, MemberRecord, ProjectRecord, TagRecord};
 use crate::db::time_entries::EntryRecord;
 use crate::error::AppResult;
 use crate::toggl::models::{
@@ -20,10 +22,10 @@ const DAY: i64 = 86_400;
 #[derive(Debug)]
 pub enum PageData {
     Entries(Vec<EntryRecord>),
-    Projects(Vec<Project>),
-    Clients(Vec<Client>),
-    Tags(Vec<Tag>),
-    Members(Vec<WorkspaceMember>),
+    Projects(Vec<ProjectRecord>),
+    Clients(Vec<ClientRecord>),
+    Tags(Vec<TagRecord>),
+    Members(Vec<MemberRecord>),
 }
 
 impl PageData {
@@ -91,16 +93,17 @@ pub async fn fetch(
                 .await?;
             Fetched {
                 next: numbered(page.next),
-                data: PageData::Projects(page.items),
+                data: PageData::Projects(projects(workspace_id, &page.items)),
                 window: None,
             }
         }
         StageKind::Clients => Fetched {
-            data: PageData::Clients(
-                client
+            data: PageData::Clients(clients(
+                workspace_id,
+                &client
                     .clients(token, workspace_id, ClientStatus::Both)
                     .await?,
-            ),
+            )),
             next: None,
             window: None,
         },
@@ -108,12 +111,14 @@ pub async fn fetch(
             let page = client.tags_page(token, workspace_id, page_number).await?;
             Fetched {
                 next: numbered(page.next),
-                data: PageData::Tags(page.items),
+                data: PageData::Tags(live_tags(workspace_id, &page.items)),
                 window: None,
             }
         }
         StageKind::Members => Fetched {
-            data: PageData::Members(client.workspace_members(token, workspace_id).await?),
+            data: PageData::Members(members(
+                &client.workspace_members(token, workspace_id).await?,
+            )),
             next: None,
             window: None,
         },
@@ -224,4 +229,78 @@ pub fn own_entry(e: &TimeEntry, own_user_id: i64, own_user_name: &str) -> Option
         tag_ids: e.tag_ids.clone().unwrap_or_default(),
         at: e.at.as_ref().map(iso),
     })
+}
+
+/// Projects of a workspace page; one without a workspace id belongs to the page's.
+pub fn projects(workspace_id: i64, rows: &[Project]) -> Vec<ProjectRecord> {
+    rows.iter()
+        .map(|p| ProjectRecord {
+            id: p.id,
+            workspace_id: p.workspace_id.unwrap_or(workspace_id),
+            client_id: p.client_id,
+            name: p.name.clone(),
+            active: p.active.unwrap_or(true),
+            color: p.color.clone(),
+            billable: p.billable,
+        })
+        .collect()
+}
+
+pub fn clients(workspace_id: i64, rows: &[Client]) -> Vec<ClientRecord> {
+    rows.iter()
+        .map(|c| ClientRecord {
+            id: c.id,
+            workspace_id: c.wid.unwrap_or(workspace_id),
+            name: c.name.clone(),
+            archived: c.archived.unwrap_or(false),
+        })
+        .collect()
+}
+
+/// Tags of a page without the deleted ones (Toggl may list them with `deleted_at`).
+pub fn live_tags(workspace_id: i64, rows: &[Tag]) -> Vec<TagRecord> {
+    rows.iter()
+        .filter(|t| t.deleted_at.is_none())
+        .map(|t| TagRecord {
+            id: t.id,
+            workspace_id: t.workspace_id.unwrap_or(workspace_id),
+            name: t.name.clone(),
+        })
+        .collect()
+}
+
+pub fn members(rows: &[WorkspaceMember]) -> Vec<MemberRecord> {
+    rows.iter()
+        .map(|m| MemberRecord {
+            user_id: m.id,
+            name: m.fullname.clone(),
+            email: m.email.clone(),
+            role: m.role.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deleted_tags_are_dropped_and_missing_workspace_ids_filled_in() {
+        let tag = |id, deleted: Option<&str>| Tag {
+            id,
+            workspace_id: None,
+            name: format!("t{id}"),
+            at: None,
+            creator_id: None,
+            deleted_at: deleted.map(str::to_string),
+        };
+        assert_eq!(
+            live_tags(9, &[tag(1, None), tag(2, Some("2025-01-01T00:00:00Z"))]),
+            vec![TagRecord {
+                id: 1,
+                workspace_id: 9,
+                name: "t1".into()
+            }]
+        );
+    }
 }

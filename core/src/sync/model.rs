@@ -1,8 +1,8 @@
 //! The shapes a pull takes and returns: the date range, the options, the progress
 //! reported while it runs, the report at its end, and the stages it is made of.
 
+use crate::domain::AccessReport;
 use crate::error::{AppError, AppResult};
-use crate::toggl::access::AccessReport;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 //! its own entries elsewhere.
 
 use super::model::StageKind;
-use crate::toggl::access::{AccessReport, WorkspaceAccess};
+use crate::domain::{AccessReport, WorkspaceAccess};
 
 /// The workspace id under which the cross-workspace `OwnEntries` stage is recorded.
 pub const ALL_WORKSPACES: i64 = 0;

@@ -5,8 +5,8 @@
 
 use super::fetch::PageData;
 use super::model::StageKind;
+use crate::db::metadata::{self, MetaTable};
 use crate::db::time_entries::{self, SweepScope};
-use crate::db::toggl_meta::{self, MetaTable};
 use crate::db::{pulls, Db};
 use crate::error::AppResult;
 
@@ -46,26 +46,26 @@ pub fn commit_page(db: &Db, page: &PageCommit<'_>) -> AppResult<Committed> {
                 outcome.entries_stored = time_entries::upsert(tx, c, p, rows)? as u64
             }
             PageData::Projects(rows) => {
-                toggl_meta::upsert_projects(tx, c, w, p, rows)?;
+                metadata::upsert_projects(tx, c, p, rows)?;
             }
             PageData::Clients(rows) => {
-                toggl_meta::upsert_clients(tx, c, w, p, rows)?;
+                metadata::upsert_clients(tx, c, p, rows)?;
             }
             PageData::Tags(rows) => {
-                toggl_meta::upsert_tags(tx, c, w, p, rows)?;
+                metadata::upsert_tags(tx, c, p, rows)?;
             }
             PageData::Members(rows) => {
-                toggl_meta::upsert_members(tx, c, w, p, rows)?;
+                metadata::upsert_members(tx, c, w, p, rows)?;
             }
         }
         if let Some(scope) = &page.sweep_entries {
             outcome.entries_deleted = time_entries::sweep(tx, c, p, scope)? as u64;
         }
         if let Some(table) = page.sweep_meta {
-            toggl_meta::sweep(tx, table, c, w, p)?;
+            metadata::sweep(tx, table, c, w, p)?;
         }
         if let Some(at) = page.metadata_complete_at {
-            toggl_meta::set_metadata_pulled_at(tx, c, w, at)?;
+            metadata::set_metadata_pulled_at(tx, c, w, at)?;
         }
         pulls::advance_stage(
             tx,

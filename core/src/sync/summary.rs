@@ -1,14 +1,15 @@
 //! What the connection detail page shows about pulls: the last pull's time, range,
-//! outcome, counts and requests, and what the connection holds now.
+//! outcome, counts and requests, and what the connection holds now (counted by the
+//! read side, `review`).
 
 use super::model::{PullRange, PullStatus, PullSummary, StoredCounts};
 use crate::db::{pulls, Db};
 use crate::error::AppResult;
-use rusqlite::Connection;
+use crate::review::stored;
 
 /// The newest pull of a connection, `None` before its first pull.
 pub fn last_pull(db: &Db, connection_id: i64) -> AppResult<Option<PullSummary>> {
-    db.with(|conn| {
+    db.read(|conn| {
         let Some(row) = pulls::latest(conn, connection_id)? else {
             return Ok(None);
         };
@@ -28,32 +29,12 @@ pub fn last_pull(db: &Db, connection_id: i64) -> AppResult<Option<PullSummary>> 
             entries_deleted: row.entries_deleted as u64,
             error_code: row.error_code,
             quota_resets_at: row.quota_resets_at,
-            counts: counts(conn, connection_id)?,
+            counts: stored::counts(conn, connection_id)?,
         }))
     })
 }
 
 /// Rows stored for a connection, table by table.
 pub fn stored_counts(db: &Db, connection_id: i64) -> AppResult<StoredCounts> {
-    db.with(|conn| counts(conn, connection_id))
-}
-
-fn counts(conn: &Connection, connection_id: i64) -> AppResult<StoredCounts> {
-    let count = |table: &str| -> AppResult<u64> {
-        let n: i64 = conn.query_row(
-            &format!("SELECT COUNT(*) FROM {table} WHERE connection_id = ?1"),
-            [connection_id],
-            |r| r.get(0),
-        )?;
-        Ok(n as u64)
-    };
-    Ok(StoredCounts {
-        organizations: count("toggl_organizations")?,
-        workspaces: count("toggl_workspaces")?,
-        projects: count("toggl_projects")?,
-        clients: count("toggl_clients")?,
-        tags: count("toggl_tags")?,
-        members: count("toggl_members")?,
-        time_entries: count("time_entries")?,
-    })
+    stored::stored_counts(db, connection_id)
 }

@@ -1,17 +1,13 @@
-//! Who a token belongs to and whether that account may be used for a connection.
-//! The product guide requires the Organization Owner or a Workspace Admin.
-//!
-//! An organization admin who is not the owner is allowed too: Toggl organization admins
-//! administer every workspace of their organization, so they hold at least the rights of
-//! a Workspace Admin that the guide asks for. Whether Toggl also marks them `role: admin`
-//! on each workspace is not confirmed, so the organization flag decides on its own.
+//! Who a token belongs to and what the account may do, asked of Toggl. The rule that
+//! decides whether the account may be used lives with the neutral records in
+//! [`crate::domain::access`]; this module only asks and translates.
 
 use super::client::TogglClient;
 use super::models::{Me, Organization};
-use crate::error::{AppError, AppResult};
+use crate::domain::access::{AccessReport, OrganizationAccess, TogglUser, WorkspaceAccess};
+use crate::error::AppResult;
 use crate::token::ApiToken;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 /// Learns who `token` belongs to and what the account may do, in exactly **2 requests**,
 /// both user-level calls (30 an hour on every Toggl plan):
@@ -21,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub async fn check_access(client: &TogglClient, token: &ApiToken) -> AppResult<AccessReport> {
     let me = client.me(token, true).await?;
     let organizations = client.my_organizations(token).await?;
-    Ok(AccessReport::from_toggl(me, organizations, Utc::now()))
+    Ok(report_from_toggl(me, organizations, Utc::now()))
 }
 
 /// The role check for the token as pasted: a malformed token is refused here with no
@@ -35,165 +31,48 @@ pub async fn check_pasted_token(
     Ok((token, report))
 }
 
-/// The Toggl account behind a token, as shown on the connection detail page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TogglUser {
-    pub id: i64,
-    pub fullname: String,
-    pub email: String,
-    pub timezone: Option<String>,
-}
-
-/// The caller's standing in one organization (`/me/organizations`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrganizationAccess {
-    pub id: i64,
-    pub name: String,
-    pub owner: bool,
-    pub admin: bool,
-}
-
-/// The caller's role in one workspace (`role` on the workspace object; "admin",
-/// "user", "projectlead", "teamlead", or whatever else Toggl sends).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceAccess {
-    pub id: i64,
-    pub name: String,
-    pub organization_id: Option<i64>,
-    pub role: String,
-}
-
-impl WorkspaceAccess {
-    pub fn is_admin(&self) -> bool {
-        self.role.eq_ignore_ascii_case("admin")
-    }
-}
-
-/// The outcome of the role check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Verdict {
-    /// Owner of at least one organization (names listed).
-    OrganizationOwner { organizations: Vec<String> },
-    /// Admin of at least one organization but its owner of none (names listed).
-    OrganizationAdmin { organizations: Vec<String> },
-    /// Admin of the named workspaces only.
-    WorkspaceAdmin { workspaces: Vec<String> },
-    /// Neither: the connection cannot be saved with this token.
-    Refused,
-}
-
-impl Verdict {
-    pub fn is_allowed(&self) -> bool {
-        !matches!(self, Verdict::Refused)
-    }
-
-    /// The strongest standing found: owner, then organization admin, then workspace admin.
-    pub fn decide(organizations: &[OrganizationAccess], workspaces: &[WorkspaceAccess]) -> Verdict {
-        let names = |keep: &dyn Fn(&OrganizationAccess) -> bool| -> Vec<String> {
-            organizations
-                .iter()
-                .filter(|o| keep(o))
-                .map(|o| o.name.clone())
-                .collect()
-        };
-        let owned = names(&|o| o.owner);
-        if !owned.is_empty() {
-            return Verdict::OrganizationOwner {
-                organizations: owned,
-            };
-        }
-        let administered = names(&|o| o.admin);
-        if !administered.is_empty() {
-            return Verdict::OrganizationAdmin {
-                organizations: administered,
-            };
-        }
-        let workspaces: Vec<String> = workspaces
-            .iter()
-            .filter(|w| w.is_admin())
-            .map(|w| w.name.clone())
-            .collect();
-        if !workspaces.is_empty() {
-            return Verdict::WorkspaceAdmin { workspaces };
-        }
-        Verdict::Refused
-    }
-}
-
-/// Everything the role check learned, stored with the connection as its access snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessReport {
-    pub user: TogglUser,
-    pub organizations: Vec<OrganizationAccess>,
-    pub workspaces: Vec<WorkspaceAccess>,
-    pub verdict: Verdict,
-    pub checked_at: DateTime<Utc>,
-}
-
-impl AccessReport {
-    /// Builds the report from the two role-check responses.
-    pub fn from_toggl(me: Me, organizations: Vec<Organization>, checked_at: DateTime<Utc>) -> Self {
-        let organizations: Vec<OrganizationAccess> = organizations
-            .into_iter()
-            .map(|o| OrganizationAccess {
-                id: o.id,
-                name: o.name,
-                owner: o.owner.unwrap_or(false),
-                admin: o.admin.unwrap_or(false),
-            })
-            .collect();
-        let workspaces: Vec<WorkspaceAccess> = me
-            .workspaces
-            .unwrap_or_default()
-            .into_iter()
-            .map(|w| WorkspaceAccess {
-                role: w.effective_role().unwrap_or_else(|| "unknown".into()),
-                id: w.id,
-                name: w.name,
-                organization_id: w.organization_id,
-            })
-            .collect();
-        let verdict = Verdict::decide(&organizations, &workspaces);
-        AccessReport {
-            user: TogglUser {
-                id: me.id,
-                fullname: me.fullname.unwrap_or_default(),
-                email: me.email,
-                timezone: me.timezone,
-            },
-            organizations,
-            workspaces,
-            verdict,
-            checked_at,
-        }
-    }
-
-    /// The report when the account may be connected; otherwise `RoleInsufficient` with a
-    /// message that names the account, the role needed and where Toggl shows roles.
-    pub fn require_allowed(self) -> AppResult<AccessReport> {
-        self.ensure_allowed()?;
-        Ok(self)
-    }
-
-    /// Fails with `RoleInsufficient` (naming the role needed and where Toggl shows it)
-    /// unless the verdict allows a connection.
-    pub fn ensure_allowed(&self) -> AppResult<()> {
-        if self.verdict.is_allowed() {
-            return Ok(());
-        }
-        Err(AppError::RoleInsufficient(format!(
-            "The Toggl account {} is neither an Organization Owner nor a Workspace Admin, and a connection needs one of those roles. \
-             Use the API token of an account that is the Organization Owner or a Workspace Admin; \
-             you can see each member's role in Toggl under Admin, then Organization.",
-            self.user.email
-        )))
-    }
+/// Builds the access snapshot from the two role-check responses: the wire shapes are
+/// turned into the neutral [`crate::domain::access`] records here, and the verdict is
+/// decided by the domain's rule.
+pub fn report_from_toggl(
+    me: Me,
+    organizations: Vec<Organization>,
+    checked_at: DateTime<Utc>,
+) -> AccessReport {
+    let organizations = organizations
+        .into_iter()
+        .map(|o| OrganizationAccess {
+            id: o.id,
+            name: o.name,
+            owner: o.owner.unwrap_or(false),
+            admin: o.admin.unwrap_or(false),
+        })
+        .collect();
+    let workspaces = me
+        .workspaces
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| WorkspaceAccess {
+            role: w.effective_role().unwrap_or_else(|| "unknown".into()),
+            id: w.id,
+            name: w.name,
+            organization_id: w.organization_id,
+        })
+        .collect();
+    let user = TogglUser {
+        id: me.id,
+        fullname: me.fullname.unwrap_or_default(),
+        email: me.email,
+        timezone: me.timezone,
+    };
+    AccessReport::new(user, organizations, workspaces, checked_at)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::access::{Verdict, ROLE_RULE};
+    use crate::error::AppError;
     use crate::toggl::test_support::{fast_client, token};
     use blink_fake_toggl::fake::{
         FakeToggl, Scenario, Shape, DEMO_MEMBER, DEMO_ORG_ADMIN, DEMO_OWNER, DEMO_WORKSPACE_ADMIN,
@@ -240,18 +119,20 @@ mod tests {
         assert_two_role_requests(&fake);
     }
 
+    /// The old rule let the Organization Admin flag decide on its own; the guide's rule
+    /// needs the workspace's admin role (or ownership of its organization).
     #[tokio::test]
-    async fn an_organization_admin_who_administers_no_workspace_is_allowed() {
+    async fn an_organization_admin_who_administers_no_workspace_is_refused() {
         let (report, fake) = check_as(Scenario::demo(), DEMO_ORG_ADMIN).await;
         let report = report.unwrap();
-        assert_eq!(
-            report.verdict,
-            Verdict::OrganizationAdmin {
-                organizations: vec!["Blink Demo".into()]
-            }
-        );
+        assert!(report.organizations.iter().any(|o| o.admin && !o.owner));
         assert!(report.workspaces.iter().all(|w| !w.is_admin()));
-        assert!(report.clone().require_allowed().is_ok());
+        assert_eq!(report.verdict, Verdict::Refused);
+        assert_eq!(report.qualifying_workspaces().count(), 0);
+        assert_eq!(
+            report.require_allowed().unwrap_err().code(),
+            "role_insufficient"
+        );
         assert_two_role_requests(&fake);
     }
 
@@ -280,7 +161,8 @@ mod tests {
         for needle in [
             "Organization Owner",
             "Workspace Admin",
-            "Admin, then Organization",
+            ROLE_RULE,
+            "Admin → Organization (Owner) or Admin → Members (Workspace Admin)",
             "max.member@example.test",
         ] {
             assert!(message.contains(needle), "{needle} missing from: {message}");
@@ -301,8 +183,10 @@ mod tests {
             .with_member(200, 7, "admin")
     }
 
+    /// An Organization Admin of Org A who is a plain user in its workspace gains nothing
+    /// from that flag: only the admin role in "B main" qualifies.
     #[tokio::test]
-    async fn a_member_of_two_organizations_gets_the_verdict_of_the_stronger_role() {
+    async fn a_member_of_two_organizations_qualifies_only_where_the_workspace_role_allows() {
         let (report, fake) = check_as(two_organizations(), 7).await;
         let report = report.unwrap();
         assert_eq!(report.organizations.len(), 2);
@@ -316,12 +200,16 @@ mod tests {
         assert_two_role_requests(&fake);
 
         let (report, fake) = check_as(two_organizations().with_org_admin(10, 7), 7).await;
+        let report = report.unwrap();
+        assert!(report.organizations.iter().any(|o| o.id == 10 && o.admin));
         assert_eq!(
-            report.unwrap().verdict,
-            Verdict::OrganizationAdmin {
-                organizations: vec!["Org A".into()]
+            report.verdict,
+            Verdict::WorkspaceAdmin {
+                workspaces: vec!["B main".into()]
             }
         );
+        let qualifying: Vec<i64> = report.qualifying_workspaces().map(|w| w.id).collect();
+        assert_eq!(qualifying, vec![200]);
         assert_eq!(fake.request_count(), 2);
     }
 

@@ -1,11 +1,52 @@
-//! Queries on the pulled Toggl metadata: organizations, workspaces, projects, clients,
-//! tags and members. All are small per workspace, so each write is a plain upsert and
-//! each stage ends with a sweep of the rows its pass did not see.
+//! Queries on the pulled metadata: organizations, workspaces, projects, clients, tags
+//! and members. All are small per workspace, so each write is a plain upsert and each
+//! stage ends with a sweep of the rows its pass did not see.
+//!
+//! Rows come in as neutral records (like `time_entries::EntryRecord`): the sync layer
+//! turns the source's answers into them, so storage knows no wire format.
 
+use crate::domain::{OrganizationAccess, WorkspaceAccess};
 use crate::error::AppResult;
-use crate::toggl::access::{OrganizationAccess, WorkspaceAccess};
-use crate::toggl::models::{Client, Project, Tag, WorkspaceMember};
 use rusqlite::{params, Connection, OptionalExtension};
+
+/// A project as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectRecord {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub client_id: Option<i64>,
+    pub name: String,
+    /// `false` once archived.
+    pub active: bool,
+    pub color: Option<String>,
+    pub billable: Option<bool>,
+}
+
+/// A client as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRecord {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub name: String,
+    pub archived: bool,
+}
+
+/// A live (not deleted) tag as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRecord {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub name: String,
+}
+
+/// A member of one workspace as stored; the workspace is given with the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub user_id: i64,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<String>,
+}
 
 /// Organizations and workspaces come from the access snapshot (no request needed).
 pub fn upsert_organizations(
@@ -52,9 +93,8 @@ pub fn upsert_workspaces(
 pub fn upsert_projects(
     conn: &Connection,
     connection_id: i64,
-    workspace_id: i64,
     pull_id: i64,
-    projects: &[Project],
+    projects: &[ProjectRecord],
 ) -> AppResult<usize> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO toggl_projects (connection_id, id, workspace_id, client_id, name, active,
@@ -69,10 +109,10 @@ pub fn upsert_projects(
         stmt.execute(params![
             connection_id,
             p.id,
-            p.workspace_id.unwrap_or(workspace_id),
+            p.workspace_id,
             p.client_id,
             p.name,
-            p.active.unwrap_or(true),
+            p.active,
             p.color,
             p.billable,
             pull_id
@@ -84,9 +124,8 @@ pub fn upsert_projects(
 pub fn upsert_clients(
     conn: &Connection,
     connection_id: i64,
-    workspace_id: i64,
     pull_id: i64,
-    clients: &[Client],
+    clients: &[ClientRecord],
 ) -> AppResult<usize> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO toggl_clients (connection_id, id, workspace_id, name, archived, seen_pull)
@@ -99,9 +138,9 @@ pub fn upsert_clients(
         stmt.execute(params![
             connection_id,
             c.id,
-            c.wid.unwrap_or(workspace_id),
+            c.workspace_id,
             c.name,
-            c.archived.unwrap_or(false),
+            c.archived,
             pull_id
         ])?;
     }
@@ -111,9 +150,8 @@ pub fn upsert_clients(
 pub fn upsert_tags(
     conn: &Connection,
     connection_id: i64,
-    workspace_id: i64,
     pull_id: i64,
-    tags: &[Tag],
+    tags: &[TagRecord],
 ) -> AppResult<usize> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO toggl_tags (connection_id, id, workspace_id, name, seen_pull)
@@ -122,19 +160,16 @@ pub fn upsert_tags(
              workspace_id = excluded.workspace_id, name = excluded.name,
              seen_pull = excluded.seen_pull",
     )?;
-    let live = tags.iter().filter(|t| t.deleted_at.is_none());
-    let mut written = 0;
-    for t in live {
+    for t in tags {
         stmt.execute(params![
             connection_id,
             t.id,
-            t.workspace_id.unwrap_or(workspace_id),
+            t.workspace_id,
             t.name,
             pull_id
         ])?;
-        written += 1;
     }
-    Ok(written)
+    Ok(tags.len())
 }
 
 pub fn upsert_members(
@@ -142,7 +177,7 @@ pub fn upsert_members(
     connection_id: i64,
     workspace_id: i64,
     pull_id: i64,
-    members: &[WorkspaceMember],
+    members: &[MemberRecord],
 ) -> AppResult<usize> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO toggl_members (connection_id, workspace_id, user_id, name, email, role, seen_pull)
@@ -155,8 +190,8 @@ pub fn upsert_members(
         stmt.execute(params![
             connection_id,
             workspace_id,
-            m.id,
-            m.fullname,
+            m.user_id,
+            m.name,
             m.email,
             m.role,
             pull_id

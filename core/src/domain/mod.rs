@@ -1,0 +1,10 @@
+//! Neutral shapes that several layers share: what the role check learned about an
+//! account ([`access`]) and who may see a connection ([`privacy`]). They belong to no
+//! wire format and no table: `toggl` builds them from Toggl's answers, `db` owns how
+//! they are stored, and the services and the page read them.
+
+pub mod access;
+pub mod privacy;
+
+pub use access::{AccessReport, OrganizationAccess, TogglUser, Verdict, WorkspaceAccess};
+pub use privacy::Privacy;

@@ -1,0 +1,65 @@
+//! What a connection holds now: rows stored per table, for the connection page.
+
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::sync::StoredCounts;
+use rusqlite::Connection;
+
+/// Rows stored for a connection, table by table.
+pub fn stored_counts(db: &Db, connection_id: i64) -> AppResult<StoredCounts> {
+    db.read(|conn| counts(conn, connection_id))
+}
+
+pub(crate) fn counts(conn: &Connection, connection_id: i64) -> AppResult<StoredCounts> {
+    let count = |table: &str| -> AppResult<u64> {
+        let n: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM {table} WHERE connection_id = ?1"),
+            [connection_id],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    };
+    Ok(StoredCounts {
+        organizations: count("toggl_organizations")?,
+        workspaces: count("toggl_workspaces")?,
+        projects: count("toggl_projects")?,
+        clients: count("toggl_clients")?,
+        tags: count("toggl_tags")?,
+        members: count("toggl_members")?,
+        time_entries: count("time_entries")?,
+    })
+}
+
+/// Every pulled row of a connection as text, without the bookkeeping column
+/// `seen_pull`, so two databases can be compared for equal content.
+#[cfg(test)]
+pub(crate) fn dump(db: &Db, connection_id: i64) -> Vec<String> {
+    let queries = [
+        "SELECT 'org', id, name, owner, admin FROM toggl_organizations WHERE connection_id = ?1 ORDER BY id",
+        "SELECT 'ws', id, organization_id, name, role FROM toggl_workspaces WHERE connection_id = ?1 ORDER BY id",
+        "SELECT 'project', id, workspace_id, client_id, name, active FROM toggl_projects WHERE connection_id = ?1 ORDER BY id",
+        "SELECT 'client', id, workspace_id, name, archived FROM toggl_clients WHERE connection_id = ?1 ORDER BY id",
+        "SELECT 'tag', id, workspace_id, name FROM toggl_tags WHERE connection_id = ?1 ORDER BY id",
+        "SELECT 'member', workspace_id, user_id, name, email, role FROM toggl_members WHERE connection_id = ?1 ORDER BY workspace_id, user_id",
+        "SELECT 'entry', id, workspace_id, project_id, task_id, user_id, user_name, description, start, stop, duration, billable, tag_ids, at FROM time_entries WHERE connection_id = ?1 ORDER BY id",
+        "SELECT 'entry_tag', entry_id, tag_id FROM time_entry_tags WHERE connection_id = ?1 ORDER BY entry_id, tag_id",
+    ];
+    db.read(|c| {
+        let mut out = Vec::new();
+        for sql in queries {
+            let mut stmt = c.prepare(sql)?;
+            let n = stmt.column_count();
+            let rows = stmt.query_map([connection_id], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect();
+                Ok(cells.join("|"))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    })
+    .unwrap()
+}
