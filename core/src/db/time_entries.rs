@@ -2,8 +2,12 @@
 //! through (the benchmark uses the same function) and the sweep that removes entries
 //! deleted on Toggl once a pass over their range is complete.
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use rusqlite::{params, params_from_iter, Connection};
+
+/// The longest entry storage accepts, in seconds (a year and a day). Longer is no real
+/// entry, and refusing it keeps every sum of durations far from overflowing.
+pub const MAX_DURATION_SECS: i64 = 367 * 86_400;
 
 /// One time entry as stored, whichever Toggl endpoint it came from. Times are unix
 /// seconds, UTC. A running entry has no `stop` and no `duration`.
@@ -24,14 +28,47 @@ pub struct EntryRecord {
     pub at: Option<String>,
 }
 
+impl EntryRecord {
+    /// Why the entry cannot be real, if it cannot: a negative or absurd duration, a
+    /// duration without a stop, or a stop before the start.
+    fn impossibility(&self) -> Option<String> {
+        if let Some(d) = self.duration {
+            if !(0..=MAX_DURATION_SECS).contains(&d) {
+                return Some(format!("a duration of {d} seconds"));
+            }
+            if self.stop.is_none() {
+                return Some("a duration but no stop".into());
+            }
+        }
+        match self.stop {
+            Some(stop) if stop < self.start => Some("a stop before its start".into()),
+            Some(stop) if stop - self.start > MAX_DURATION_SECS => {
+                Some(format!("a span of {} seconds", stop - self.start))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Inserts or updates `entries` for a connection and marks them seen by `pull_id`.
-/// Run it inside the page's transaction; returns the number of entries written.
+/// Run it inside the page's transaction; returns the number of entries written. A page
+/// holding an impossible entry (see [`MAX_DURATION_SECS`]) is refused whole, before
+/// anything is written.
 pub fn upsert(
     conn: &Connection,
     connection_id: i64,
     pull_id: i64,
     entries: &[EntryRecord],
 ) -> AppResult<usize> {
+    if let Some((e, why)) = entries
+        .iter()
+        .find_map(|e| e.impossibility().map(|why| (e, why)))
+    {
+        return Err(AppError::Database(format!(
+            "time entry {} has {why}, which no real entry has; the page was not stored",
+            e.id
+        )));
+    }
     let mut entry = conn.prepare_cached(
         "INSERT INTO time_entries (connection_id, id, workspace_id, project_id, task_id, user_id,
              user_name, description, description_folded, start, stop, duration, billable, tag_ids,
@@ -117,11 +154,83 @@ pub fn sweep(
     Ok(conn.execute(&sql, params_from_iter(values))?)
 }
 
-/// Entries stored for a connection (all time).
-pub fn count(conn: &Connection, connection_id: i64) -> AppResult<i64> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM time_entries WHERE connection_id = ?1",
-        [connection_id],
-        |r| r.get(0),
-    )?)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    fn entry(id: i64, start: i64, stop: Option<i64>, duration: Option<i64>) -> EntryRecord {
+        EntryRecord {
+            id,
+            workspace_id: 1,
+            project_id: None,
+            task_id: None,
+            user_id: Some(1),
+            user_name: None,
+            description: None,
+            start,
+            stop,
+            duration,
+            billable: None,
+            tag_ids: vec![],
+            at: None,
+        }
+    }
+
+    fn stored(db: &Db) -> i64 {
+        db.with(|c| Ok(c.query_row("SELECT COUNT(*) FROM time_entries", [], |r| r.get(0))?))
+            .unwrap()
+    }
+
+    #[test]
+    fn impossible_durations_are_refused_with_the_whole_page() {
+        let db = Db::open_in_memory().unwrap();
+        let c = crate::sync::test_support::add_connection(
+            &db,
+            "Durations",
+            &crate::domain::Privacy::PrivateToMe,
+            &crate::domain::AccessReport::new(
+                crate::domain::TogglUser {
+                    id: 1,
+                    fullname: "A".into(),
+                    email: "a@example.test".into(),
+                    timezone: None,
+                },
+                vec![],
+                vec![],
+                chrono::Utc::now(),
+            ),
+        );
+        let start = 1_760_000_000;
+        let fine = entry(1, start, Some(start + 60), Some(60));
+        for bad in [
+            entry(2, start, Some(start + 60), Some(-60)),
+            entry(3, start, Some(start + 60), Some(i64::MAX)),
+            entry(4, start, Some(start + 60), Some(MAX_DURATION_SECS + 1)),
+            entry(5, start, None, Some(60)),
+            entry(6, start, Some(start - 1), None),
+            entry(7, start, Some(i64::MAX), None),
+        ] {
+            let id = bad.id;
+            let error = db
+                .transaction(|tx| upsert(tx, c, 1, &[fine.clone(), bad]))
+                .unwrap_err();
+            assert_eq!(error.code(), "database");
+            assert!(
+                error.to_string().contains(&format!("time entry {id}")),
+                "{error}"
+            );
+            assert_eq!(stored(&db), 0, "nothing of the page is written");
+        }
+        let running = entry(8, start, None, None);
+        let longest = entry(
+            9,
+            start,
+            Some(start + MAX_DURATION_SECS),
+            Some(MAX_DURATION_SECS),
+        );
+        db.transaction(|tx| upsert(tx, c, 1, &[fine, running, longest]))
+            .unwrap();
+        assert_eq!(stored(&db), 3);
+    }
 }

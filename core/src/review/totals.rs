@@ -25,7 +25,9 @@ pub struct DayTotal {
     pub entries: i64,
 }
 
-/// Running entries (no duration yet) count as entries with zero seconds.
+/// Running entries (no duration yet) count as entries with zero seconds. Sums saturate
+/// rather than wrap: storage refuses absurd durations, and a sum is never allowed to
+/// overflow into a negative total whatever the file holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
     pub seconds: i64,
@@ -39,15 +41,15 @@ pub struct Totals {
 }
 
 pub fn totals(db: &Db, connection_id: i64, filter: &Filter) -> AppResult<Totals> {
-    db.with(|conn| {
+    db.read(|conn| {
         let sums = scan(conn, connection_id, filter)?;
         let names = Names::load(conn, connection_id, &sums)?;
         let mut by_client: HashMap<Option<i64>, (i64, i64)> = HashMap::new();
         for (project, (seconds, entries)) in &sums.by_project {
             let client = project.and_then(|p| names.project_client.get(&p).copied().flatten());
             let slot = by_client.entry(client).or_default();
-            slot.0 += seconds;
-            slot.1 += entries;
+            slot.0 = slot.0.saturating_add(*seconds);
+            slot.1 = slot.1.saturating_add(*entries);
         }
         let by_day = sums
             .by_day
@@ -95,17 +97,17 @@ fn scan(conn: &Connection, connection_id: i64, filter: &Filter) -> AppResult<Sum
         let project: Option<i64> = row.get(0)?;
         let user: Option<i64> = row.get(1)?;
         let start: i64 = row.get(2)?;
-        let seconds = row.get::<_, Option<i64>>(3)?.unwrap_or(0);
-        sums.seconds += seconds;
+        let seconds = row.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0);
+        sums.seconds = sums.seconds.saturating_add(seconds);
         sums.entries += 1;
         for slot in [
             sums.by_project.entry(project).or_default(),
             sums.by_user.entry(user).or_default(),
             sums.by_day
-                .entry((start + offset).div_euclid(86_400))
+                .entry(start.saturating_add(offset).div_euclid(86_400))
                 .or_default(),
         ] {
-            slot.0 += seconds;
+            slot.0 = slot.0.saturating_add(seconds);
             slot.1 += 1;
         }
     }
@@ -113,7 +115,9 @@ fn scan(conn: &Connection, connection_id: i64, filter: &Filter) -> AppResult<Sum
 }
 
 fn day_text(days_since_epoch: i64) -> String {
-    chrono::DateTime::from_timestamp(days_since_epoch * 86_400, 0)
+    days_since_epoch
+        .checked_mul(86_400)
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
