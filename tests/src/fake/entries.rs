@@ -48,6 +48,14 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
     if start.is_some() != end.is_some() {
         return Answer::error(400, "start_date and end_date must be used together");
     }
+    if let (Some(start), Some(earliest)) = (start, s.shape.own_entries_earliest) {
+        if start.date_naive() < earliest {
+            return Answer::error(
+                400,
+                &format!("start_date must not be earlier than {earliest}"),
+            );
+        }
+    }
     let mut entries: Vec<&TimeEntry> = s
         .time_entries
         .iter()
@@ -118,12 +126,14 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
     if call.endless_report && !rows.is_empty() {
         return answer
             .header("x-next-row-number", next_row)
-            .header("x-next-id", rows[0].id);
+            .header("x-next-id", rows[0].id)
+            .header("x-next-timestamp", rows[0].start.timestamp());
     }
     if let Some(next) = rows.get(next_row - 1) {
         answer = answer
             .header("x-next-row-number", next_row)
-            .header("x-next-id", next.id);
+            .header("x-next-id", next.id)
+            .header("x-next-timestamp", next.start.timestamp());
     }
     answer
 }

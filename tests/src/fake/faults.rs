@@ -18,6 +18,8 @@ pub(crate) struct FaultState {
     /// Requests still served before the quota runs out (`None`: no countdown).
     pub quota_left_before_exhaustion: Option<u32>,
     pub endless_report: bool,
+    /// Every request answers 307 to this host root plus the same path.
+    pub redirect_to: Option<String>,
 }
 
 /// A handle to the fake's fault switches; clones share the same switches.
@@ -92,6 +94,13 @@ impl Faults {
     /// next row, as a server bug might. Clients must cap the pages they follow.
     pub fn endless_report(&self, on: bool) -> &Self {
         self.lock().endless_report = on;
+        self
+    }
+
+    /// Every request answers `307 Temporary Redirect` to `target` (a host root) with the
+    /// same path, as a misconfigured proxy or a hostile server might. Clients must not follow.
+    pub fn redirect_to(&self, target: Option<String>) -> &Self {
+        self.lock().redirect_to = target;
         self
     }
 

@@ -31,6 +31,6 @@ pub use generate::{
 pub use log::{RecordedRequest, RequestLog};
 pub use scenario::{
     token_for, Client, Limits, Organization, Plan, Project, Scenario, Shape, Tag, TimeEntry, User,
-    Workspace,
+    Workspace, PERSONAL_ORG_BASE,
 };
 pub use server::FakeToggl;

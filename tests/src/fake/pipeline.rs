@@ -24,7 +24,10 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(scenario: Scenario) -> Shared {
+    pub(crate) fn new(mut scenario: Scenario) -> Shared {
+        if scenario.shape.personal_organizations {
+            scenario.add_personal_organizations();
+        }
         Shared {
             scenario: Mutex::new(scenario),
             faults: Faults::default(),
@@ -87,7 +90,10 @@ fn too_many_requests(retry_after: Option<u64>) -> Answer {
     }
 }
 
-fn quota_exhausted(resets_in_secs: u64) -> Answer {
+fn quota_exhausted(shape: &super::scenario::Shape, resets_in_secs: u64) -> Answer {
+    if shape.bare_quota_refusals {
+        return Answer::error(402, "Too many requests in the last hour");
+    }
     let text = format!(
         "You have hit your hourly limit for API calls. The quota will reset in {resets_in_secs} seconds."
     );
@@ -135,6 +141,9 @@ fn answer(
 ) -> Answer {
     let scenario = shared.scenario();
     let mut faults = shared.faults.lock();
+    if let Some(target) = &faults.redirect_to {
+        return Answer::empty(307).header("location", format!("{target}{}", uri.path()));
+    }
     if take_one(&mut faults.server_errors) {
         return Answer::error(503, "Service Unavailable");
     }
@@ -167,11 +176,12 @@ fn answer(
         }
     }
     if faults.quota_exhausted {
-        return quota_exhausted(limiter.peek((user.id, org), limit, window).resets_in_secs);
+        let resets_in_secs = limiter.peek((user.id, org), limit, window).resets_in_secs;
+        return quota_exhausted(&scenario.shape, resets_in_secs);
     }
     let spent = match limiter.spend((user.id, org), limit, window) {
         Ok(status) => status,
-        Err(status) => return quota_exhausted(status.resets_in_secs),
+        Err(status) => return quota_exhausted(&scenario.shape, status.resets_in_secs),
     };
     if faults.paid_feature || (faults.paid_reports && uri.path().starts_with("/reports/")) {
         return Answer::error(402, "Workspace needs to have this feature enabled");
@@ -186,6 +196,9 @@ fn answer(
         endless_report: faults.endless_report,
     };
     let mut answer = route(&scenario, user, &call, quota);
+    if scenario.shape.null_for_empty_lists && answer.is_success() && answer.body == "[]" {
+        answer.body = "null".into();
+    }
     if faults.malformed_json && answer.is_success() {
         answer.body.truncate(answer.body.len() / 2);
         answer.body.push_str("{\"unterminated");
@@ -393,6 +406,8 @@ mod tests {
         let first = post(1).await.unwrap();
         assert_eq!(header(&first, "x-next-row-number").as_deref(), Some("51"));
         assert!(header(&first, "x-next-id").is_some());
+        let next_ts: i64 = header(&first, "x-next-timestamp").unwrap().parse().unwrap();
+        assert!(next_ts > 1_700_000_000);
         assert_eq!(
             header(&first, "x-range-start").as_deref(),
             Some("2025-01-01")
@@ -521,5 +536,168 @@ mod tests {
         );
         let rows: Value = response.json().await.unwrap();
         assert_eq!(rows[0]["row_number"], json!(1));
+    }
+
+    #[tokio::test]
+    async fn empty_lists_answer_null_unless_switched_off() {
+        let mut scenario = Scenario::demo();
+        scenario.clients.retain(|c| c.workspace_id != 1002);
+        let fake = FakeToggl::start(scenario.clone()).await;
+        let path = "/api/v9/workspaces/1002/clients";
+        let body = get(&fake, Some(DEMO_OWNER), path)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(body, "null");
+        scenario.shape.null_for_empty_lists = false;
+        let plain = FakeToggl::start(scenario).await;
+        let body = get(&plain, Some(DEMO_OWNER), path)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(body, "[]");
+    }
+
+    #[tokio::test]
+    async fn members_have_is_admin_and_a_role_key_only_when_asked() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let path = "/api/v9/workspaces/1002/users";
+        let members: Value = get(&fake, Some(DEMO_OWNER), path)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(members[0]["is_admin"], json!(true));
+        assert!(members[0].get("role").is_none());
+        let documented = FakeToggl::start(Scenario::demo().with_shape(Shape {
+            member_role_key: true,
+            ..Shape::default()
+        }))
+        .await;
+        let members: Value = get(&documented, Some(DEMO_OWNER), path)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(members[0]["role"], json!("admin"));
+    }
+
+    #[tokio::test]
+    async fn every_account_can_own_a_personal_organization_without_workspaces() {
+        let fake = FakeToggl::start(Scenario::demo().with_shape(Shape {
+            personal_organizations: true,
+            ..Shape::default()
+        }))
+        .await;
+        let orgs: Value = get(&fake, Some(DEMO_MEMBER), "/api/v9/me/organizations")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let personal = super::super::PERSONAL_ORG_BASE + DEMO_MEMBER;
+        let owned: Vec<&Value> = orgs
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["owner"] == json!(true))
+            .collect();
+        assert_eq!(owned.len(), 1);
+        assert_eq!(owned[0]["id"], json!(personal));
+        let workspaces: Value = get(&fake, Some(DEMO_MEMBER), "/api/v9/me/workspaces")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(workspaces
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["organization_id"] != json!(personal)));
+        let plain = FakeToggl::start(Scenario::demo()).await;
+        let orgs: Value = get(&plain, Some(DEMO_MEMBER), "/api/v9/me/organizations")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(orgs.as_array().unwrap().len(), 1, "off by default");
+    }
+
+    #[tokio::test]
+    async fn own_entries_before_the_lookback_limit_are_refused_with_the_date() {
+        let earliest = chrono::NaiveDate::from_ymd_opt(2025, 10, 3).unwrap();
+        let fake = FakeToggl::start(Scenario::demo().with_shape(Shape {
+            own_entries_earliest: Some(earliest),
+            ..Shape::default()
+        }))
+        .await;
+        let old = get(
+            &fake,
+            Some(DEMO_OWNER),
+            "/api/v9/me/time_entries?start_date=2025-10-02&end_date=2025-11-01",
+        )
+        .await;
+        assert_eq!(old.status(), 400);
+        let body: Value = old.json().await.unwrap();
+        assert_eq!(
+            body,
+            json!("start_date must not be earlier than 2025-10-03")
+        );
+        let recent = get(
+            &fake,
+            Some(DEMO_OWNER),
+            "/api/v9/me/time_entries?start_date=2025-10-03&end_date=2025-11-01",
+        )
+        .await;
+        assert_eq!(recent.status(), 200);
+    }
+
+    #[tokio::test]
+    async fn project_pages_name_their_number_and_a_capped_size() {
+        let fake = FakeToggl::start(Scenario::demo().with_shape(Shape {
+            max_per_page: Some(2),
+            ..Shape::default()
+        }))
+        .await;
+        let page = get(
+            &fake,
+            Some(DEMO_OWNER),
+            "/api/v9/workspaces/1001/projects?active=both&page=2&per_page=200",
+        )
+        .await;
+        assert_eq!(header(&page, "x-page").as_deref(), Some("2"));
+        assert_eq!(header(&page, "x-page-size").as_deref(), Some("2"));
+        assert_eq!(
+            page.json::<Value>()
+                .await
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    #[tokio::test]
+    async fn a_used_up_quota_can_answer_a_bare_402() {
+        let limits = Limits {
+            user_per_hour: 1,
+            ..Limits::default()
+        };
+        let shape = Shape {
+            bare_quota_refusals: true,
+            ..Shape::default()
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_limits(limits).with_shape(shape)).await;
+        get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        let refused = get(&fake, Some(DEMO_OWNER), "/api/v9/me").await;
+        assert_eq!(refused.status(), 402);
+        assert_eq!(header(&refused, "x-toggl-quota-remaining"), None);
+        let text = refused.text().await.unwrap();
+        assert!(
+            !text.contains("hourly limit") && !text.contains("quota"),
+            "{text}"
+        );
     }
 }

@@ -123,9 +123,15 @@ pub(crate) fn tag(t: &Tag) -> Value {
            "at": "2024-11-08T19:11:14.332795Z", "creator_id": 1})
 }
 
-pub(crate) fn member(user: &User, role: &str) -> Value {
-    json!({"id": user.id, "email": user.email, "fullname": user.fullname, "inactive": false,
-           "is_active": true, "is_admin": role == "admin", "role": role})
+/// A workspace member as the real answer has it: `is_admin`, and `role` only when the
+/// scenario asks for the documented newer shape.
+pub(crate) fn member(s: &Scenario, user: &User, role: &str) -> Value {
+    let mut body = json!({"id": user.id, "email": user.email, "fullname": user.fullname,
+           "inactive": false, "is_active": true, "is_admin": role == "admin"});
+    if s.shape.member_role_key {
+        body["role"] = json!(role);
+    }
+    body
 }
 
 fn stop_of(e: &TimeEntry) -> Option<DateTime<Utc>> {

@@ -142,14 +142,14 @@ fn workspace_route(s: &Scenario, user: &User, wid: i64, rest: &[&str], call: &Ca
                 .filter(|t| t.workspace_id == wid)
                 .map(render::tag)
                 .collect();
-            page_of(tags, call, usize::MAX).map_or_else(|e| e, |(page, _)| Answer::ok(page.into()))
+            list_page(s, tags, call, usize::MAX)
         }
         ["users"] => {
             let ws = s.workspace(wid).expect("visible");
             Answer::ok(
                 ws.members
                     .iter()
-                    .filter_map(|(id, role)| s.user(*id).map(|u| render::member(u, role)))
+                    .filter_map(|(id, role)| s.user(*id).map(|u| render::member(s, u, role)))
                     .collect(),
             )
         }
@@ -180,7 +180,29 @@ fn projects(s: &Scenario, wid: i64, call: &Call) -> Answer {
     {
         return Answer::error(400, "per_page cannot exceed 200");
     }
-    page_of(all, call, 151).map_or_else(|e| e, |(page, _)| Answer::ok(page.into()))
+    list_page(s, all, call, 151)
+}
+
+/// A page of projects or tags with Toggl's `X-Page` and `X-Page-Size`; the page size is
+/// capped by [`Shape::max_per_page`](super::scenario::Shape) when the scenario sets one.
+fn list_page(s: &Scenario, all: Vec<Value>, call: &Call, default_per_page: usize) -> Answer {
+    let asked = match call.query_number("per_page") {
+        Ok(n) => n.unwrap_or(default_per_page),
+        Err(e) => return e,
+    };
+    let per_page = s.shape.max_per_page.map_or(asked, |cap| asked.min(cap));
+    match page_sized(all, call, per_page) {
+        Err(e) => e,
+        Ok((items, _)) => {
+            let page = call.query_number("page").ok().flatten().unwrap_or(1).max(1);
+            let answer = Answer::ok(items.into()).header("x-page", page);
+            if per_page == usize::MAX {
+                answer
+            } else {
+                answer.header("x-page-size", per_page)
+            }
+        }
+    }
 }
 
 /// Slices a list by `page` (1-based) and `per_page`; returns the page and the page count.
@@ -189,8 +211,17 @@ pub(crate) fn page_of(
     call: &Call,
     default_per_page: usize,
 ) -> Result<(Vec<Value>, usize), Answer> {
-    let page = call.query_number("page")?.unwrap_or(1).max(1);
     let per_page = call.query_number("per_page")?.unwrap_or(default_per_page);
+    page_sized(all, call, per_page)
+}
+
+/// Slices a list by `page` (1-based) at the given page size.
+fn page_sized(
+    all: Vec<Value>,
+    call: &Call,
+    per_page: usize,
+) -> Result<(Vec<Value>, usize), Answer> {
+    let page = call.query_number("page")?.unwrap_or(1).max(1);
     if per_page == 0 {
         return Err(Answer::error(
             400,

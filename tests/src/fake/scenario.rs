@@ -111,6 +111,9 @@ pub struct Scenario {
     pub shape: Shape,
 }
 
+/// Personal organizations (see [`Shape::personal_organizations`]) are numbered from here.
+pub const PERSONAL_ORG_BASE: i64 = 900_000;
+
 /// The token the fake gives user `id`: 32 hex characters, stable across runs.
 pub fn token_for(id: i64) -> String {
     let mixed = (id as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) ^ 0xb1e5;
@@ -298,6 +301,24 @@ impl Scenario {
             self.organization(organization_id)
                 .map_or(Plan::Free.hourly_quota(), |o| o.plan.hourly_quota())
         })
+    }
+
+    /// Gives every user an organization of their own with no workspace in it, as Toggl
+    /// makes one at sign-up; ids are `PERSONAL_ORG_BASE + user id`.
+    pub fn add_personal_organizations(&mut self) {
+        for user in &self.users {
+            let id = PERSONAL_ORG_BASE + user.id;
+            if self.organizations.iter().any(|o| o.id == id) {
+                continue;
+            }
+            self.organizations.push(Organization {
+                id,
+                name: format!("{}'s organization", user.fullname),
+                plan: Plan::Free,
+                owner_id: user.id,
+                admin_ids: Vec::new(),
+            });
+        }
     }
 
     /// Replaces a user's token, as Toggl's "reset token" does; returns the new one.

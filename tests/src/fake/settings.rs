@@ -40,6 +40,23 @@ pub struct Shape {
     /// `/me/time_entries` draws from the organization bucket of the user's default
     /// workspace instead of the user bucket (which bucket Toggl uses is unconfirmed).
     pub me_time_entries_in_org_bucket: bool,
+    /// Empty lists are answered `null`, as Toggl's Go backend may (unconfirmed per endpoint).
+    pub null_for_empty_lists: bool,
+    /// Workspace members carry `role` beside `is_admin` (Toggl's newer documentation);
+    /// off, they have only `is_admin`, as the real recorded answer does.
+    pub member_role_key: bool,
+    /// Every account also owns a personal organization with no workspace, as every real
+    /// Toggl account owns the one made at sign-up.
+    pub personal_organizations: bool,
+    /// The most items a page of projects or tags holds, whatever `per_page` asks for
+    /// (`None`: as asked). Real Toggl named `x-page-size: 151` on a projects page.
+    pub max_per_page: Option<usize>,
+    /// `/me/time_entries` refuses a `start_date` before this day with a 400
+    /// "start_date must not be earlier than <date>" (real Toggl: about three months back).
+    pub own_entries_earliest: Option<chrono::NaiveDate>,
+    /// A used-up quota answers 402 with a bare sentence and no quota headers (the real
+    /// quota 402 has never been recorded), so only the client's bookkeeping can tell.
+    pub bare_quota_refusals: bool,
 }
 
 impl Default for Shape {
@@ -50,6 +67,12 @@ impl Default for Shape {
             projects_default_active_only: true,
             report_page_size: 50,
             me_time_entries_in_org_bucket: false,
+            null_for_empty_lists: true,
+            member_role_key: false,
+            personal_organizations: false,
+            max_per_page: None,
+            own_entries_earliest: None,
+            bare_quota_refusals: false,
         }
     }
 }
