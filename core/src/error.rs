@@ -19,8 +19,8 @@ pub enum AppError {
     RoleInsufficient(String),
     #[error("The Toggl hourly request quota is used up. It resets in {}; try again then.", human_duration(*resets_in_secs))]
     QuotaExhausted { resets_in_secs: u64 },
-    #[error("Toggl is limiting how fast requests are sent. Wait a minute and try again.")]
-    RateLimited,
+    #[error("Toggl is limiting how fast requests are sent. {}", rate_limit_advice(*retry_after_secs))]
+    RateLimited { retry_after_secs: Option<u64> },
     #[error("This needs a paid Toggl plan feature that the workspace does not have.")]
     PaidFeatureRequired,
     #[error("Toggl is unavailable right now (server error). Try again in a few minutes.")]
@@ -67,6 +67,18 @@ pub enum AppError {
     Internal(String),
     #[error("Configuration error: {0}")]
     Config(String),
+    #[error("Your access to {scope} in Toggl changed: Toggl refused the request{}. The API token still works. Ask the Organization Owner about your role there, then test the connection again.", toggl_words(toggl_says))]
+    AccessChanged {
+        /// "workspace 1234" or "organization 56": what the account can no longer read.
+        scope: String,
+        toggl_says: Option<String>,
+    },
+    #[error("Toggl refused the request to {path} (HTTP {status}){}. Check the connection's settings and try again; if it persists, file a ticket.", toggl_words(toggl_says))]
+    TogglRefused {
+        status: u16,
+        path: String,
+        toggl_says: Option<String>,
+    },
 }
 
 impl AppError {
@@ -78,7 +90,7 @@ impl AppError {
             AppError::TokenRejected => "token_rejected",
             AppError::RoleInsufficient(_) => "role_insufficient",
             AppError::QuotaExhausted { .. } => "quota_exhausted",
-            AppError::RateLimited => "rate_limited",
+            AppError::RateLimited { .. } => "rate_limited",
             AppError::PaidFeatureRequired => "paid_feature_required",
             AppError::TogglUnavailable => "toggl_unavailable",
             AppError::NetworkUnreachable => "network_unreachable",
@@ -100,6 +112,8 @@ impl AppError {
             AppError::BrowserUnavailable(..) => "browser_unavailable",
             AppError::Internal(_) => "internal",
             AppError::Config(_) => "config",
+            AppError::AccessChanged { .. } => "access_changed",
+            AppError::TogglRefused { .. } => "toggl_refused",
         }
     }
 
@@ -112,12 +126,21 @@ impl AppError {
 
 impl Serialize for AppError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let extra = matches!(self, AppError::QuotaExhausted { .. });
+        let extra = matches!(
+            self,
+            AppError::QuotaExhausted { .. } | AppError::RateLimited { .. }
+        );
         let mut s = serializer.serialize_struct("AppError", if extra { 3 } else { 2 })?;
         s.serialize_field("code", self.code())?;
         s.serialize_field("message", &self.to_string())?;
-        if let AppError::QuotaExhausted { resets_in_secs } = self {
-            s.serialize_field("resets_in_secs", resets_in_secs)?;
+        match self {
+            AppError::QuotaExhausted { resets_in_secs } => {
+                s.serialize_field("resets_in_secs", resets_in_secs)?
+            }
+            AppError::RateLimited { retry_after_secs } => {
+                s.serialize_field("retry_after_secs", retry_after_secs)?
+            }
+            _ => {}
         }
         s.end()
     }
@@ -132,6 +155,25 @@ impl From<rusqlite::Error> for AppError {
 impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> Self {
         AppError::Io(e.to_string())
+    }
+}
+
+/// What to do after a 429: Toggl names a wait only sometimes (`Retry-After`).
+fn rate_limit_advice(retry_after_secs: Option<u64>) -> String {
+    match retry_after_secs {
+        Some(secs) => format!(
+            "Toggl asks to wait {}; try again then.",
+            human_duration(secs)
+        ),
+        None => "Wait a few minutes and try again.".into(),
+    }
+}
+
+/// Toggl's own sentence, quoted, when its answer carried one.
+fn toggl_words(toggl_says: &Option<String>) -> String {
+    match toggl_says {
+        Some(text) => format!(" saying \"{text}\""),
+        None => String::new(),
     }
 }
 
@@ -168,6 +210,43 @@ mod tests {
         assert_eq!(json["code"], "quota_exhausted");
         assert_eq!(json["resets_in_secs"], 1838);
         assert!(json["message"].as_str().unwrap().contains("31 min"));
+    }
+
+    #[test]
+    fn rate_limited_carries_the_wait_toggl_asked_for() {
+        let json = serde_json::to_value(AppError::RateLimited {
+            retry_after_secs: Some(120),
+        })
+        .unwrap();
+        assert_eq!(json["code"], "rate_limited");
+        assert_eq!(json["retry_after_secs"], 120);
+        assert!(json["message"].as_str().unwrap().contains("2 min"));
+        let unknown = serde_json::to_value(AppError::RateLimited {
+            retry_after_secs: None,
+        })
+        .unwrap();
+        assert_eq!(unknown["retry_after_secs"], serde_json::Value::Null);
+        assert!(unknown["message"].as_str().unwrap().contains("few minutes"));
+    }
+
+    #[test]
+    fn access_changed_names_the_workspace_and_never_asks_for_a_new_token() {
+        let e = AppError::AccessChanged {
+            scope: "workspace 4242".into(),
+            toggl_says: Some("Workspace not found/accessible".into()),
+        };
+        assert_eq!(e.code(), "access_changed");
+        let text = e.to_string();
+        assert!(text.contains("workspace 4242"), "{text}");
+        assert!(
+            text.contains("\"Workspace not found/accessible\""),
+            "{text}"
+        );
+        assert!(text.contains("still works"), "{text}");
+        assert!(
+            !text.to_lowercase().contains("copy the current token"),
+            "{text}"
+        );
     }
 
     #[test]

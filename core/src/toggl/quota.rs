@@ -7,6 +7,20 @@ use serde::Serialize;
 
 pub const REMAINING_HEADER: &str = "x-toggl-quota-remaining";
 pub const RESETS_IN_HEADER: &str = "x-toggl-quota-resets-in";
+/// The longest wait the client believes from Toggl (a day): the window is an hour, and a
+/// larger number is a fault that must not overflow time arithmetic downstream.
+pub const MAX_WAIT_SECS: u64 = 86_400;
+
+/// Toggl's separate hourly buckets: user-level calls (`/me*`) and one per organization.
+/// A workspace path draws from its organization's bucket; until the client has learned
+/// which organization that is, it is kept under the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Bucket {
+    User,
+    Organization(i64),
+    Workspace(i64),
+}
 
 /// The quota bucket of the latest response that carried quota headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,7 +48,21 @@ impl Quota {
 }
 
 pub fn resets_in_from_headers(headers: &HeaderMap) -> Option<u64> {
-    header_number::<u64>(headers, RESETS_IN_HEADER)
+    clamp_wait_secs(headers.get(RESETS_IN_HEADER)?.to_str().ok()?)
+}
+
+/// A number of seconds as Toggl wrote it, at most [`MAX_WAIT_SECS`]: all digits, or `None`.
+/// Too many digits for any integer type still means "very long", so it clamps too.
+pub fn clamp_wait_secs(raw: &str) -> Option<u64> {
+    let digits = raw.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        digits
+            .parse::<u64>()
+            .map_or(MAX_WAIT_SECS, |n| n.min(MAX_WAIT_SECS)),
+    )
 }
 
 fn header_number<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
@@ -57,7 +85,7 @@ pub fn reset_seconds_from_body(body: &str) -> Option<u64> {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    digits.parse().ok()
+    clamp_wait_secs(&digits)
 }
 
 #[cfg(test)]
