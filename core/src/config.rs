@@ -2,6 +2,7 @@
 //! refused with a clear message before any window opens, not halfway through a request.
 
 use crate::error::{AppError, AppResult};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use url::Url;
 
@@ -67,6 +68,22 @@ pub fn parse_toggl_url(raw: &str) -> AppResult<Url> {
     Ok(url)
 }
 
+/// For a `localhost` base URL: the name and the loopback addresses to use instead of
+/// asking DNS, which could send the token to another machine. Port 0 keeps the URL's own
+/// port. `None` for every other host (IP literals need no lookup; other names are https).
+pub fn pinned_loopback(url: &Url) -> Option<(String, Vec<SocketAddr>)> {
+    match url.host() {
+        Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => Some((
+            d.to_ascii_lowercase(),
+            vec![
+                SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+                SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 0),
+            ],
+        )),
+        _ => None,
+    }
+}
+
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -97,6 +114,26 @@ mod tests {
         let err = parse_toggl_url("http://example.com").unwrap_err();
         assert_eq!(err.code(), "config");
         assert!(err.to_string().contains("plain http"));
+    }
+
+    #[test]
+    fn localhost_is_pinned_to_the_loopback_addresses_and_nothing_else_is() {
+        let url = parse_toggl_url("http://LocalHost:4321").unwrap();
+        let (host, addrs) = pinned_loopback(&url).unwrap();
+        assert_eq!(host, "localhost");
+        assert!(addrs.iter().all(|a| a.ip().is_loopback() && a.port() == 0));
+        assert_eq!(addrs.len(), 2);
+        for other in [
+            "http://127.0.0.1:1",
+            "https://api.track.toggl.com",
+            "http://[::1]:2",
+        ] {
+            assert_eq!(
+                pinned_loopback(&Url::parse(other).unwrap()),
+                None,
+                "{other}"
+            );
+        }
     }
 
     #[test]

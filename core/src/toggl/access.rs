@@ -333,20 +333,25 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn one_429_with_an_html_body_is_retried_and_then_succeeds() {
+    async fn one_429_with_an_html_body_stops_the_check_without_a_retry() {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().too_many_requests(1);
         let client = fast_client(&fake.url());
-        let report = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
+        let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
             .await
-            .unwrap();
-        assert!(report.verdict.is_allowed());
-        assert_eq!(fake.request_count(), 3);
+            .unwrap_err();
+        assert_eq!(
+            error,
+            AppError::RateLimited {
+                retry_after_secs: None
+            }
+        );
+        assert_eq!(fake.request_count(), 1);
         assert_eq!(fake.requests()[0].status, Some(429));
     }
 
     #[tokio::test]
-    async fn a_long_retry_after_is_capped_by_the_client() {
+    async fn a_long_retry_after_is_handed_back_instead_of_waited() {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().too_many_requests(1).retry_after(Some(3600));
         let client = fast_client(&fake.url());
@@ -355,22 +360,34 @@ mod tests {
             check_access(&client, &token(&fake.token_of(DEMO_OWNER))),
         )
         .await
-        .expect("Retry-After is capped by max_backoff");
-        assert!(checked.unwrap().verdict.is_allowed());
-        assert_eq!(fake.request_count(), 3);
+        .expect("the client does not sleep through a long Retry-After");
+        assert_eq!(
+            checked.unwrap_err(),
+            AppError::RateLimited {
+                retry_after_secs: Some(3600)
+            }
+        );
+        assert_eq!(fake.request_count(), 1);
     }
 
     #[tokio::test]
-    async fn constant_429s_give_rate_limited_after_exactly_three_tries() {
+    async fn constant_429s_give_rate_limited_after_one_short_wait() {
         let fake = FakeToggl::start(Scenario::demo()).await;
-        fake.faults().too_many_requests(u32::MAX);
+        fake.faults()
+            .too_many_requests(u32::MAX)
+            .retry_after(Some(0));
         let client = fast_client(&fake.url());
         let error = check_access(&client, &token(&fake.token_of(DEMO_OWNER)))
             .await
             .unwrap_err();
-        assert_eq!(error, AppError::RateLimited);
-        assert_eq!(fake.request_count(), 3);
-        assert_eq!(client.requests_made(), 3);
+        assert_eq!(
+            error,
+            AppError::RateLimited {
+                retry_after_secs: Some(0)
+            }
+        );
+        assert_eq!(fake.request_count(), 2);
+        assert_eq!(client.requests_made(), 2);
     }
 
     #[tokio::test]

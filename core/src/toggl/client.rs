@@ -3,26 +3,38 @@
 //! how to send one request well.
 //!
 //! Every request costs part of a small hourly quota, so retries are few and bounded:
-//! 429 gets at most 3 tries in all, 5xx at most 2 retries, and nothing else is retried.
-//! Dropping a returned future cancels the request; no state is left half-updated.
+//! a 429 is waited out once, and only when Toggl names a short `Retry-After`; otherwise
+//! it comes back as `RateLimited` for the caller to stop resumably. 5xx gets at most 2
+//! retries, and nothing else is retried. Dropping a returned future cancels the request;
+//! no state is left half-updated.
+//!
+//! The token travels in every request, so the transport is strict: no redirects are
+//! followed (Toggl's API needs none), an https base allows https only, a plain-http base
+//! (loopback only, see `config.rs`) uses no proxy whatever the environment says, and
+//! `localhost` is pinned to the loopback addresses instead of asking DNS. Bodies are
+//! read up to a size limit.
 
 use super::pacing::Pacer;
-use super::quota::Quota;
-use super::status::{classify, Verdict};
+use super::quota::{Bucket, Quota};
+use super::status::{classify, path_scope, toggl_message, PathScope, Verdict};
 use crate::error::{AppError, AppResult};
 use crate::token::ApiToken;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::time::Instant;
 use url::Url;
 
 pub const DEFAULT_BASE_URL: &str = crate::config::DEFAULT_TOGGL_URL;
 const USER_AGENT: &str = concat!("BlinkConnections/", env!("CARGO_PKG_VERSION"));
-const MAX_TRIES_ON_429: u32 = 3;
 const MAX_RETRIES_ON_5XX: u32 = 2;
+/// Far above any real answer (a large account's `/me?with_related_data=true` is a few
+/// megabytes), low enough that a broken or hostile server cannot exhaust memory.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Settings of a [`TogglClient`]; the defaults suit the real Toggl, tests shorten them.
 #[derive(Debug, Clone)]
@@ -33,6 +45,7 @@ pub struct TogglClientBuilder {
     min_interval: Duration,
     backoff_base: Duration,
     max_backoff: Duration,
+    max_body_bytes: usize,
 }
 
 impl Default for TogglClientBuilder {
@@ -44,6 +57,7 @@ impl Default for TogglClientBuilder {
             min_interval: Duration::from_secs(1),
             backoff_base: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -68,24 +82,39 @@ impl TogglClientBuilder {
         self.min_interval = d;
         self
     }
-    /// First backoff delay after a 429 or 5xx; later ones double.
+    /// First backoff delay after a 5xx; later ones double.
     pub fn backoff_base(mut self, d: Duration) -> Self {
         self.backoff_base = d;
         self
     }
-    /// Upper bound of any backoff, including one asked for by `Retry-After`.
+    /// Upper bound of any backoff, and the longest `Retry-After` the client waits out
+    /// itself; a longer one is handed to the caller as `RateLimited`.
     pub fn max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
         self
     }
+    /// Largest response body read; a longer one is an unexpected response.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
 
+    /// Refuses a base URL that `BLINK_TOGGL_URL` would refuse (plain http off loopback).
     pub fn build(self) -> AppResult<TogglClient> {
-        let base = Url::parse(self.base_url.trim_end_matches('/'))
-            .map_err(|e| AppError::Config(format!("Toggl URL is not a URL ({e})")))?;
-        let http = reqwest::Client::builder()
+        let base = crate::config::parse_toggl_url(self.base_url.trim_end_matches('/'))?;
+        let mut http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(base.scheme() == "https");
+        if base.scheme() == "http" {
+            http = http.no_proxy();
+        }
+        if let Some((host, addrs)) = crate::config::pinned_loopback(&base) {
+            http = http.resolve_to_addrs(&host, &addrs);
+        }
+        let http = http
             .build()
             .map_err(|e| AppError::Config(format!("HTTP client could not start: {e}")))?;
         Ok(TogglClient {
@@ -95,7 +124,9 @@ impl TogglClientBuilder {
                 pacer: Pacer::new(self.min_interval),
                 backoff_base: self.backoff_base,
                 max_backoff: self.max_backoff,
+                max_body_bytes: self.max_body_bytes,
                 meter: Meter::default(),
+                workspace_orgs: Mutex::new(HashMap::new()),
             }),
             meter: None,
         })
@@ -119,14 +150,19 @@ struct Inner {
     pacer: Pacer,
     backoff_base: Duration,
     max_backoff: Duration,
+    max_body_bytes: usize,
     meter: Meter,
+    /// Which organization each workspace belongs to, learned from Toggl's answers, so a
+    /// workspace path's quota is booked to its organization's bucket.
+    workspace_orgs: Mutex<HashMap<i64, i64>>,
 }
 
-/// Requests sent and the latest quota headers seen.
+/// Requests sent and the latest quota headers seen, overall and per bucket.
 #[derive(Debug, Default)]
 struct Meter {
     requests_made: AtomicU64,
     last_quota: Mutex<Option<Quota>>,
+    buckets: Mutex<HashMap<Bucket, (Quota, Instant)>>,
 }
 
 impl Meter {
@@ -134,8 +170,35 @@ impl Meter {
         self.requests_made.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn record_quota(&self, quota: Quota) {
+    fn record_quota(&self, bucket: Option<Bucket>, quota: Quota) {
         *self.last_quota.lock().unwrap_or_else(|p| p.into_inner()) = Some(quota);
+        if let Some(bucket) = bucket {
+            self.buckets
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(bucket, (quota, Instant::now()));
+        }
+    }
+
+    /// The bucket as it stands now: the reset time counts down from when it was seen,
+    /// and a bucket whose window has passed since is unknown again.
+    fn quota_of(&self, bucket: Bucket) -> Option<Quota> {
+        let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let (quota, seen) = buckets.get(&bucket)?;
+        let elapsed = seen.elapsed().as_secs();
+        match quota.resets_in_secs {
+            Some(resets) if elapsed >= resets => None,
+            Some(resets) => Some(Quota {
+                remaining: quota.remaining,
+                resets_in_secs: Some(resets - elapsed),
+            }),
+            None => Some(*quota),
+        }
+    }
+
+    fn buckets(&self) -> Vec<Bucket> {
+        let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        buckets.keys().copied().collect()
     }
 }
 
@@ -168,11 +231,6 @@ impl TogglClient {
         Self::builder().base_url(base_url).build()
     }
 
-    /// A client with the default settings for the configured host (`BLINK_TOGGL_URL`).
-    pub fn from_config(config: &crate::config::Config) -> AppResult<TogglClient> {
-        Self::new(config.toggl_url.as_str())
-    }
-
     /// A clone that shares the connection pool and the per-token pacing but counts its
     /// own requests and quota, so a pull reports what it used, not what a token check
     /// or another connection's pull sent at the same time. The app-wide counts go on.
@@ -187,7 +245,7 @@ impl TogglClient {
         self.meter.as_deref().unwrap_or(&self.inner.meter)
     }
 
-    /// The quota headers of the latest response that carried them.
+    /// The quota headers of the latest response that carried them, whatever its bucket.
     pub fn last_quota(&self) -> Option<Quota> {
         *self
             .meter()
@@ -196,12 +254,58 @@ impl TogglClient {
             .unwrap_or_else(|p| p.into_inner())
     }
 
+    /// What is known of one hourly bucket: user-level calls, or one organization's.
+    pub fn quota_of(&self, bucket: Bucket) -> Option<Quota> {
+        self.meter().quota_of(bucket)
+    }
+
+    /// Every bucket this client (or this metered clone) has seen, with its state now.
+    pub fn quotas(&self) -> Vec<(Bucket, Quota)> {
+        let meter = self.meter();
+        let mut all: Vec<(Bucket, Quota)> = meter
+            .buckets()
+            .into_iter()
+            .filter_map(|b| Some((b, meter.quota_of(b)?)))
+            .collect();
+        all.sort_by_key(|(b, _)| format!("{b:?}"));
+        all
+    }
+
+    /// Tells the client which organization a workspace belongs to, so its quota is
+    /// booked to that organization's bucket. The role check's answers teach it too.
+    pub fn note_workspace_organization(&self, workspace_id: i64, organization_id: i64) {
+        self.inner
+            .workspace_orgs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(workspace_id, organization_id);
+    }
+
+    fn bucket_of(&self, path: &str) -> Option<Bucket> {
+        match path_scope(path) {
+            PathScope::User => Some(Bucket::User),
+            PathScope::Organization(id) => Some(Bucket::Organization(id)),
+            PathScope::Workspace(wid) => {
+                let orgs = self
+                    .inner
+                    .workspace_orgs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                Some(
+                    orgs.get(&wid)
+                        .map_or(Bucket::Workspace(wid), |o| Bucket::Organization(*o)),
+                )
+            }
+            PathScope::Other => None,
+        }
+    }
+
     /// HTTP requests sent so far, retries included: the quota counts each one.
     pub fn requests_made(&self) -> u64 {
         self.meter().requests_made.load(Ordering::Relaxed)
     }
 
-    /// Sends one logical request, retrying only 429 and 5xx within the bounds above.
+    /// Sends one logical request, retrying only a short 429 wait and 5xx, as above.
     pub(crate) async fn send(
         &self,
         token: &ApiToken,
@@ -211,11 +315,15 @@ impl TogglClient {
         body: Option<&serde_json::Value>,
     ) -> AppResult<Reply> {
         let url = self.url(path, query);
-        let mut tries_429 = 0;
+        let bucket = self.bucket_of(path);
+        let mut waited_429 = false;
         let mut retries_5xx = 0;
         loop {
-            let (status, headers, bytes) = self.send_once(token, &method, &url, path, body).await?;
-            match classify(status, &headers, &bytes, path) {
+            let known = bucket.and_then(|b| self.inner.meter.quota_of(b));
+            let (status, headers, bytes) = self
+                .send_once(token, &method, &url, path, body, bucket)
+                .await?;
+            match classify(status, &headers, &bytes, path, known) {
                 Verdict::Success => {
                     return Ok(Reply {
                         headers,
@@ -223,15 +331,24 @@ impl TogglClient {
                         path: path.to_string(),
                     })
                 }
-                Verdict::Fail(e) => return Err(e),
-                Verdict::SlowDown { retry_after } => {
-                    tries_429 += 1;
-                    if tries_429 >= MAX_TRIES_ON_429 {
-                        return Err(AppError::RateLimited);
-                    }
-                    let delay = retry_after.unwrap_or_else(|| self.backoff(tries_429 - 1));
-                    tokio::time::sleep(delay.min(self.inner.max_backoff)).await;
+                Verdict::Fail(e) => {
+                    tracing::info!(
+                        %method, path, status = status.as_u16(), code = e.code(),
+                        toggl_says = ?toggl_message(&bytes), "toggl refused the request"
+                    );
+                    return Err(e);
                 }
+                Verdict::SlowDown { retry_after } => match retry_after {
+                    Some(wait) if !waited_429 && wait <= self.inner.max_backoff => {
+                        waited_429 = true;
+                        tokio::time::sleep(wait).await;
+                    }
+                    _ => {
+                        return Err(AppError::RateLimited {
+                            retry_after_secs: retry_after.map(|d| d.as_secs()),
+                        })
+                    }
+                },
                 Verdict::ServerError => {
                     if retries_5xx >= MAX_RETRIES_ON_5XX {
                         return Err(AppError::TogglUnavailable);
@@ -251,6 +368,7 @@ impl TogglClient {
         url: &Url,
         path: &str,
         body: Option<&serde_json::Value>,
+        bucket: Option<Bucket>,
     ) -> AppResult<(reqwest::StatusCode, HeaderMap, Vec<u8>)> {
         self.inner.pacer.wait_turn(token.expose()).await;
         let mut request = self
@@ -273,18 +391,47 @@ impl TogglClient {
             .map_err(|e| transport_error(&e, method, path))?;
         let status = response.status();
         let headers = response.headers().clone();
-        if let Some(quota) = Quota::from_headers(&headers) {
-            self.inner.meter.record_quota(quota);
+        if let Some(quota) = super::quota::Quota::from_headers(&headers) {
+            self.inner.meter.record_quota(bucket, quota);
             if let Some(meter) = &self.meter {
-                meter.record_quota(quota);
+                meter.record_quota(bucket, quota);
             }
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&e, method, path))?;
+        let bytes = self.read_body(response, method, path).await?;
         tracing::debug!(%method, path, status = status.as_u16(), "toggl request");
-        Ok((status, headers, bytes.to_vec()))
+        Ok((status, headers, bytes))
+    }
+
+    /// Reads the body chunk by chunk and stops at the size limit, so an oversized
+    /// answer costs at most the limit in memory.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        method: &Method,
+        path: &str,
+    ) -> AppResult<Vec<u8>> {
+        let limit = self.inner.max_body_bytes;
+        let too_big = || {
+            tracing::warn!(%method, path, limit, "toggl response body over the size limit");
+            AppError::UnexpectedResponse {
+                path: path.to_string(),
+            }
+        };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_big());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(&e, method, path))?
+        {
+            if bytes.len().saturating_add(chunk.len()) > limit {
+                return Err(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
     }
 
     fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
@@ -311,7 +458,7 @@ impl TogglClient {
 fn transport_error(e: &reqwest::Error, method: &Method, path: &str) -> AppError {
     let error = if e.is_timeout() {
         AppError::Timeout
-    } else if e.is_decode() {
+    } else if e.is_decode() || e.is_redirect() {
         AppError::UnexpectedResponse {
             path: path.to_string(),
         }
@@ -409,7 +556,9 @@ mod tests {
         let owner = token(&fake.token_of(DEMO_OWNER));
         assert_eq!(
             client.me(&owner, false).await.unwrap_err(),
-            AppError::RateLimited
+            AppError::RateLimited {
+                retry_after_secs: None
+            }
         );
         assert_eq!(client.last_quota().map(|q| q.remaining), Some(1000));
     }
@@ -466,5 +615,334 @@ mod tests {
         let error = client.me(&token(&"a".repeat(32)), false).await.unwrap_err();
         assert_eq!(error, AppError::NetworkUnreachable);
         assert_eq!(client.requests_made(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_429_without_retry_after_stops_at_once_for_a_resumable_stop() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        fake.faults().too_many_requests(1);
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        assert_eq!(
+            client.me(&owner, false).await.unwrap_err(),
+            AppError::RateLimited {
+                retry_after_secs: None
+            }
+        );
+        assert_eq!(fake.request_count(), 1, "no retry without Retry-After");
+    }
+
+    #[tokio::test]
+    async fn a_short_retry_after_is_waited_out_once() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        fake.faults().too_many_requests(1).retry_after(Some(1));
+        let client = TogglClient::builder()
+            .base_url(fake.url())
+            .min_interval(Duration::from_millis(1))
+            .max_backoff(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        let started = std::time::Instant::now();
+        assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);
+        assert!(started.elapsed() >= Duration::from_millis(990));
+        assert_eq!(fake.request_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_long_retry_after_or_a_second_429_goes_back_to_the_caller() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        fake.faults().too_many_requests(1).retry_after(Some(3600));
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        assert_eq!(
+            client.me(&owner, false).await.unwrap_err(),
+            AppError::RateLimited {
+                retry_after_secs: Some(3600)
+            }
+        );
+        assert_eq!(fake.request_count(), 1);
+        fake.faults()
+            .too_many_requests(u32::MAX)
+            .retry_after(Some(0));
+        assert_eq!(
+            client.me(&owner, false).await.unwrap_err(),
+            AppError::RateLimited {
+                retry_after_secs: Some(0)
+            }
+        );
+        assert_eq!(fake.request_count(), 3, "one wait, then the caller decides");
+    }
+
+    #[tokio::test]
+    async fn redirects_are_not_followed_and_read_as_unexpected() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let elsewhere = FakeToggl::start(Scenario::demo()).await;
+        fake.faults().redirect_to(Some(elsewhere.url()));
+        let client = fast_client(&fake.url());
+        let error = client
+            .me(&token(&fake.token_of(DEMO_OWNER)), false)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error,
+            AppError::UnexpectedResponse {
+                path: "/api/v9/me".into()
+            }
+        );
+        assert_eq!(fake.request_count(), 1);
+        assert_eq!(elsewhere.request_count(), 0, "the token went nowhere else");
+    }
+
+    #[test]
+    fn a_plain_http_base_off_loopback_is_refused_by_the_client_too() {
+        let error = TogglClient::new("http://example.com").unwrap_err();
+        assert_eq!(error.code(), "config");
+        assert!(TogglClient::new("https://api.track.toggl.com").is_ok());
+    }
+
+    #[tokio::test]
+    async fn an_oversized_body_is_refused_by_its_length() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = TogglClient::builder()
+            .base_url(fake.url())
+            .min_interval(Duration::from_millis(1))
+            .max_body_bytes(2_000)
+            .build()
+            .unwrap();
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);
+        assert_eq!(
+            client.me(&owner, true).await.unwrap_err(),
+            AppError::UnexpectedResponse {
+                path: "/api/v9/me".into()
+            }
+        );
+    }
+
+    /// A server that streams an endless chunked body with no length announced.
+    fn endless_chunked_server() -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+            );
+            let chunk = format!("400\r\n{}\r\n", "[".repeat(0x400));
+            while stream.write_all(chunk.as_bytes()).is_ok() {}
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_cut_at_the_limit() {
+        let url = endless_chunked_server();
+        let client = TogglClient::builder()
+            .base_url(url)
+            .max_body_bytes(64 * 1024)
+            .build()
+            .unwrap();
+        let error = client
+            .my_workspaces(&token(&"a".repeat(32)))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error,
+            AppError::UnexpectedResponse {
+                path: "/api/v9/me/workspaces".into()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn localhost_reaches_the_loopback_fake() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&format!("http://localhost:{}", fake.port()));
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);
+    }
+
+    const PROXY_PROBE: &str = "BLINK_TEST_PROXY_PROBE";
+
+    /// Runs [`proxy_probe`] in a child process with every proxy variable pointing at a
+    /// listener; the child's requests must reach the fake and the listener nothing.
+    /// A child process, because environment variables are shared by all test threads.
+    #[test]
+    fn a_loopback_base_url_ignores_proxy_variables() {
+        let trap = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let proxy = format!("http://{}", trap.local_addr().unwrap());
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "toggl::client::tests::proxy_probe", "--ignored"])
+            .env(PROXY_PROBE, "1")
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy");
+        for var in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "HTTPS_PROXY",
+        ] {
+            child.env(var, &proxy);
+        }
+        let output = child.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(stdout.contains("1 passed"), "{stdout}");
+        trap.set_nonblocking(true).unwrap();
+        assert!(
+            trap.accept().is_err(),
+            "a request went to the proxy, Authorization header and all"
+        );
+    }
+
+    #[tokio::test]
+    #[ignore = "run in a child process by a_loopback_base_url_ignores_proxy_variables"]
+    async fn proxy_probe() {
+        if std::env::var_os(PROXY_PROBE).is_none() {
+            return;
+        }
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = TogglClient::builder()
+            .base_url(fake.url())
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);
+        assert_eq!(fake.request_count(), 1);
+    }
+
+    #[tokio::test]
+    async fn user_level_and_organization_quotas_are_kept_in_separate_buckets() {
+        use crate::toggl::quota::Bucket;
+        let mut scenario = Scenario::demo();
+        scenario.limits.user_per_hour = 2;
+        scenario.limits.org_per_hour = Some(5);
+        let fake = FakeToggl::start(scenario).await;
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        client.me(&owner, true).await.unwrap();
+        client.my_organizations(&owner).await.unwrap();
+        client
+            .clients(&owner, 1001, crate::toggl::ClientStatus::Both)
+            .await
+            .unwrap();
+        assert_eq!(client.quota_of(Bucket::User).map(|q| q.remaining), Some(0));
+        assert_eq!(
+            client
+                .quota_of(Bucket::Organization(1))
+                .map(|q| q.remaining),
+            Some(4),
+            "the workspace's organization was learned from /me"
+        );
+        assert_eq!(client.last_quota().map(|q| q.remaining), Some(4));
+        assert_eq!(client.quotas().len(), 2);
+        let refused = client.me(&owner, false).await.unwrap_err();
+        assert_eq!(refused.code(), "quota_exhausted");
+        client.tags_page(&owner, 1001, 1).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_402_without_quota_details_after_the_bucket_ran_dry_is_the_quota() {
+        use blink_fake_toggl::fake::Shape;
+        let mut scenario = Scenario::demo().with_shape(Shape {
+            bare_quota_refusals: true,
+            ..Shape::default()
+        });
+        scenario.limits.org_per_hour = Some(1);
+        let fake = FakeToggl::start(scenario).await;
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        client.note_workspace_organization(1001, 1);
+        client.tags_page(&owner, 1001, 1).await.unwrap();
+        let error = client.tags_page(&owner, 1001, 2).await.unwrap_err();
+        assert_eq!(error.code(), "quota_exhausted", "{error:?}");
+        assert_eq!(fake.requests()[1].status, Some(402));
+    }
+
+    #[tokio::test]
+    async fn a_403_on_a_workspace_is_lost_access_there_not_a_bad_token() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        fake.update_scenario(|s| {
+            s.workspaces[1].members.retain(|(id, _)| *id != DEMO_OWNER);
+            s.organizations[0].owner_id = DEMO_MEMBER;
+        });
+        let error = client.workspace_members(&owner, 1002).await.unwrap_err();
+        assert_eq!(
+            error,
+            AppError::AccessChanged {
+                scope: "workspace 1002".into(),
+                toggl_says: Some("User does not have access to this resource.".into()),
+            }
+        );
+        let report = client
+            .detailed_report_page(
+                &owner,
+                1002,
+                &crate::toggl::models::ReportQuery::between("2025-10-01", "2025-10-31"),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(report.code(), "access_changed");
+        assert!(report
+            .to_string()
+            .contains("\"Workspace not found/accessible\""));
+        assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);
+        fake.reset_token(DEMO_OWNER);
+        assert_eq!(
+            client.workspace_members(&owner, 1001).await.unwrap_err(),
+            AppError::TokenRejected,
+            "a reset token still reads as a reset token"
+        );
+    }
+
+    #[tokio::test]
+    async fn toggls_own_words_reach_the_error_and_the_log() {
+        use crate::toggl::test_support::CapturedLogs;
+        use blink_fake_toggl::fake::Shape;
+        let logs = CapturedLogs::for_this_thread();
+        let earliest = chrono::NaiveDate::from_ymd_opt(2025, 11, 2).unwrap();
+        let fake = FakeToggl::start(Scenario::demo().with_shape(Shape {
+            own_entries_earliest: Some(earliest),
+            ..Shape::default()
+        }))
+        .await;
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        let end = blink_fake_toggl::fake::generated_epoch();
+        let error = client
+            .my_time_entries(&owner, end - chrono::Duration::days(89), end)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "toggl_refused");
+        let text = error.to_string();
+        assert!(
+            text.contains("start_date must not be earlier than 2025-11-02"),
+            "{text}"
+        );
+        assert!(!text.contains("did not understand"), "{text}");
+        assert_eq!(
+            crate::toggl::status::own_entries_earliest_date(&error),
+            Some(earliest)
+        );
+        assert!(logs
+            .lines()
+            .iter()
+            .any(|l| l.contains("must not be earlier than 2025-11-02") && l.contains("400")));
+        let reachable = client
+            .my_time_entries(&owner, end - chrono::Duration::days(30), end)
+            .await;
+        assert!(reachable.is_ok(), "{reachable:?}");
     }
 }

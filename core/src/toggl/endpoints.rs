@@ -1,8 +1,13 @@
 //! One method per Toggl endpoint the app reads. Lists that Toggl paginates come back a
 //! page at a time with the cursor of the next page, so a sync engine can store each page
 //! before asking for the next and resume after a crash or a used-up quota.
+//!
+//! Toggl's Go backend may answer `null` for an empty list (documented for the related
+//! arrays of `/me`, guarded against by other clients on clients and tags, unconfirmed
+//! per endpoint), so every list reads `null` as empty.
 
-use super::client::TogglClient;
+use super::client::{Reply, TogglClient};
+use super::models::lenient_items;
 use super::models::{
     Client, Me, Organization, OrganizationUser, Page, Project, QuotaBucket, ReportQuery, ReportRow,
     Tag, TimeEntry, Workspace, WorkspaceMember,
@@ -11,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::token::ApiToken;
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 
 /// Toggl's documented maximum for `per_page` on projects; also used for tags.
 pub const LIST_PAGE_SIZE: u32 = 200;
@@ -37,38 +43,72 @@ impl ClientStatus {
     }
 }
 
+impl Reply {
+    /// A JSON list; `null` is the empty list.
+    pub(crate) fn list<T: DeserializeOwned>(&self) -> AppResult<Vec<T>> {
+        Ok(self.json::<Option<Vec<T>>>()?.unwrap_or_default())
+    }
+
+    /// A JSON list whose odd elements are skipped; `null` is the empty list.
+    fn lenient_list<T: DeserializeOwned>(&self) -> AppResult<Vec<T>> {
+        Ok(lenient_items(self.list::<serde_json::Value>()?))
+    }
+}
+
 impl TogglClient {
-    async fn get<T: serde::de::DeserializeOwned>(
+    async fn get(
         &self,
         token: &ApiToken,
         path: &str,
         query: &[(&str, String)],
-    ) -> AppResult<T> {
-        self.send(token, Method::GET, path, query, None)
-            .await?
-            .json()
+    ) -> AppResult<Reply> {
+        self.send(token, Method::GET, path, query, None).await
     }
 
-    /// `GET /api/v9/me`, with workspaces, projects, clients, tags and recent time entries
-    /// when `with_related_data` is set (still one request).
+    async fn get_list<T: DeserializeOwned>(
+        &self,
+        token: &ApiToken,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> AppResult<Vec<T>> {
+        self.get(token, path, query).await?.list()
+    }
+
+    /// `GET /api/v9/me`; with `with_related_data` its workspaces with the caller's role
+    /// come in the same request. Teaches the client each workspace's organization.
     pub async fn me(&self, token: &ApiToken, with_related_data: bool) -> AppResult<Me> {
         let query = [("with_related_data", with_related_data.to_string())];
-        self.get(token, "/api/v9/me", &query).await
+        let me: Me = self.get(token, "/api/v9/me", &query).await?.json()?;
+        self.learn_organizations(me.workspaces.iter().flatten());
+        Ok(me)
     }
 
-    /// `GET /api/v9/me/organizations`: each organization with the caller's owner/admin flags.
+    /// `GET /api/v9/me/organizations`: each organization with the caller's owner/admin
+    /// flags. Read leniently: one organization in an unknown shape is skipped.
     pub async fn my_organizations(&self, token: &ApiToken) -> AppResult<Vec<Organization>> {
-        self.get(token, "/api/v9/me/organizations", &[]).await
+        self.get(token, "/api/v9/me/organizations", &[])
+            .await?
+            .lenient_list()
     }
 
     /// `GET /api/v9/me/workspaces`: each workspace with the caller's role.
     pub async fn my_workspaces(&self, token: &ApiToken) -> AppResult<Vec<Workspace>> {
-        self.get(token, "/api/v9/me/workspaces", &[]).await
+        let workspaces: Vec<Workspace> = self.get_list(token, "/api/v9/me/workspaces", &[]).await?;
+        self.learn_organizations(workspaces.iter());
+        Ok(workspaces)
+    }
+
+    fn learn_organizations<'a>(&self, workspaces: impl Iterator<Item = &'a Workspace>) {
+        for w in workspaces {
+            if let Some(org) = w.organization_id {
+                self.note_workspace_organization(w.id, org);
+            }
+        }
     }
 
     /// `GET /api/v9/me/quota`: every quota bucket of the caller.
     pub async fn my_quota(&self, token: &ApiToken) -> AppResult<Vec<QuotaBucket>> {
-        self.get(token, "/api/v9/me/quota", &[]).await
+        self.get_list(token, "/api/v9/me/quota", &[]).await
     }
 
     /// `GET /api/v9/me/time_entries` for entries started in `[start, end)`. Not paginated:
@@ -87,12 +127,13 @@ impl TogglClient {
             ),
             ("end_date", end.to_rfc3339_opts(SecondsFormat::Secs, true)),
         ];
-        self.get(token, "/api/v9/me/time_entries", &query).await
+        self.get_list(token, "/api/v9/me/time_entries", &query)
+            .await
     }
 
     /// One page (1-based) of a workspace's projects, active or archived. The two are
     /// asked for separately because whether Toggl accepts `active=both` is not confirmed.
-    /// The next page is offered while pages come back full.
+    /// The next page is offered while pages come back full (see [`numbered_page`]).
     pub async fn projects_page(
         &self,
         token: &ApiToken,
@@ -106,8 +147,7 @@ impl TogglClient {
             ("page", page.to_string()),
             ("per_page", LIST_PAGE_SIZE.to_string()),
         ];
-        let items: Vec<Project> = self.get(token, &path, &query).await?;
-        Ok(numbered_page(items, page))
+        numbered_page(self.get(token, &path, &query).await?, page)
     }
 
     /// A workspace's clients; Toggl does not paginate them.
@@ -118,7 +158,7 @@ impl TogglClient {
         status: ClientStatus,
     ) -> AppResult<Vec<Client>> {
         let path = format!("/api/v9/workspaces/{workspace_id}/clients");
-        self.get(token, &path, &[("status", status.as_str().to_string())])
+        self.get_list(token, &path, &[("status", status.as_str().to_string())])
             .await
     }
 
@@ -134,8 +174,7 @@ impl TogglClient {
             ("page", page.to_string()),
             ("per_page", LIST_PAGE_SIZE.to_string()),
         ];
-        let items: Vec<Tag> = self.get(token, &path, &query).await?;
-        Ok(numbered_page(items, page))
+        numbered_page(self.get(token, &path, &query).await?, page)
     }
 
     /// `GET /api/v9/workspaces/{wid}/users`: the workspace's members.
@@ -145,7 +184,7 @@ impl TogglClient {
         workspace_id: i64,
     ) -> AppResult<Vec<WorkspaceMember>> {
         let path = format!("/api/v9/workspaces/{workspace_id}/users");
-        self.get(token, &path, &[]).await
+        self.get_list(token, &path, &[]).await
     }
 
     /// One page (1-based) of an organization's users; for its owner and admins only
@@ -162,8 +201,8 @@ impl TogglClient {
             ("page", page.to_string()),
             ("per_page", ORG_USERS_PAGE_SIZE.to_string()),
         ];
-        let reply = self.send(token, Method::GET, &path, &query, None).await?;
-        let items: Vec<OrganizationUser> = reply.json()?;
+        let reply = self.get(token, &path, &query).await?;
+        let items: Vec<OrganizationUser> = reply.list()?;
         let next = match reply.header_i64("x-pages") {
             Some(pages) => (i64::from(page) < pages && !items.is_empty()).then_some(page + 1),
             None => (items.len() >= ORG_USERS_PAGE_SIZE as usize).then_some(page + 1),
@@ -190,7 +229,7 @@ impl TogglClient {
         let reply = self
             .send(token, Method::POST, &path, &[], Some(&json))
             .await?;
-        let items: Vec<ReportRow> = reply.json()?;
+        let items: Vec<ReportRow> = reply.list()?;
         let next = match reply.header_i64("x-next-row-number") {
             _ if items.is_empty() => None,
             Some(n) if n <= first_row_number.unwrap_or(1) => {
@@ -202,10 +241,22 @@ impl TogglClient {
     }
 }
 
-/// Page-numbered lists: a full page suggests there is another.
-fn numbered_page<T>(items: Vec<T>, page: u32) -> Page<T, u32> {
-    let next = (items.len() >= LIST_PAGE_SIZE as usize).then_some(page + 1);
-    Page { items, next }
+/// Page-numbered lists: a full page suggests there is another. "Full" is Toggl's
+/// `X-Page-Size` when sent (a server cap below the size asked for must not end the list
+/// early), else the size asked for. A page Toggl numbers differently from the one asked
+/// for (`X-Page`) is the last: following it could loop.
+fn numbered_page<T: DeserializeOwned>(reply: Reply, page: u32) -> AppResult<Page<T, u32>> {
+    let items: Vec<T> = reply.list()?;
+    let page_size = reply
+        .header_i64("x-page-size")
+        .filter(|n| *n > 0)
+        .unwrap_or(i64::from(LIST_PAGE_SIZE));
+    let same_page = reply
+        .header_i64("x-page")
+        .is_none_or(|p| p == i64::from(page));
+    let full = !items.is_empty() && items.len() as i64 >= page_size;
+    let next = (full && same_page).then_some(page + 1);
+    Ok(Page { items, next })
 }
 
 #[cfg(test)]
@@ -348,7 +399,13 @@ mod tests {
             .organization_users_page(&member, 1, 1)
             .await
             .unwrap_err();
-        assert_eq!(refused, AppError::TokenRejected);
+        assert_eq!(
+            refused,
+            AppError::AccessChanged {
+                scope: "organization 1".into(),
+                toggl_says: Some("User is not authorized to list the organization users".into()),
+            }
+        );
         assert_eq!(fake.request_count(), 3);
     }
 
@@ -370,8 +427,92 @@ mod tests {
             roles,
             vec![Some("user".to_string()), Some("user".to_string())]
         );
-        assert!(me.projects.is_some());
         assert_eq!(client.my_quota(&member).await.unwrap().len(), 2);
         assert_eq!(fake.request_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_workspace_with_no_clients_tags_projects_or_entries_reads_nulls_as_empty() {
+        let mut scenario = Scenario::generated(42, 2, 3, 0);
+        scenario.clients.retain(|c| c.workspace_id != 1002);
+        scenario.tags.retain(|t| t.workspace_id != 1002);
+        scenario.projects.retain(|p| p.workspace_id != 1002);
+        assert!(
+            scenario.shape.null_for_empty_lists,
+            "the fake answers null by default"
+        );
+        let fake = FakeToggl::start(scenario).await;
+        let client = fast_client(&fake.url());
+        let admin = token(&fake.token_of(1));
+        let clients = client
+            .clients(&admin, 1002, ClientStatus::Both)
+            .await
+            .unwrap();
+        assert!(clients.is_empty());
+        let tags = client.tags_page(&admin, 1002, 1).await.unwrap();
+        assert_eq!((tags.items.len(), tags.next), (0, None));
+        let projects = client.projects_page(&admin, 1002, false, 1).await.unwrap();
+        assert_eq!((projects.items.len(), projects.next), (0, None));
+        let end = generated_epoch();
+        let entries = client
+            .my_time_entries(&admin, end - Days::days(7), end)
+            .await
+            .unwrap();
+        assert!(entries.is_empty());
+        let report = client
+            .detailed_report_page(
+                &admin,
+                1002,
+                &ReportQuery::between("2025-12-01", "2025-12-31"),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!((report.items.len(), report.next), (0, None));
+        assert_eq!(fake.request_count(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_server_page_cap_below_the_size_asked_does_not_end_the_list_early() {
+        use blink_fake_toggl::fake::{Project, Shape};
+        let mut scenario = Scenario::generated(42, 1, 1, 0).with_shape(Shape {
+            max_per_page: Some(150),
+            ..Shape::default()
+        });
+        for n in 0..156 {
+            scenario.projects.push(Project {
+                id: 9_000_000 + n,
+                workspace_id: WORKSPACE,
+                client_id: None,
+                name: format!("Extra {n}"),
+                active: true,
+            });
+        }
+        let fake = FakeToggl::start(scenario).await;
+        let client = fast_client(&fake.url());
+        let admin = token(&fake.token_of(1));
+        let first = client
+            .projects_page(&admin, WORKSPACE, true, 1)
+            .await
+            .unwrap();
+        assert_eq!((first.items.len(), first.next), (150, Some(2)));
+        let second = client
+            .projects_page(&admin, WORKSPACE, true, 2)
+            .await
+            .unwrap();
+        assert_eq!((second.items.len(), second.next), (9, None));
+        assert_eq!(fake.request_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn real_member_lists_without_role_still_give_each_member_a_role() {
+        let (fake, client, admin) = generated(0).await;
+        assert!(
+            !fake.scenario().shape.member_role_key,
+            "the real shape by default"
+        );
+        let members = client.workspace_members(&admin, WORKSPACE).await.unwrap();
+        let roles: Vec<_> = members.iter().map(|m| m.role.as_deref()).collect();
+        assert_eq!(roles, [Some("admin"), Some("user"), Some("user")]);
     }
 }

@@ -15,4 +15,5 @@ pub use access::{check_access, check_pasted_token};
 pub use client::{TogglClient, TogglClientBuilder};
 pub use endpoints::ClientStatus;
 pub use models::Page;
-pub use quota::Quota;
+pub use quota::{Bucket, Quota};
+pub use status::own_entries_earliest_date;

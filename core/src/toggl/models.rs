@@ -3,10 +3,13 @@
 //! missing in some response is an `Option`, so a new or absent key never fails a pull.
 
 use chrono::{DateTime, FixedOffset};
+use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
 
-/// `GET /api/v9/me`, with the related arrays when `with_related_data=true`. The echoed
-/// `api_token` is deliberately not declared, so it is never kept.
+/// `GET /api/v9/me`. With `with_related_data=true` Toggl adds every project, client,
+/// tag and recent entry of the account (tens of kilobytes even for a small one); only the
+/// workspaces are read, leniently, so one odd element elsewhere cannot fail the role
+/// check. The echoed `api_token` is deliberately not declared, so it is never kept.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Me {
     pub id: i64,
@@ -15,11 +18,39 @@ pub struct Me {
     pub timezone: Option<String>,
     pub default_workspace_id: Option<i64>,
     pub beginning_of_week: Option<i64>,
+    /// `None` when Toggl sent none (no related data asked, or `null`).
+    #[serde(default, deserialize_with = "lenient_list")]
     pub workspaces: Option<Vec<Workspace>>,
-    pub projects: Option<Vec<Project>>,
-    pub clients: Option<Vec<Client>>,
-    pub tags: Option<Vec<Tag>>,
-    pub time_entries: Option<Vec<TimeEntry>>,
+}
+
+/// A list where each element that does not fit `T` is skipped (and counted in the log)
+/// instead of failing the whole answer; `null` or a non-list reads as `None`.
+pub(crate) fn lenient_list<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let raw = Option::<serde_json::Value>::deserialize(deserializer)?;
+    Ok(match raw {
+        Some(serde_json::Value::Array(items)) => Some(lenient_items(items)),
+        _ => None,
+    })
+}
+
+pub(crate) fn lenient_items<T: DeserializeOwned>(items: Vec<serde_json::Value>) -> Vec<T> {
+    let total = items.len();
+    let kept: Vec<T> = items
+        .into_iter()
+        .filter_map(|item| serde_json::from_value(item).ok())
+        .collect();
+    if kept.len() < total {
+        tracing::warn!(
+            skipped = total - kept.len(),
+            total,
+            "toggl: list elements in an unknown shape were skipped"
+        );
+    }
+    kept
 }
 
 /// One element of `GET /api/v9/me/organizations`.
@@ -100,16 +131,48 @@ pub struct Tag {
     pub deleted_at: Option<String>,
 }
 
-/// `GET /api/v9/workspaces/{wid}/users` element (a workspace member).
+/// `GET /api/v9/workspaces/{wid}/users` element (a workspace member). The real answer
+/// has `is_admin` and no `role`; Toggl's newer documentation has `role` and calls
+/// `is_admin` deprecated. Both are read, and `role` is derived when absent.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "WorkspaceMemberWire")]
 pub struct WorkspaceMember {
     pub id: i64,
     pub email: Option<String>,
     pub fullname: Option<String>,
+    /// Toggl's `role` when sent, else "admin" or "user" from `is_admin`.
     pub role: Option<String>,
     pub is_admin: Option<bool>,
     pub is_active: Option<bool>,
     pub inactive: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct WorkspaceMemberWire {
+    id: i64,
+    email: Option<String>,
+    fullname: Option<String>,
+    role: Option<String>,
+    is_admin: Option<bool>,
+    is_active: Option<bool>,
+    inactive: Option<bool>,
+}
+
+impl From<WorkspaceMemberWire> for WorkspaceMember {
+    fn from(w: WorkspaceMemberWire) -> Self {
+        let derived = w
+            .is_admin
+            .map(|a| if a { "admin" } else { "user" }.to_string());
+        WorkspaceMember {
+            role: w.role.filter(|r| !r.trim().is_empty()).or(derived),
+            id: w.id,
+            email: w.email,
+            fullname: w.fullname,
+            is_admin: w.is_admin,
+            is_active: w.is_active,
+            inactive: w.inactive,
+        }
+    }
 }
 
 /// `GET /api/v9/organizations/{oid}/users` element. `owner`/`admin` are deprecated by
@@ -300,7 +363,13 @@ mod tests {
                 headers.insert("x-toggl-quota-resets-in", v.clone());
                 headers.insert("retry-after", v);
             }
-            let _ = classify(StatusCode::from_u16(code).unwrap(), &headers, bytes, "/p");
+            let _ = classify(
+                StatusCode::from_u16(code).unwrap(),
+                &headers,
+                bytes,
+                "/p",
+                None,
+            );
         }
     }
 
@@ -327,6 +396,41 @@ mod tests {
         let entries: Vec<TimeEntry> = serde_json::from_str(body).unwrap();
         assert_eq!(entries[0].stop, None);
         assert!(entries[0].duration.unwrap() < 0);
+    }
+
+    /// Invented values in the real `/workspaces/{wid}/users` shape: `is_admin`, no `role`.
+    #[test]
+    fn a_real_member_list_without_role_gets_its_role_from_is_admin() {
+        let body = r#"[{"id":61,"fullname":"Ada Example","email":"ada@example.test","is_active":true,"is_admin":true,"inactive":false},
+                       {"id":62,"fullname":"Bo Example","email":"bo@example.test","is_active":true,"is_admin":false,"inactive":false},
+                       {"id":63,"email":"cy@example.test","role":"projectlead","is_admin":false}]"#;
+        let members: Vec<WorkspaceMember> = serde_json::from_str(body).unwrap();
+        let roles: Vec<_> = members.iter().map(|m| m.role.as_deref()).collect();
+        assert_eq!(roles, [Some("admin"), Some("user"), Some("projectlead")]);
+    }
+
+    /// Invented values in the shape of a real `/me?with_related_data=true`: the related
+    /// arrays hold odd elements (a project without a name, an entry with a string id,
+    /// `permissions: null`) and one workspace in an unknown shape; the check still parses.
+    #[test]
+    fn a_big_me_with_odd_related_elements_still_parses_its_workspaces() {
+        let body = r#"{"id":71,"api_token":"00000000000000000000000000000000","email":"e@example.test",
+            "fullname":"Eve Example","timezone":"America/Los_Angeles","default_workspace_id":801,
+            "beginning_of_week":1,"created_at":"2020-01-02T03:04:05Z",
+            "workspaces":[{"id":801,"organization_id":901,"name":"Own","role":"admin","admin":true,"premium":false},
+                          {"id":"not-a-number","name":7},
+                          {"id":802,"organization_id":902,"name":"Company","admin":false,"permissions":null}],
+            "projects":[{"id":1,"workspace_id":801,"permissions":null},{"name":null}],
+            "clients":null,"tags":[{"id":5,"name":"x","permissions":null}],
+            "time_entries":[{"id":"odd","start":"yesterday"}]}"#;
+        let me: Me = serde_json::from_str(body).unwrap();
+        let workspaces = me.workspaces.unwrap();
+        assert_eq!(
+            workspaces.iter().map(|w| w.id).collect::<Vec<_>>(),
+            [801, 802]
+        );
+        assert_eq!(workspaces[1].effective_role().as_deref(), Some("user"));
+        assert_eq!(me.timezone.as_deref(), Some("America/Los_Angeles"));
     }
 
     #[test]
