@@ -1,21 +1,23 @@
 //! Where API tokens live: the OS credential store, behind a small trait so the
-//! connection service can be tested with an in-memory store and injected failures.
+//! connection service can be tested with an in-memory store and injected failures (the
+//! doubles in `doubles.rs`, compiled for tests only).
 //!
 //! There is no plain-text fallback anywhere: if the credential store cannot be used,
 //! the operation fails with a clear error and nothing is saved.
 
+#[cfg(test)]
+mod doubles;
 mod keyring_store;
 
-pub use keyring_store::{KeyringStore, SERVICE_NAME};
+#[cfg(test)]
+pub(crate) use doubles::{FailingStore, Fault, MemoryStore, SecretOp};
+pub use keyring_store::KeyringStore;
 
 #[cfg(test)]
 pub(crate) use keyring_store::test_support;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::token::ApiToken;
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 /// A credential store with one entry per key. Keys are not secret (the connection
 /// service derives them from connection ids).
@@ -26,178 +28,8 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, key: &str) -> AppResult<Option<ApiToken>>;
     /// Removes the entry; removing a missing entry is success.
     fn delete(&self, key: &str) -> AppResult<()>;
-}
-
-/// In-memory store for tests. Clones share their entries, so a test can keep one clone
-/// to inspect what the service left behind.
-#[derive(Clone, Default)]
-pub struct MemoryStore {
-    entries: Arc<Mutex<BTreeMap<String, ApiToken>>>,
-}
-
-impl MemoryStore {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Every key currently stored, in order.
-    pub fn keys(&self) -> Vec<String> {
-        self.lock().keys().cloned().collect()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, ApiToken>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl SecretStore for MemoryStore {
-    fn set(&self, key: &str, token: &ApiToken) -> AppResult<()> {
-        self.lock().insert(key.to_string(), token.clone());
-        Ok(())
-    }
-
-    fn get(&self, key: &str) -> AppResult<Option<ApiToken>> {
-        Ok(self.lock().get(key).cloned())
-    }
-
-    fn delete(&self, key: &str) -> AppResult<()> {
-        self.lock().remove(key);
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretOp {
-    Set,
-    Get,
-    Delete,
-}
-
-/// What a [`FailingStore`] does to a chosen call.
-#[derive(Debug, Clone)]
-pub enum Fault {
-    /// The call fails with this error and does nothing.
-    Fail(AppError),
-    /// The process "dies" (panics) before the call reaches the store.
-    CrashBefore,
-    /// The call reaches the store, then the process "dies" before it returns.
-    CrashAfter,
-}
-
-/// Wraps a store and fails chosen calls, to test what the service does when the
-/// credential store refuses, or the process dies, halfway through an operation.
-pub struct FailingStore<S> {
-    inner: S,
-    calls: [AtomicUsize; 3],
-    rules: Mutex<Vec<(SecretOp, usize, Fault)>>,
-}
-
-impl<S: SecretStore> FailingStore<S> {
-    pub fn new(inner: S) -> Self {
-        Self {
-            inner,
-            calls: Default::default(),
-            rules: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Applies `fault` to the `nth` (1-based, counted from now) call of `op`.
-    pub fn fault_nth(&self, op: SecretOp, nth: usize, fault: Fault) {
-        let done = self.calls[op as usize].load(Ordering::SeqCst);
-        self.lock_rules().push((op, done + nth, fault));
-    }
-
-    /// Makes the `nth` call of `op` from now fail with `error`.
-    pub fn fail_nth(&self, op: SecretOp, nth: usize, error: AppError) {
-        self.fault_nth(op, nth, Fault::Fail(error));
-    }
-
-    /// Makes every call of `op` from now on fail with `error`, until [`Self::heal`].
-    pub fn fail_all(&self, op: SecretOp, error: AppError) {
-        self.lock_rules().push((op, 0, Fault::Fail(error)));
-    }
-
-    pub fn heal(&self) {
-        self.lock_rules().clear();
-    }
-
-    fn lock_rules(&self) -> std::sync::MutexGuard<'_, Vec<(SecretOp, usize, Fault)>> {
-        self.rules.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn run<T>(&self, op: SecretOp, call: impl FnOnce(&S) -> AppResult<T>) -> AppResult<T> {
-        let nth = self.calls[op as usize].fetch_add(1, Ordering::SeqCst) + 1;
-        let fault = self
-            .lock_rules()
-            .iter()
-            .find(|(o, n, _)| *o == op && (*n == 0 || *n == nth))
-            .map(|(_, _, fault)| fault.clone());
-        match fault {
-            None => call(&self.inner),
-            Some(Fault::Fail(error)) => Err(error),
-            Some(Fault::CrashBefore) => panic!("simulated crash before {op:?}"),
-            Some(Fault::CrashAfter) => {
-                let _ = call(&self.inner);
-                panic!("simulated crash after {op:?}")
-            }
-        }
-    }
-}
-
-impl<S: SecretStore> SecretStore for FailingStore<S> {
-    fn set(&self, key: &str, token: &ApiToken) -> AppResult<()> {
-        self.run(SecretOp::Set, |s| s.set(key, token))
-    }
-
-    fn get(&self, key: &str) -> AppResult<Option<ApiToken>> {
-        self.run(SecretOp::Get, |s| s.get(key))
-    }
-
-    fn delete(&self, key: &str) -> AppResult<()> {
-        self.run(SecretOp::Delete, |s| s.delete(key))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn token() -> ApiToken {
-        ApiToken::parse("0123456789abcdef0123456789abcdef").unwrap()
-    }
-
-    #[test]
-    fn memory_store_sets_gets_and_deletes_and_deleting_missing_is_fine() {
-        let store = MemoryStore::new();
-        assert_eq!(store.get("a").unwrap(), None);
-        store.set("a", &token()).unwrap();
-        assert_eq!(store.get("a").unwrap(), Some(token()));
-        store.delete("a").unwrap();
-        store.delete("a").unwrap();
-        assert!(store.keys().is_empty());
-    }
-
-    #[test]
-    fn failing_store_fails_exactly_the_chosen_call() {
-        let memory = MemoryStore::new();
-        let store = FailingStore::new(memory.clone());
-        store.fail_nth(SecretOp::Set, 2, AppError::CredentialStoreLocked);
-        store.set("a", &token()).unwrap();
-        assert_eq!(
-            store.set("b", &token()),
-            Err(AppError::CredentialStoreLocked)
-        );
-        store.set("c", &token()).unwrap();
-        assert_eq!(memory.keys(), vec!["a", "c"]);
-    }
-
-    #[test]
-    fn failing_store_can_fail_every_call_until_healed() {
-        let store = FailingStore::new(MemoryStore::new());
-        store.fail_all(SecretOp::Get, AppError::CredentialStoreLocked);
-        assert!(store.get("a").is_err());
-        assert!(store.get("a").is_err());
-        store.heal();
-        assert_eq!(store.get("a").unwrap(), None);
-    }
+    /// Every key filed in this store, or `None` where the platform store cannot list its
+    /// entries (the `keyring` crate lists nothing on macOS and Windows). Lets start-up find
+    /// entries that no connection owns any more.
+    fn list_keys(&self) -> AppResult<Option<Vec<String>>>;
 }
