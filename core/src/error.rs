@@ -79,6 +79,12 @@ pub enum AppError {
         path: String,
         toggl_says: Option<String>,
     },
+    #[error("Blink Connections is already running with the data folder {path}. Switch to its window; to start another copy, give it its own folder with BLINK_DATA_DIR.")]
+    DataFolderInUse { path: String },
+    #[error("The file {path}, which links this data folder to its saved API tokens, is {problem}. Without it the tokens of the saved connections cannot be found: restore the file from a backup (32 characters 0-9 and a-f), then start the app again.")]
+    InstallIdUnusable { path: String, problem: String },
+    #[error("The local database was damaged and was moved aside to {moved_to}. A new, empty one was started. The API tokens of the old connections could not all be removed: they stay in the system credential store under the service {service}, where you can delete them (Seahorse, Keychain Access or Credential Manager).")]
+    DatabaseCorruptTokensLeft { moved_to: String, service: String },
 }
 
 impl AppError {
@@ -114,6 +120,9 @@ impl AppError {
             AppError::Config(_) => "config",
             AppError::AccessChanged { .. } => "access_changed",
             AppError::TogglRefused { .. } => "toggl_refused",
+            AppError::DataFolderInUse { .. } => "data_folder_in_use",
+            AppError::InstallIdUnusable { .. } => "install_id_unusable",
+            AppError::DatabaseCorruptTokensLeft { .. } => "database_corrupt_tokens_left",
         }
     }
 

@@ -3,11 +3,13 @@
 
 pub mod config;
 pub mod connections;
+pub mod data_dir;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod review;
 pub mod secrets;
+pub mod startup;
 pub mod sync;
 pub mod ticket;
 pub mod toggl;

@@ -63,6 +63,7 @@
 
 pub mod definitions;
 mod model;
+pub mod orphans;
 
 pub use model::*;
 
@@ -411,4 +412,4 @@ fn summarize(row: ConnectionRow) -> AppResult<ConnectionSummary> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
