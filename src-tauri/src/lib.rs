@@ -10,6 +10,7 @@ mod settings;
 mod state;
 
 use blink_core::config::Config;
+use blink_core::data_dir::{self, DataFolder};
 use blink_core::AppError;
 use state::AppState;
 use tauri::Manager;
@@ -48,35 +49,66 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
         ])
 }
 
+/// Start-up order: the configuration, then the data folder's instance lock, and only with
+/// the lock held the log file, the database and the credential store. A second launch on a
+/// folder in use touches none of them: it hands over to the running instance and exits.
 pub fn run() {
-    let config = match Config::from_env(state::default_data_dir) {
+    let context = tauri::generate_context!();
+    let config = match Config::from_env(data_dir::default_data_dir) {
         Ok(config) => config,
         Err(e) => fail_to_start(e),
     };
-    if let Err(e) = logging::init(&config.data_dir.join("logs")) {
+    let folder = match DataFolder::claim(&config.data_dir) {
+        Ok(folder) => folder,
+        Err(in_use @ AppError::DataFolderInUse { .. }) => hand_over(context, in_use),
+        Err(e) => fail_to_start(e),
+    };
+    if let Err(e) = logging::init(&folder.logs_dir()) {
         eprintln!(
             "Blink Connections: the log file could not be opened ({e}); continuing without it"
         );
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
-    let app_state = AppState::open(config).unwrap_or_else(|e| fail_to_start(e));
-    let builder =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }));
-    setup(builder, app_state)
-        .run(tauri::generate_context!())
-        .expect("error while running Blink Connections");
+    let app_state = AppState::open(config, &folder).unwrap_or_else(|e| fail_to_start(e));
+    setup(
+        tauri::Builder::default().plugin(single_instance()),
+        app_state,
+    )
+    .run(context)
+    .expect("error while running Blink Connections");
+    // `run` exits the process; the folder stays claimed until then.
+    drop(folder);
+}
+
+/// A launch while another instance runs: brings the running window forward and exits.
+fn single_instance() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    })
+}
+
+/// The data folder is in use. Building an app with only the single-instance plugin asks
+/// the running instance to show its window and exits this process (status 0) inside
+/// `build`; no window, database or credential store is opened. If the plugin cannot reach
+/// the running instance (no session bus), this process still exits, saying why.
+fn hand_over(context: tauri::Context<tauri::Wry>, in_use: AppError) -> ! {
+    let handed_over = tauri::Builder::default()
+        .plugin(single_instance())
+        .build(context);
+    if let Err(e) = handed_over {
+        eprintln!("Blink Connections: the running instance could not be reached ({e})");
+    }
+    fail_to_start(in_use)
 }
 
 /// A start-up problem (bad configuration, unusable data folder) is said plainly on
-/// stderr and in the log, and the app exits instead of running half-configured.
+/// stderr, with its code, and in the log, and the app exits instead of running half-configured.
 fn fail_to_start(error: AppError) -> ! {
     tracing::error!(code = error.code(), "cannot start: {error}");
-    eprintln!("Blink Connections cannot start: {error}");
+    eprintln!("Blink Connections cannot start ({}): {error}", error.code());
     std::process::exit(2);
 }

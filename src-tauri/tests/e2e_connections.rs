@@ -167,8 +167,8 @@ async fn a_plain_member_is_refused_with_the_role_needed() -> TestResult {
         "{message}"
     );
     assert!(
-        message.contains("Admin") && message.contains("Organization"),
-        "{message}"
+        message.contains("you can see each member's role in Toggl under Admin, then Organization."),
+        "the refusal says where to see roles: {message}"
     );
     app.screenshot("stepper-role-refused").await?;
     app.close().await;

@@ -1,6 +1,7 @@
 //! Shared by the end-to-end test files: start this crate's app binary in a real window.
 
-use blink_fake_toggl::e2e::{AppSession, LaunchOptions};
+pub use blink_fake_toggl::e2e::AppSession;
+use blink_fake_toggl::e2e::LaunchOptions;
 use std::path::Path;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
