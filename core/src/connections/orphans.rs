@@ -100,4 +100,4 @@ fn is_connection_key(key: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

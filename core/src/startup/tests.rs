@@ -1,6 +1,7 @@
 use super::*;
-use crate::connections::tests::{access, tok};
-use crate::connections::{secret_key, NewConnection, Privacy};
+use crate::connections::orphans::tests::new_connection;
+use crate::connections::secret_key;
+use crate::connections::tests::tok;
 use crate::db::secret_journal;
 use crate::secrets::test_support::*;
 use crate::secrets::{KeyringStore, MemoryStore};
@@ -9,16 +10,6 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Mutex;
 use std::time::Duration;
-
-fn new_connection(name: &str, token: ApiToken) -> NewConnection {
-    NewConnection {
-        name: name.into(),
-        privacy: Privacy::PrivateToMe,
-        token,
-        access: access(1, "ada@example.com"),
-        request_id: format!("req-{name}"),
-    }
-}
 
 /// The real credential store, each namespace under this test's own prefix.
 fn real_stores(prefix: String) -> impl Fn(&str) -> Arc<dyn SecretStore> {
@@ -107,26 +98,32 @@ fn key_names(store: &dyn SecretStore) -> Vec<String> {
         .expect("this store lists its entries")
 }
 
+/// A claimed folder whose database holds connections 1 ("One", token 1) and 2 ("Two",
+/// token 2); returns it with its credential namespace.
+fn folder_with_two_connections(
+    stores: impl Fn(&str) -> Arc<dyn SecretStore>,
+) -> (tempfile::TempDir, DataFolder, String) {
+    let root = tempfile::tempdir().unwrap();
+    let folder = DataFolder::claim(root.path()).unwrap();
+    let opened = open(&folder, stores).unwrap();
+    for (n, name) in [(1, "One"), (2, "Two")] {
+        let made = opened
+            .connections
+            .create(new_connection(name, tok(n)))
+            .unwrap();
+        assert_eq!(made.id, i64::from(n));
+    }
+    let namespace = folder.credential_namespace(true).unwrap();
+    (root, folder, namespace)
+}
+
 #[test]
 fn a_damaged_database_moved_aside_takes_its_tokens_out_of_the_real_credential_store() {
     let Some(_) = real_store_or_skip("moved_aside") else {
         return;
     };
-    let root = tempfile::tempdir().unwrap();
-    let folder = DataFolder::claim(root.path()).unwrap();
     let stores = real_stores(test_service("moved_aside"));
-    let namespace = {
-        let opened = open(&folder, &stores).unwrap();
-        opened
-            .connections
-            .create(new_connection("One", tok(1)))
-            .unwrap();
-        opened
-            .connections
-            .create(new_connection("Two", tok(2)))
-            .unwrap();
-        folder.credential_namespace(true).unwrap()
-    };
+    let (_root, folder, namespace) = folder_with_two_connections(&stores);
     let store = stores(&namespace);
     assert_eq!(key_names(&*store).len(), 2);
     not_a_database(&folder.database_path());
@@ -153,20 +150,7 @@ fn a_readable_damaged_copy_names_the_tokens_to_remove_where_the_store_cannot_lis
         memory: MemoryStore::new(),
         listable: false,
     };
-    let root = tempfile::tempdir().unwrap();
-    let folder = DataFolder::claim(root.path()).unwrap();
-    let namespace = {
-        let opened = open(&folder, stores.stores()).unwrap();
-        opened
-            .connections
-            .create(new_connection("One", tok(1)))
-            .unwrap();
-        opened
-            .connections
-            .create(new_connection("Two", tok(2)))
-            .unwrap();
-        folder.credential_namespace(true).unwrap()
-    };
+    let (_root, folder, namespace) = folder_with_two_connections(stores.stores());
     assert_eq!(stores.memory.keys().len(), 2);
     damage_all_but_the_connections(&folder.database_path());
 
@@ -182,16 +166,7 @@ fn tokens_nothing_can_find_stay_behind_a_fresh_namespace_and_the_notice_says_whe
         memory: MemoryStore::new(),
         listable: false,
     };
-    let root = tempfile::tempdir().unwrap();
-    let folder = DataFolder::claim(root.path()).unwrap();
-    let (old_namespace, old_id) = {
-        let opened = open(&folder, stores.stores()).unwrap();
-        let old = opened
-            .connections
-            .create(new_connection("Old", tok(1)))
-            .unwrap();
-        (folder.credential_namespace(true).unwrap(), old.id)
-    };
+    let (_root, folder, old_namespace) = folder_with_two_connections(stores.stores());
     not_a_database(&folder.database_path());
 
     let opened = open(&folder, stores.stores()).unwrap();
@@ -202,19 +177,20 @@ fn tokens_nothing_can_find_stay_behind_a_fresh_namespace_and_the_notice_says_whe
     assert_ne!(new_namespace, old_namespace);
     let new = opened
         .connections
-        .create(new_connection("New", tok(2)))
+        .create(new_connection("New", tok(3)))
         .unwrap();
-    assert_eq!(new.id, old_id, "ids restart in a fresh database");
+    assert_eq!(new.id, 1, "ids restart in a fresh database");
     let mut expected = vec![
-        format!("{old_namespace}/{}", secret_key(old_id, 0)),
-        format!("{new_namespace}/{}", secret_key(new.id, 0)),
+        format!("{old_namespace}/{}", secret_key(1, 0)),
+        format!("{old_namespace}/{}", secret_key(2, 0)),
+        format!("{new_namespace}/{}", secret_key(1, 0)),
     ];
     expected.sort();
     assert_eq!(stores.memory.keys(), expected);
     assert_eq!(
         stores
             .memory
-            .get(&format!("{old_namespace}/{}", secret_key(old_id, 0)))
+            .get(&format!("{old_namespace}/{}", secret_key(1, 0)))
             .unwrap(),
         Some(tok(1)),
         "the old token was overwritten"
@@ -227,14 +203,7 @@ fn an_unusable_install_id_with_saved_connections_stops_the_start() {
         memory: MemoryStore::new(),
         listable: true,
     };
-    let root = tempfile::tempdir().unwrap();
-    let folder = DataFolder::claim(root.path()).unwrap();
-    let opened = open(&folder, stores.stores()).unwrap();
-    opened
-        .connections
-        .create(new_connection("One", tok(1)))
-        .unwrap();
-    drop(opened);
+    let (root, folder, _) = folder_with_two_connections(stores.stores());
     std::fs::write(root.path().join("install-id"), "not an id").unwrap();
     let err = open(&folder, stores.stores())
         .err()
@@ -242,8 +211,8 @@ fn an_unusable_install_id_with_saved_connections_stops_the_start() {
     assert_eq!(err.code(), "install_id_unusable");
     assert_eq!(
         stores.memory.keys().len(),
-        1,
-        "the saved token is untouched"
+        2,
+        "the saved tokens are untouched"
     );
 }
 

@@ -7,7 +7,8 @@ use crate::secrets::MemoryStore;
 use crate::token::ApiToken;
 use std::sync::Arc;
 
-fn new_connection(name: &str, token: ApiToken) -> NewConnection {
+/// A connection to save, as a passed check hands it over.
+pub(crate) fn new_connection(name: &str, token: ApiToken) -> NewConnection {
     NewConnection {
         name: name.into(),
         privacy: Privacy::PrivateToMe,
