@@ -167,7 +167,9 @@ async fn a_plain_member_is_refused_with_the_role_needed() -> TestResult {
         "{message}"
     );
     assert!(
-        message.contains("you can see each member's role in Toggl under Admin, then Organization."),
+        message.contains(
+            "See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin)."
+        ),
         "the refusal says where to see roles: {message}"
     );
     app.screenshot("stepper-role-refused").await?;
