@@ -475,6 +475,14 @@ mod tests {
     use crate::toggl::test_support::{fast_client, token};
     use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER};
 
+    /// The demo fake, a fast client and the owner's token: most tests start here.
+    async fn demo_owner() -> (FakeToggl, TogglClient, ApiToken) {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let client = fast_client(&fake.url());
+        let owner = token(&fake.token_of(DEMO_OWNER));
+        (fake, client, owner)
+    }
+
     #[tokio::test]
     async fn the_default_pacing_keeps_one_token_to_one_request_per_second() {
         let fake = FakeToggl::start(Scenario::demo()).await;
@@ -561,6 +569,7 @@ mod tests {
             }
         );
         assert_eq!(client.last_quota().map(|q| q.remaining), Some(1000));
+        assert_eq!(fake.request_count(), 1, "no retry without Retry-After");
     }
 
     #[tokio::test]
@@ -618,21 +627,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_429_without_retry_after_stops_at_once_for_a_resumable_stop() {
-        let fake = FakeToggl::start(Scenario::demo()).await;
-        fake.faults().too_many_requests(1);
-        let client = fast_client(&fake.url());
-        let owner = token(&fake.token_of(DEMO_OWNER));
-        assert_eq!(
-            client.me(&owner, false).await.unwrap_err(),
-            AppError::RateLimited {
-                retry_after_secs: None
-            }
-        );
-        assert_eq!(fake.request_count(), 1, "no retry without Retry-After");
-    }
-
-    #[tokio::test]
     async fn a_short_retry_after_is_waited_out_once() {
         let fake = FakeToggl::start(Scenario::demo()).await;
         fake.faults().too_many_requests(1).retry_after(Some(1));
@@ -651,10 +645,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_long_retry_after_or_a_second_429_goes_back_to_the_caller() {
-        let fake = FakeToggl::start(Scenario::demo()).await;
+        let (fake, client, owner) = demo_owner().await;
         fake.faults().too_many_requests(1).retry_after(Some(3600));
-        let client = fast_client(&fake.url());
-        let owner = token(&fake.token_of(DEMO_OWNER));
         assert_eq!(
             client.me(&owner, false).await.unwrap_err(),
             AppError::RateLimited {
@@ -870,9 +862,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_403_on_a_workspace_is_lost_access_there_not_a_bad_token() {
-        let fake = FakeToggl::start(Scenario::demo()).await;
-        let client = fast_client(&fake.url());
-        let owner = token(&fake.token_of(DEMO_OWNER));
+        let (fake, client, owner) = demo_owner().await;
         fake.update_scenario(|s| {
             s.workspaces[1].members.retain(|(id, _)| *id != DEMO_OWNER);
             s.organizations[0].owner_id = DEMO_MEMBER;

@@ -515,4 +515,51 @@ mod tests {
         let roles: Vec<_> = members.iter().map(|m| m.role.as_deref()).collect();
         assert_eq!(roles, [Some("admin"), Some("user"), Some("user")]);
     }
+
+    async fn demo_verdicts(shape: blink_fake_toggl::fake::Shape) -> Vec<(i64, String)> {
+        use blink_fake_toggl::fake::{
+            DEMO_MEMBER, DEMO_ORG_ADMIN, DEMO_OWNER, DEMO_WORKSPACE_ADMIN,
+        };
+        let fake = FakeToggl::start(Scenario::demo().with_shape(shape)).await;
+        let client = fast_client(&fake.url());
+        let mut verdicts = Vec::new();
+        for user in [
+            DEMO_OWNER,
+            DEMO_ORG_ADMIN,
+            DEMO_WORKSPACE_ADMIN,
+            DEMO_MEMBER,
+        ] {
+            fake.log().clear();
+            let report = crate::toggl::check_access(&client, &token(&fake.token_of(user)))
+                .await
+                .unwrap();
+            assert_eq!(fake.request_count(), 2, "two user-level requests");
+            verdicts.push((user, format!("{:?}", report.verdict)));
+        }
+        verdicts
+    }
+
+    #[tokio::test]
+    async fn a_personal_organization_per_account_changes_no_role_verdict() {
+        use blink_fake_toggl::fake::Shape;
+        let plain = demo_verdicts(Shape::default()).await;
+        let personal = demo_verdicts(Shape {
+            personal_organizations: true,
+            ..Shape::default()
+        })
+        .await;
+        assert_eq!(personal, plain);
+        assert!(plain.last().unwrap().1.contains("Refused"), "{plain:?}");
+    }
+
+    #[tokio::test]
+    async fn odd_elements_in_the_big_related_body_do_not_fail_the_role_check() {
+        use blink_fake_toggl::fake::Shape;
+        let odd = demo_verdicts(Shape {
+            odd_related_elements: true,
+            ..Shape::default()
+        })
+        .await;
+        assert_eq!(odd, demo_verdicts(Shape::default()).await);
+    }
 }

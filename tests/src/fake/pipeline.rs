@@ -243,6 +243,14 @@ mod tests {
         request.send().await.unwrap()
     }
 
+    async fn json_at(fake: &FakeToggl, user: i64, path: &str) -> Value {
+        get(fake, Some(user), path).await.json().await.unwrap()
+    }
+
+    fn items(value: &Value) -> usize {
+        value.as_array().map_or(0, Vec::len)
+    }
+
     fn header(response: &Response, name: &str) -> Option<String> {
         response
             .headers()
@@ -306,14 +314,10 @@ mod tests {
     #[tokio::test]
     async fn me_quota_lists_the_user_bucket_and_one_per_organization() {
         let fake = FakeToggl::start(Scenario::demo()).await;
-        let body: Value = get(&fake, Some(DEMO_OWNER), "/api/v9/me/quota")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let body = json_at(&fake, DEMO_OWNER, "/api/v9/me/quota").await;
         assert_eq!(body[0]["organization_id"], Value::Null);
         assert_eq!(body[1]["organization_id"], json!(1));
-        assert_eq!(body.as_array().unwrap().len(), 2);
+        assert_eq!(items(&body), 2);
     }
 
     #[tokio::test]
@@ -382,15 +386,7 @@ mod tests {
         .await;
         assert_eq!(header(&page, "x-pages").as_deref(), Some("2"));
         assert_eq!(header(&page, "x-records").as_deref(), Some("4"));
-        assert_eq!(
-            page.json::<Value>()
-                .await
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(items(&page.json().await.unwrap()), 1);
     }
 
     #[tokio::test]
@@ -417,15 +413,7 @@ mod tests {
         assert_eq!(rows.as_array().unwrap().len(), 50);
         let last = post(101).await.unwrap();
         assert_eq!(header(&last, "x-next-row-number"), None);
-        assert_eq!(
-            last.json::<Value>()
-                .await
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .len(),
-            20
-        );
+        assert_eq!(items(&last.json().await.unwrap()), 20);
     }
 
     #[test]
@@ -564,11 +552,7 @@ mod tests {
     async fn members_have_is_admin_and_a_role_key_only_when_asked() {
         let fake = FakeToggl::start(Scenario::demo()).await;
         let path = "/api/v9/workspaces/1002/users";
-        let members: Value = get(&fake, Some(DEMO_OWNER), path)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let members = json_at(&fake, DEMO_OWNER, path).await;
         assert_eq!(members[0]["is_admin"], json!(true));
         assert!(members[0].get("role").is_none());
         let documented = FakeToggl::start(Scenario::demo().with_shape(Shape {
@@ -576,11 +560,7 @@ mod tests {
             ..Shape::default()
         }))
         .await;
-        let members: Value = get(&documented, Some(DEMO_OWNER), path)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let members = json_at(&documented, DEMO_OWNER, path).await;
         assert_eq!(members[0]["role"], json!("admin"));
     }
 
@@ -591,11 +571,7 @@ mod tests {
             ..Shape::default()
         }))
         .await;
-        let orgs: Value = get(&fake, Some(DEMO_MEMBER), "/api/v9/me/organizations")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let orgs = json_at(&fake, DEMO_MEMBER, "/api/v9/me/organizations").await;
         let personal = super::super::PERSONAL_ORG_BASE + DEMO_MEMBER;
         let owned: Vec<&Value> = orgs
             .as_array()
@@ -605,23 +581,15 @@ mod tests {
             .collect();
         assert_eq!(owned.len(), 1);
         assert_eq!(owned[0]["id"], json!(personal));
-        let workspaces: Value = get(&fake, Some(DEMO_MEMBER), "/api/v9/me/workspaces")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let workspaces = json_at(&fake, DEMO_MEMBER, "/api/v9/me/workspaces").await;
         assert!(workspaces
             .as_array()
             .unwrap()
             .iter()
             .all(|w| w["organization_id"] != json!(personal)));
         let plain = FakeToggl::start(Scenario::demo()).await;
-        let orgs: Value = get(&plain, Some(DEMO_MEMBER), "/api/v9/me/organizations")
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(orgs.as_array().unwrap().len(), 1, "off by default");
+        let orgs = json_at(&plain, DEMO_MEMBER, "/api/v9/me/organizations").await;
+        assert_eq!(items(&orgs), 1, "off by default");
     }
 
     #[tokio::test]
@@ -668,15 +636,7 @@ mod tests {
         .await;
         assert_eq!(header(&page, "x-page").as_deref(), Some("2"));
         assert_eq!(header(&page, "x-page-size").as_deref(), Some("2"));
-        assert_eq!(
-            page.json::<Value>()
-                .await
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(items(&page.json().await.unwrap()), 2);
     }
 
     #[tokio::test]

@@ -55,8 +55,34 @@ pub(crate) fn me(s: &Scenario, user: &User, related: bool) -> Value {
             .filter(|e| e.user_id == user.id)
             .map(|e| time_entry(s, e))
             .collect();
+        if s.shape.odd_related_elements {
+            add_odd_related_elements(&mut body);
+        }
     }
     body
+}
+
+fn add_odd_related_elements(body: &mut Value) {
+    let odd = [
+        ("workspaces", json!({"id": "ws-odd", "name": 12})),
+        (
+            "projects",
+            json!({"id": 1, "name": null, "permissions": null}),
+        ),
+        ("clients", json!({"name": ["not", "a", "name"]})),
+        ("tags", json!({"id": 5, "name": null, "permissions": null})),
+        (
+            "time_entries",
+            json!({"id": "te-odd", "start": "yesterday"}),
+        ),
+    ];
+    for (key, element) in odd {
+        if let Some(list) = body[key].as_array_mut() {
+            list.insert(list.len() / 2, element);
+        } else {
+            body[key] = json!([element]);
+        }
+    }
 }
 
 pub(crate) fn organization(s: &Scenario, user: &User, org: &Organization) -> Value {

@@ -57,6 +57,10 @@ pub struct Shape {
     /// A used-up quota answers 402 with a bare sentence and no quota headers (the real
     /// quota 402 has never been recorded), so only the client's bookkeeping can tell.
     pub bare_quota_refusals: bool,
+    /// `/me?with_related_data=true` carries related elements in shapes no client
+    /// expects (a project without a name, an entry with a text id, a broken workspace),
+    /// as a large real account's body may.
+    pub odd_related_elements: bool,
 }
 
 impl Default for Shape {
@@ -73,6 +77,7 @@ impl Default for Shape {
             max_per_page: None,
             own_entries_earliest: None,
             bare_quota_refusals: false,
+            odd_related_elements: false,
         }
     }
 }
