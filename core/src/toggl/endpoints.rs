@@ -9,8 +9,8 @@
 use super::client::{Reply, TogglClient};
 use super::models::lenient_items;
 use super::models::{
-    Client, Me, Organization, OrganizationUser, Page, Project, QuotaBucket, ReportQuery, ReportRow,
-    Tag, TimeEntry, Workspace, WorkspaceMember,
+    Client, Me, Organization, OrganizationUser, Page, Project, QuotaBucket, ReportCursor,
+    ReportPage, ReportQuery, ReportRow, Tag, TimeEntry, Workspace, WorkspaceMember,
 };
 use crate::error::{AppError, AppResult};
 use crate::token::ApiToken;
@@ -211,8 +211,8 @@ impl TogglClient {
     }
 
     /// One page of the Reports v3 detailed report, starting at `first_row_number`
-    /// (`None` = the first row). The cursor is Toggl's `X-Next-Row-Number`; a cursor that
-    /// does not move forward is refused so a confused server cannot cause an endless pull.
+    /// (`None` = the first row). The cursor is Toggl's `X-Next-Row-Number`; see
+    /// [`TogglClient::detailed_report_window`] for the full cursor.
     pub async fn detailed_report_page(
         &self,
         token: &ApiToken,
@@ -220,24 +220,70 @@ impl TogglClient {
         query: &ReportQuery,
         first_row_number: Option<i64>,
     ) -> AppResult<Page<ReportRow, i64>> {
+        let from = first_row_number.map(|row_number| ReportCursor {
+            row_number,
+            id: None,
+            timestamp: None,
+        });
+        let page = self
+            .detailed_report_window(token, workspace_id, query, from)
+            .await?;
+        Ok(Page {
+            items: page.rows,
+            next: page.next.map(|c| c.row_number),
+        })
+    }
+
+    /// One page of the detailed report from `from` (`None` = the first row), sending
+    /// every part of the cursor Toggl named. A next row number that does not move
+    /// forward is refused so a confused server cannot cause an endless pull.
+    pub async fn detailed_report_window(
+        &self,
+        token: &ApiToken,
+        workspace_id: i64,
+        query: &ReportQuery,
+        from: Option<ReportCursor>,
+    ) -> AppResult<ReportPage> {
         let path = format!("/reports/api/v3/workspace/{workspace_id}/search/time_entries");
         let mut body = query.clone();
-        body.first_row_number = first_row_number;
+        body.first_row_number = from.map(|c| c.row_number);
+        body.first_id = from.and_then(|c| c.id);
+        body.first_timestamp = from.and_then(|c| c.timestamp);
         body.page_size = body.page_size.or(Some(REPORT_PAGE_SIZE));
         let json = serde_json::to_value(&body)
             .map_err(|_| AppError::UnexpectedResponse { path: path.clone() })?;
         let reply = self
             .send(token, Method::POST, &path, &[], Some(&json))
             .await?;
-        let items: Vec<ReportRow> = reply.list()?;
+        let rows: Vec<ReportRow> = reply.list()?;
         let next = match reply.header_i64("x-next-row-number") {
-            _ if items.is_empty() => None,
-            Some(n) if n <= first_row_number.unwrap_or(1) => {
-                return Err(AppError::UnexpectedResponse { path })
-            }
-            other => other,
+            Some(row_number) if !rows.is_empty() => Some(ReportCursor {
+                row_number,
+                id: reply.header_i64("x-next-id"),
+                timestamp: reply.header_i64("x-next-timestamp"),
+            }),
+            _ => None,
         };
-        Ok(Page { items, next })
+        if next.is_some_and(|n| !moves_forward(from, n)) {
+            return Err(AppError::UnexpectedResponse { path });
+        }
+        let date = |name: &str| {
+            let raw = reply.headers.get(name)?.to_str().ok()?;
+            chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
+        };
+        let range = date("x-range-start").zip(date("x-range-end"));
+        Ok(ReportPage { rows, next, range })
+    }
+}
+
+/// Whether the next cursor lies after `from`: by the row itself (timestamp, then id, as
+/// the report is ordered) when both name one, since deletions may lower a row number;
+/// by row number otherwise.
+fn moves_forward(from: Option<ReportCursor>, next: ReportCursor) -> bool {
+    let row = |c: ReportCursor| c.timestamp.zip(c.id);
+    match (from.and_then(row), row(next)) {
+        (Some(before), Some(after)) => after > before,
+        _ => next.row_number > from.map_or(1, |c| c.row_number),
     }
 }
 
@@ -561,5 +607,103 @@ mod tests {
         })
         .await;
         assert_eq!(odd, demo_verdicts(Shape::default()).await);
+    }
+
+    /// Walks the report, deleting entries on the fake that sit before the cursor after
+    /// `cut_after` pages, as Toggl data changes during a quota stop; returns ids seen.
+    async fn walk_with_deletions(by_row_number_only: bool) -> (HashSet<i64>, HashSet<i64>) {
+        let (fake, client, admin) = generated(300).await;
+        let query = ReportQuery::between("2025-09-01", "2026-01-01");
+        let mut from: Option<ReportCursor> = None;
+        let mut seen = HashSet::new();
+        let mut pages = 0;
+        loop {
+            let page = client
+                .detailed_report_window(&admin, WORKSPACE, &query, from)
+                .await
+                .unwrap();
+            assert!(page.range.is_some(), "X-Range-* were read");
+            seen.extend(
+                page.rows
+                    .iter()
+                    .flat_map(|r| r.time_entries.iter().map(|t| t.id)),
+            );
+            pages += 1;
+            if pages == 2 {
+                let gone: Vec<i64> = seen.iter().copied().take(10).collect();
+                fake.update_scenario(|s| s.time_entries.retain(|e| !gone.contains(&e.id)));
+            }
+            let Some(next) = page.next else { break };
+            from = Some(if by_row_number_only {
+                ReportCursor {
+                    id: None,
+                    timestamp: None,
+                    ..next
+                }
+            } else {
+                next
+            });
+            assert!(pages < 100);
+        }
+        let live: HashSet<i64> = fake
+            .scenario()
+            .time_entries
+            .iter()
+            .filter(|e| e.workspace_id == WORKSPACE)
+            .map(|e| e.id)
+            .collect();
+        (seen, live)
+    }
+
+    #[tokio::test]
+    async fn a_report_walk_resumed_by_id_and_timestamp_misses_no_row_after_deletions() {
+        let (seen, live) = walk_with_deletions(false).await;
+        assert!(
+            live.is_subset(&seen),
+            "{} live rows missed",
+            live.difference(&seen).count()
+        );
+        let (seen, live) = walk_with_deletions(true).await;
+        assert_eq!(
+            live.difference(&seen).count(),
+            10,
+            "a row number alone skips as many rows as were deleted before it"
+        );
+    }
+
+    /// Invented values in the real Reports v3 page shape: `x-next-*` and `x-range-*`
+    /// headers, rows of one entry each with times in the user's offset (-08:00).
+    #[tokio::test]
+    async fn a_real_report_page_gives_the_full_cursor_and_the_reported_dates() {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json; charset=utf-8\r\n\
+                    x-next-id: 777001\r\nx-next-row-number: 51\r\nx-next-timestamp: 1760000000\r\n\
+                    x-page-size: 50\r\nx-range-start: 2025-10-01\r\nx-range-end: 2025-10-31";
+        let body = r#"[{"user_id":4401,"username":"Lee Example","project_id":null,"task_id":null,
+            "billable":false,"description":"Edge of day","tag_ids":[],"billable_amount_in_cents":null,
+            "hourly_rate_in_cents":null,"currency":"USD","row_number":50,
+            "time_entries":[{"id":777000,"seconds":1800,"start":"2025-10-08T23:30:00-08:00",
+            "stop":"2025-10-09T00:00:00-08:00","at":"2025-10-09T08:01:02+00:00"}]}]"#;
+        let client = fast_client(&crate::toggl::test_support::canned_server(head, body));
+        let page = client
+            .detailed_report_window(
+                &token(&"b".repeat(32)),
+                WORKSPACE,
+                &ReportQuery::between("2025-10-01", "2025-10-31"),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            page.next,
+            Some(ReportCursor {
+                row_number: 51,
+                id: Some(777001),
+                timestamp: Some(1760000000)
+            })
+        );
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2025, 10, d).unwrap();
+        assert_eq!(page.range, Some((day(1), day(31))));
+        let start = page.rows[0].time_entries[0].start.unwrap();
+        assert_eq!(start.offset().local_minus_utc(), -8 * 3600);
     }
 }

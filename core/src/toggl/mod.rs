@@ -14,6 +14,6 @@ pub(crate) mod test_support;
 pub use access::{check_access, check_pasted_token};
 pub use client::{TogglClient, TogglClientBuilder};
 pub use endpoints::ClientStatus;
-pub use models::Page;
+pub use models::{Page, ReportCursor, ReportPage};
 pub use quota::{Bucket, Quota};
 pub use status::own_entries_earliest_date;

@@ -248,8 +248,8 @@ pub struct ReportTimeEntry {
     pub at: Option<DateTime<FixedOffset>>,
 }
 
-/// Body of the detailed report request. Dates are `YYYY-MM-DD`; `first_row_number` is
-/// set by the page method, not by the caller.
+/// Body of the detailed report request. Dates are `YYYY-MM-DD`; the `first_*` cursor
+/// fields are set by the page methods, not by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportQuery {
     pub start_date: String,
@@ -260,8 +260,33 @@ pub struct ReportQuery {
     pub user_ids: Option<Vec<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_row_number: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_timestamp: Option<i64>,
     pub order_by: String,
     pub order_dir: String,
+}
+
+/// Where the next page of a detailed report starts, as Toggl names it in
+/// `X-Next-Row-Number`, `X-Next-ID` and `X-Next-Timestamp`. A row number is an offset
+/// that shifts when entries earlier in the range are deleted; the id and timestamp name
+/// the row itself, so a resumed walk sends all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCursor {
+    pub row_number: i64,
+    pub id: Option<i64>,
+    pub timestamp: Option<i64>,
+}
+
+/// One page of the detailed report with what Toggl said about it: the cursor of the
+/// next page (`None` on the last) and the dates it reported on (`X-Range-Start`/`End`,
+/// in the Toggl user's time zone), when sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportPage {
+    pub rows: Vec<ReportRow>,
+    pub next: Option<ReportCursor>,
+    pub range: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 impl ReportQuery {
@@ -274,6 +299,8 @@ impl ReportQuery {
             page_size: None,
             user_ids: None,
             first_row_number: None,
+            first_id: None,
+            first_timestamp: None,
             order_by: "date".into(),
             order_dir: "ASC".into(),
         }

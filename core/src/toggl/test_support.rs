@@ -16,6 +16,27 @@ pub(crate) fn fast_client(url: &str) -> TogglClient {
         .expect("client")
 }
 
+/// A loopback server that answers its first connection with `head` (status line and
+/// headers, without the blank line) and `body`, for response shapes the fake does not
+/// produce. Returns the host root.
+pub(crate) fn canned_server(head: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let answer = format!(
+        "{head}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 8192];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
 pub(crate) fn token(raw: &str) -> ApiToken {
     ApiToken::parse(raw).expect("a well-formed token")
 }

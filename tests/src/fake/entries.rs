@@ -74,7 +74,10 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
 }
 
 /// Rows of entries started from `start_date` through `end_date` (whole days), oldest
-/// first. `X-Next-Row-Number` and `X-Next-ID` name the next page; the last page has none.
+/// first. `X-Next-Row-Number`, `X-Next-ID` and `X-Next-Timestamp` name the next page; the
+/// last page has none. A request naming `first_timestamp` and `first_id` starts at that
+/// row wherever it now is (Toggl documents the fields; how it combines them with
+/// `first_row_number` is unconfirmed); otherwise `first_row_number` is an offset.
 pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
     let Ok(body) = serde_json::from_slice::<Value>(call.body) else {
         return Answer::error(400, "Invalid JSON body");
@@ -107,10 +110,14 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
         .filter(|e| users.as_ref().is_none_or(|ids| ids.contains(&e.user_id)))
         .collect();
     rows.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
-    let skip = if call.endless_report {
-        0
-    } else {
-        first_row - 1
+    let keyset = number("first_timestamp").zip(number("first_id"));
+    let skip = match keyset {
+        _ if call.endless_report => 0,
+        Some((timestamp, id)) => rows
+            .iter()
+            .position(|e| (e.start.timestamp() as u64, e.id as u64) >= (timestamp, id))
+            .unwrap_or(rows.len()),
+        None => first_row - 1,
     };
     let page: Vec<Value> = rows
         .iter()
@@ -119,7 +126,11 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
         .take(page_size)
         .map(|(i, e)| render::report_row(s, e, i + 1))
         .collect();
-    let next_row = first_row + page_size;
+    let next_row = if call.endless_report {
+        first_row + page_size
+    } else {
+        skip + page_size + 1
+    };
     let mut answer = Answer::ok(page.into())
         .header("x-range-start", start.date_naive())
         .header("x-range-end", end.date_naive());
