@@ -78,7 +78,8 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
 /// last page has none. A request naming `first_timestamp` and `first_id` starts at that
 /// row wherever it now is (Toggl documents the fields; how it combines them with
 /// `first_row_number` is unconfirmed); otherwise `first_row_number` is an offset.
-pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
+pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) -> Answer {
+    let offset = render::standard_offset(&user.timezone);
     let Ok(body) = serde_json::from_slice::<Value>(call.body) else {
         return Answer::error(400, "Invalid JSON body");
     };
@@ -90,6 +91,13 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
     let (Some(start), Some(end)) = (date("start_date"), date("end_date")) else {
         return Answer::error(400, "At least one parameter must be set");
     };
+    let (range_start, range_end) = (start.date_naive(), end.date_naive());
+    let shift = if s.shape.report_dates_in_user_time_zone {
+        chrono::Duration::seconds(i64::from(offset.local_minus_utc()))
+    } else {
+        chrono::Duration::zero()
+    };
+    let (start, end) = (start - shift, end - shift);
     if start > end {
         return Answer::error(400, "Invalid 'start_date' value: must be before end_date");
     }
@@ -124,7 +132,7 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
         .enumerate()
         .skip(skip)
         .take(page_size)
-        .map(|(i, e)| render::report_row(s, e, i + 1))
+        .map(|(i, e)| render::report_row(s, e, i + 1, offset))
         .collect();
     let next_row = if call.endless_report {
         first_row + page_size
@@ -132,8 +140,8 @@ pub(crate) fn detailed_report(s: &Scenario, wid: i64, call: &Call) -> Answer {
         skip + page_size + 1
     };
     let mut answer = Answer::ok(page.into())
-        .header("x-range-start", start.date_naive())
-        .header("x-range-end", end.date_naive());
+        .header("x-range-start", range_start)
+        .header("x-range-end", range_end);
     if call.endless_report && !rows.is_empty() {
         return answer
             .header("x-next-row-number", next_row)

@@ -660,4 +660,61 @@ mod tests {
             "{text}"
         );
     }
+
+    /// One entry at 05:00 UTC on 1 November is still 31 October in Los Angeles.
+    async fn report_ids_for_october(in_user_zone: bool) -> (Vec<i64>, String) {
+        use super::super::TimeEntry;
+        use chrono::TimeZone;
+        let mut scenario = Scenario::demo().with_shape(Shape {
+            report_dates_in_user_time_zone: in_user_zone,
+            ..Shape::default()
+        });
+        scenario.time_entries.clear();
+        scenario.users[0].timezone = "America/Los_Angeles".into();
+        scenario = scenario.with_time_entry(TimeEntry {
+            id: 4_200_001,
+            workspace_id: 1001,
+            user_id: DEMO_OWNER,
+            project_id: None,
+            description: None,
+            start: chrono::Utc.with_ymd_and_hms(2025, 11, 1, 5, 0, 0).unwrap(),
+            duration: Some(600),
+            tag_ids: Vec::new(),
+            billable: false,
+        });
+        let fake = FakeToggl::start(scenario).await;
+        let rows: Value = Client::new()
+            .post(format!(
+                "{}/reports/api/v3/workspace/1001/search/time_entries",
+                fake.url()
+            ))
+            .basic_auth(fake.token_of(DEMO_OWNER), Some("api_token"))
+            .json(&json!({"start_date": "2025-10-01", "end_date": "2025-10-31"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ids = rows
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["time_entries"][0]["id"].as_i64().unwrap())
+            .collect();
+        let start = rows[0]["time_entries"][0]["start"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        (ids, start)
+    }
+
+    #[tokio::test]
+    async fn report_days_can_be_read_in_the_users_time_zone_with_times_in_its_offset() {
+        let (ids, start) = report_ids_for_october(true).await;
+        assert_eq!(ids, [4_200_001]);
+        assert_eq!(start, "2025-10-31T21:00:00-08:00");
+        let (ids, _) = report_ids_for_october(false).await;
+        assert!(ids.is_empty(), "as UTC days the entry is November's");
+    }
 }

@@ -189,9 +189,30 @@ pub(crate) fn time_entry(s: &Scenario, e: &TimeEntry) -> Value {
     body
 }
 
-/// A detailed-report row (ungrouped: one entry per row), times in the user's offset.
-pub(crate) fn report_row(s: &Scenario, e: &TimeEntry, row_number: usize) -> Value {
-    let offset = FixedOffset::east_opt(3600).expect("valid offset");
+/// The fake's reading of a time zone name: its standard-time offset, with no daylight
+/// saving (a simplification a test can plan around); unknown names are UTC.
+pub(crate) fn standard_offset(time_zone: &str) -> FixedOffset {
+    let hours = match time_zone {
+        "Europe/Berlin" | "Europe/Paris" | "Europe/Madrid" => 1,
+        "Europe/London" | "UTC" | "Etc/UTC" => 0,
+        "America/New_York" => -5,
+        "America/Chicago" => -6,
+        "America/Denver" => -7,
+        "America/Los_Angeles" => -8,
+        "Asia/Tokyo" => 9,
+        _ => 0,
+    };
+    FixedOffset::east_opt(hours * 3600).expect("a valid offset")
+}
+
+/// A detailed-report row (ungrouped: one entry per row), times in the offset of the
+/// user who asked for the report.
+pub(crate) fn report_row(
+    s: &Scenario,
+    e: &TimeEntry,
+    row_number: usize,
+    offset: FixedOffset,
+) -> Value {
     let local = |t: DateTime<Utc>| {
         t.with_timezone(&offset)
             .to_rfc3339_opts(SecondsFormat::Secs, false)

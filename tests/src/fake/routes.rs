@@ -87,7 +87,7 @@ pub(crate) fn route(s: &Scenario, user: &User, call: &Call, quota: Value) -> Ans
         },
         ("POST", ["reports", "api", "v3", "workspace", wid, "search", "time_entries"]) => {
             match visible_ws(s, user, wid) {
-                Some(wid) => entries::detailed_report(s, wid, call),
+                Some(wid) => entries::detailed_report(s, user, wid, call),
                 None => Answer::error(403, "Workspace not found/accessible"),
             }
         }

@@ -61,6 +61,10 @@ pub struct Shape {
     /// expects (a project without a name, an entry with a text id, a broken workspace),
     /// as a large real account's body may.
     pub odd_related_elements: bool,
+    /// The detailed report reads `start_date`/`end_date` as days in the requesting
+    /// user's time zone, as Toggl does; off, as UTC days (what the app assumed so far).
+    /// Row times carry the user's offset either way.
+    pub report_dates_in_user_time_zone: bool,
 }
 
 impl Default for Shape {
@@ -78,6 +82,7 @@ impl Default for Shape {
             own_entries_earliest: None,
             bare_quota_refusals: false,
             odd_related_elements: false,
+            report_dates_in_user_time_zone: false,
         }
     }
 }
