@@ -513,39 +513,47 @@ mod tests {
 
     #[test]
     fn a_review_read_proceeds_while_a_write_transaction_is_open() {
+        use std::sync::{mpsc, Arc};
+        use std::time::Duration;
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("blink.sqlite3")).unwrap().db;
+        let db = Arc::new(Db::open(&dir.path().join("blink.sqlite3")).unwrap().db);
         db.with(|c| Ok(c.execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);")?))
             .unwrap();
-        let (inside, wait_inside) = std::sync::mpsc::channel();
-        let (release, wait_release) = std::sync::mpsc::channel::<()>();
-        let db = &db;
-        std::thread::scope(|scope| {
-            let writer = scope.spawn(move || {
-                db.transaction(|tx| {
-                    tx.execute("INSERT INTO t VALUES (2)", [])?;
-                    inside.send(()).unwrap();
-                    wait_release.recv().unwrap();
-                    Ok(())
-                })
-            });
-            wait_inside.recv().unwrap();
-            // The writer holds the write lock and an open transaction right now.
-            let seen: i64 = db
-                .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?))
-                .unwrap();
-            assert_eq!(seen, 1, "the read sees the last committed state");
-            let long: i64 = db
-                .read_long(|c| Ok(c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?))
-                .unwrap();
-            assert_eq!(long, 1);
-            release.send(()).unwrap();
-            writer.join().unwrap().unwrap();
+        let count = |c: &Connection| Ok(c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?);
+        let (inside, wait_inside) = mpsc::channel();
+        let (release, wait_release) = mpsc::channel::<()>();
+        let writing = db.clone();
+        let writer = std::thread::spawn(move || {
+            writing.transaction(|tx| {
+                tx.execute("INSERT INTO t VALUES (2)", [])?;
+                inside.send(()).unwrap();
+                let _ = wait_release.recv();
+                Ok(())
+            })
         });
-        let after: i64 = db
-            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?))
-            .unwrap();
-        assert_eq!(after, 2);
+        wait_inside.recv().unwrap();
+        // The writer holds the write lock and an open transaction now. The reads run on
+        // threads of their own so that a read that waited would fail the test on the
+        // timeout rather than hang it.
+        for long in [false, true] {
+            let (seen, wait_seen) = mpsc::channel();
+            let reading = db.clone();
+            std::thread::spawn(move || {
+                let n: AppResult<i64> = if long {
+                    reading.read_long(count)
+                } else {
+                    reading.read(count)
+                };
+                seen.send(n)
+            });
+            let n = wait_seen
+                .recv_timeout(Duration::from_secs(10))
+                .expect("the read waited for the write");
+            assert_eq!(n.unwrap(), 1, "the read sees the last committed state");
+        }
+        release.send(()).unwrap();
+        writer.join().unwrap().unwrap();
+        assert_eq!(db.read(count).unwrap(), 2);
     }
 
     #[test]

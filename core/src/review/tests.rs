@@ -75,7 +75,10 @@ fn entry(
 /// Two workspaces, three projects (two with clients), two tags, two users, five
 /// entries; the last is running.
 fn known_data() -> (Db, i64) {
-    let db = Db::open_in_memory().unwrap();
+    known_data_in(Db::open_in_memory().unwrap())
+}
+
+fn known_data_in(db: Db) -> (Db, i64) {
     let access = access();
     let c = add_connection(&db, "Review", &Privacy::SharedWithWorkspace, &access);
     let ann = (1, "Ann");
@@ -404,6 +407,72 @@ fn an_exported_project_name_that_is_a_formula_is_neutralized() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains(",'=cmd|calc,"), "{text}");
     assert!(!text.contains(",=cmd"), "{text}");
+}
+
+/// Writes `rows` of the export, then hands the first row over to `on_first_row` before
+/// writing on, so a test can act while the export is under way.
+struct Pausing<F: FnMut()> {
+    out: Vec<u8>,
+    lines: usize,
+    on_first_row: F,
+}
+
+impl<F: FnMut()> std::io::Write for Pausing<F> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.extend_from_slice(buf);
+        if buf == b"\r\n" {
+            self.lines += 1;
+            if self.lines == 2 {
+                (self.on_first_row)();
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The export reads on a connection of its own: a cascade delete of the connection
+/// commits while the export is half written, and the export still shows the state it
+/// started on.
+#[test]
+fn a_cascade_delete_commits_while_an_export_is_under_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, c) = known_data_in(Db::open(&dir.path().join("blink.sqlite3")).unwrap().db);
+    let db = std::sync::Arc::new(db);
+    let writes_done = std::cell::Cell::new(false);
+    let mut writer = Pausing {
+        out: Vec::new(),
+        lines: 0,
+        on_first_row: || {
+            let (done, wait) = std::sync::mpsc::channel();
+            let deleter = db.clone();
+            // Not scoped: if the export blocked the delete, the test fails on the timeout
+            // instead of waiting for the blocked thread forever.
+            std::thread::spawn(move || {
+                done.send(deleter.transaction(|tx| crate::db::connections::delete(tx, c)))
+            });
+            let deleted = wait
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("the delete waited for the export");
+            deleted.unwrap();
+            writes_done.set(true);
+        },
+    };
+    let db = &*db.clone();
+    assert_eq!(
+        export_csv(db, c, &Filter::default(), &mut writer).unwrap(),
+        5
+    );
+    assert!(writes_done.get());
+    let text = String::from_utf8(writer.out).unwrap();
+    assert!(text.contains("\r\n1,2025-11-03T09:00:00Z,"), "{text}");
+    assert!(
+        ids(db, c, &Filter::default()).is_empty(),
+        "the delete went through"
+    );
 }
 
 #[test]
