@@ -63,3 +63,93 @@ pub(crate) fn dump(db: &Db, connection_id: i64) -> Vec<String> {
     })
     .unwrap()
 }
+
+/// Looks at single rows and sums for tests elsewhere (the sync tests compare the stored
+/// tables with the fake's data), so their SQL stays on the read side too.
+#[cfg(test)]
+pub(crate) mod probe {
+    use crate::db::Db;
+    use rusqlite::OptionalExtension;
+    use std::collections::BTreeMap;
+
+    fn seconds_by(db: &Db, connection_id: i64, column: &str) -> BTreeMap<Option<i64>, i64> {
+        db.read(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {column}, SUM(duration) FROM time_entries WHERE connection_id = ?1 GROUP BY {column}"
+            ))?;
+            let rows = stmt.query_map([connection_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+    }
+
+    /// Stored seconds per project (`None`: entries without one).
+    pub fn seconds_by_project(db: &Db, connection_id: i64) -> BTreeMap<Option<i64>, i64> {
+        seconds_by(db, connection_id, "project_id")
+    }
+
+    pub fn seconds_by_user(db: &Db, connection_id: i64) -> BTreeMap<Option<i64>, i64> {
+        seconds_by(db, connection_id, "user_id")
+    }
+
+    /// Entries per workspace, all connections.
+    pub fn entries_per_workspace(db: &Db) -> BTreeMap<i64, usize> {
+        db.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT workspace_id, COUNT(*) FROM time_entries GROUP BY workspace_id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+    }
+
+    /// Entry–tag links, all connections, or of one entry.
+    pub fn entry_tag_links(db: &Db, entry_id: Option<i64>) -> i64 {
+        db.read(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM time_entry_tags WHERE ?1 IS NULL OR entry_id = ?1",
+                [entry_id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+    }
+
+    /// The stored entry's description: `None` when the entry is not stored, `Some(None)`
+    /// when it has none.
+    pub fn entry_description(db: &Db, entry_id: i64) -> Option<Option<String>> {
+        db.read(|c| {
+            Ok(c.query_row(
+                "SELECT description FROM time_entries WHERE id = ?1",
+                [entry_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+        .unwrap()
+    }
+
+    pub fn project_name(db: &Db, project_id: i64) -> Option<String> {
+        db.read(|c| {
+            Ok(c.query_row(
+                "SELECT name FROM toggl_projects WHERE id = ?1",
+                [project_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+        .unwrap()
+    }
+
+    /// Workspaces whose members are stored, all connections.
+    pub fn workspaces_with_members(db: &Db) -> i64 {
+        db.read(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(DISTINCT workspace_id) FROM toggl_members",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+    }
+}

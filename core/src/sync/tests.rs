@@ -2,6 +2,7 @@ use super::test_support::{dump, range, Setup};
 use super::*;
 use crate::db::pulls;
 use crate::error::{AppError, AppResult};
+use crate::review::stored::probe;
 use blink_fake_toggl::fake::{Scenario, DEMO_WORKSPACE_ADMIN};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,19 +47,6 @@ fn report_requests(s: &Scenario) -> u64 {
         .values()
         .map(|n| n.div_ceil(PAGE).max(1) as u64)
         .sum()
-}
-
-fn sums(setup: &Setup, column: &str) -> BTreeMap<Option<i64>, i64> {
-    setup
-        .db
-        .with(|c| {
-            let mut stmt = c.prepare(&format!(
-                "SELECT {column}, SUM(duration) FROM time_entries WHERE connection_id = ?1 GROUP BY {column}"
-            ))?;
-            let rows = stmt.query_map([setup.connection_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-        .unwrap()
 }
 
 fn expected_sums(
@@ -113,11 +101,11 @@ async fn a_full_pull_matches_the_fake_data_exactly() {
     assert_eq!(counts.members, 6);
     assert_eq!((counts.workspaces, counts.organizations), (2, 1));
     assert_eq!(
-        sums(&setup, "project_id"),
+        probe::seconds_by_project(&setup.db, setup.connection_id),
         expected_sums(&s, |e| e.project_id)
     );
     assert_eq!(
-        sums(&setup, "user_id"),
+        probe::seconds_by_user(&setup.db, setup.connection_id),
         expected_sums(&s, |e| Some(e.user_id))
     );
     // per workspace: report pages + projects active/archived + clients + tags + members
@@ -130,10 +118,7 @@ async fn a_full_pull_matches_the_fake_data_exactly() {
     assert_eq!(last.range, range());
     assert_eq!(last.entries_stored, s.time_entries.len() as u64);
     assert!(last.finished_at.is_some());
-    let tagged: i64 = setup
-        .db
-        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM time_entry_tags", [], |r| r.get(0))?))
-        .unwrap();
+    let tagged = probe::entry_tag_links(&setup.db, None);
     let expected_tags: usize = s.time_entries.iter().map(|e| e.tag_ids.len()).sum();
     assert_eq!(tagged as usize, expected_tags);
 }
@@ -289,17 +274,10 @@ async fn metadata_is_refreshed_when_entries_name_an_unknown_project() {
     );
     let s = setup.fake.scenario();
     assert_eq!(again.requests_used, report_requests(&s) + 5);
-    let name: String = setup
-        .db
-        .with(|c| {
-            Ok(c.query_row(
-                "SELECT name FROM toggl_projects WHERE id = 1001999",
-                [],
-                |r| r.get(0),
-            )?)
-        })
-        .unwrap();
-    assert_eq!(name, "Brand new");
+    assert_eq!(
+        probe::project_name(&setup.db, 1_001_999).as_deref(),
+        Some("Brand new")
+    );
 }
 
 #[tokio::test]
@@ -337,32 +315,18 @@ async fn entries_deleted_or_edited_on_toggl_are_gone_or_updated_after_a_repull()
     let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
     assert_eq!(counts.time_entries, s.time_entries.len() as u64);
     assert_eq!(counts.tags, s.tags.len() as u64);
-    setup
-        .db
-        .with(|c| {
-            for id in &removed {
-                let n: i64 = c.query_row(
-                    "SELECT COUNT(*) FROM time_entries WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                assert_eq!(n, 0, "entry {id} deleted on Toggl is still stored");
-                let t: i64 = c.query_row(
-                    "SELECT COUNT(*) FROM time_entry_tags WHERE entry_id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                assert_eq!(t, 0);
-            }
-            let d: String = c.query_row(
-                "SELECT description FROM time_entries WHERE id = ?1",
-                [edited],
-                |r| r.get(0),
-            )?;
-            assert_eq!(d, "Edited on Toggl");
-            Ok(())
-        })
-        .unwrap();
+    for id in &removed {
+        assert_eq!(
+            probe::entry_description(&setup.db, *id),
+            None,
+            "entry {id} deleted on Toggl is still stored"
+        );
+        assert_eq!(probe::entry_tag_links(&setup.db, Some(*id)), 0);
+    }
+    assert_eq!(
+        probe::entry_description(&setup.db, edited),
+        Some(Some("Edited on Toggl".into()))
+    );
 }
 
 #[tokio::test]
@@ -396,16 +360,7 @@ async fn non_admin_workspaces_get_the_accounts_own_entries_in_windows() {
             *m.entry(e.workspace_id).or_default() += 1;
             m
         });
-    let stored: BTreeMap<i64, usize> = setup
-        .db
-        .with(|c| {
-            let mut stmt =
-                c.prepare("SELECT workspace_id, COUNT(*) FROM time_entries GROUP BY workspace_id")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-        .unwrap();
-    assert_eq!(stored, expected);
+    assert_eq!(probe::entries_per_workspace(&setup.db), expected);
     let own_requests = setup
         .fake
         .requests()
@@ -413,17 +368,11 @@ async fn non_admin_workspaces_get_the_accounts_own_entries_in_windows() {
         .filter(|r| r.path == "/api/v9/me/time_entries")
         .count();
     assert_eq!(own_requests, 4, "92 days in 30-day windows");
-    let members: i64 = setup
-        .db
-        .with(|c| {
-            Ok(c.query_row(
-                "SELECT COUNT(DISTINCT workspace_id) FROM toggl_members",
-                [],
-                |r| r.get(0),
-            )?)
-        })
-        .unwrap();
-    assert_eq!(members, 1, "members only where the account is admin");
+    assert_eq!(
+        probe::workspaces_with_members(&setup.db),
+        1,
+        "members only where the account is admin"
+    );
 }
 
 #[tokio::test]
@@ -439,11 +388,7 @@ async fn deleting_the_connection_removes_its_pulled_data() {
         StoredCounts::default()
     );
     assert_eq!(last_pull(&setup.db, setup.connection_id).unwrap(), None);
-    let tags: i64 = setup
-        .db
-        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM time_entry_tags", [], |r| r.get(0))?))
-        .unwrap();
-    assert_eq!(tags, 0);
+    assert_eq!(probe::entry_tag_links(&setup.db, None), 0);
 }
 
 #[tokio::test]
