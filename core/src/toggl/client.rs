@@ -46,6 +46,10 @@ pub struct TogglClientBuilder {
     backoff_base: Duration,
     max_backoff: Duration,
     max_body_bytes: usize,
+    /// Tests only: a DNS that answers this address for every name, to prove which
+    /// names the client never looks up.
+    #[cfg(test)]
+    lying_dns: Option<std::net::IpAddr>,
 }
 
 impl Default for TogglClientBuilder {
@@ -58,6 +62,8 @@ impl Default for TogglClientBuilder {
             backoff_base: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            #[cfg(test)]
+            lying_dns: None,
         }
     }
 }
@@ -99,6 +105,12 @@ impl TogglClientBuilder {
         self
     }
 
+    #[cfg(test)]
+    pub(crate) fn lying_dns(mut self, answer: std::net::IpAddr) -> Self {
+        self.lying_dns = Some(answer);
+        self
+    }
+
     /// Refuses a base URL that `BLINK_TOGGL_URL` would refuse (plain http off loopback).
     pub fn build(self) -> AppResult<TogglClient> {
         let base = crate::config::parse_toggl_url(self.base_url.trim_end_matches('/'))?;
@@ -113,6 +125,10 @@ impl TogglClientBuilder {
         }
         if let Some((host, addrs)) = crate::config::pinned_loopback(&base) {
             http = http.resolve_to_addrs(&host, &addrs);
+        }
+        #[cfg(test)]
+        if let Some(answer) = self.lying_dns {
+            http = http.dns_resolver(std::sync::Arc::new(super::test_support::LyingDns(answer)));
         }
         let http = http
             .build()
@@ -752,12 +768,21 @@ mod tests {
         );
     }
 
+    /// The DNS answers an address that is not this computer (and does not answer) for
+    /// every name; `localhost` still reaches the fake, so it was never looked up.
     #[tokio::test]
-    async fn localhost_reaches_the_loopback_fake() {
+    async fn localhost_is_never_asked_of_dns() {
         let fake = FakeToggl::start(Scenario::demo()).await;
-        let client = fast_client(&format!("http://localhost:{}", fake.port()));
+        let client = TogglClient::builder()
+            .base_url(format!("http://localhost:{}", fake.port()))
+            .min_interval(Duration::from_millis(1))
+            .connect_timeout(Duration::from_millis(500))
+            .lying_dns(std::net::IpAddr::from([192, 0, 2, 1]))
+            .build()
+            .unwrap();
         let owner = token(&fake.token_of(DEMO_OWNER));
         assert_eq!(client.me(&owner, false).await.unwrap().id, DEMO_OWNER);
+        assert_eq!(fake.request_count(), 1);
     }
 
     const PROXY_PROBE: &str = "BLINK_TEST_PROXY_PROBE";

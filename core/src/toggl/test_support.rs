@@ -37,6 +37,19 @@ pub(crate) fn canned_server(head: &str, body: &str) -> String {
     url
 }
 
+/// A DNS resolver that answers the same address for every name.
+pub(crate) struct LyingDns(pub std::net::IpAddr);
+
+impl reqwest::dns::Resolve for LyingDns {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let addr = std::net::SocketAddr::new(self.0, 0);
+        Box::pin(async move {
+            let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(addr));
+            Ok(addrs)
+        })
+    }
+}
+
 pub(crate) fn token(raw: &str) -> ApiToken {
     ApiToken::parse(raw).expect("a well-formed token")
 }

@@ -27,6 +27,9 @@ impl Default for Limits {
 }
 
 /// Response details the fact sheet marks unconfirmed; defaults follow the likeliest.
+/// Three real behaviours the app's pulls do not handle yet are off by default, so
+/// tests switch them on where they are handled: `personal_organizations`,
+/// `own_entries_earliest` (the lookback 400) and `report_dates_in_user_time_zone`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
     /// Omit `role` on workspaces, leaving only the deprecated `admin` flag.
