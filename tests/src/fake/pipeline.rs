@@ -77,7 +77,7 @@ pub(crate) async fn handle(
         tokio::time::sleep(delay).await;
     }
     let answer = answer(&shared, &method, &uri, &creds, user.as_ref(), &body);
-    let answer = with_quota_on_refusal(&shared, user.as_ref(), answer);
+    let answer = with_quota_on_refusal(&shared, user.as_ref(), &uri, answer);
     shared.log.set_status(index, answer.status);
     answer.into_response()
 }
@@ -113,18 +113,24 @@ fn with_quota(answer: Answer, status: QuotaStatus) -> Answer {
 }
 
 /// Whether Toggl puts quota headers on refusals is unconfirmed; the scenario decides.
-fn with_quota_on_refusal(shared: &Shared, user: Option<&User>, answer: Answer) -> Answer {
+/// They describe the bucket the refused request would have drawn from.
+fn with_quota_on_refusal(
+    shared: &Shared,
+    user: Option<&User>,
+    uri: &Uri,
+    answer: Answer,
+) -> Answer {
     let scenario = shared.scenario();
     match user {
         Some(user)
             if scenario.shape.quota_headers_on_errors
                 && !answer.has_header("x-toggl-quota-remaining") =>
         {
-            let limits = &scenario.limits;
-            let status =
-                shared
-                    .limiter()
-                    .peek((user.id, None), limits.user_per_hour, limits.window);
+            let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+            let (org, limit) = bucket_and_limit(&scenario, user.id, &segments);
+            let status = shared
+                .limiter()
+                .peek((user.id, org), limit, scenario.limits.window);
             with_quota(answer, status)
         }
         _ => answer,
@@ -158,8 +164,7 @@ fn answer(
         (_, Some(user)) => user,
     };
     let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
-    let org = bucket_org(&scenario, user.id, &segments);
-    let limit = org.map_or(scenario.limits.user_per_hour, |o| scenario.org_quota(o));
+    let (org, limit) = bucket_and_limit(&scenario, user.id, &segments);
     let window = scenario.limits.window;
     let mut limiter = shared.limiter();
     if let Some(per_second) = scenario.limits.per_second {
@@ -204,6 +209,12 @@ fn answer(
         answer.body.push_str("{\"unterminated");
     }
     with_quota(answer, spent)
+}
+
+/// The quota bucket a request draws from (`None` = the user's) and that bucket's limit.
+fn bucket_and_limit(s: &Scenario, user_id: i64, segments: &[&str]) -> (Option<i64>, u32) {
+    let org = bucket_org(s, user_id, segments);
+    (org, org.map_or(s.limits.user_per_hour, |o| s.org_quota(o)))
 }
 
 /// `GET /me/quota`: the user bucket (`organization_id: null`) and one per organization.
@@ -452,6 +463,14 @@ mod tests {
         assert_eq!(
             header(&refused, "x-toggl-quota-remaining").as_deref(),
             Some("1000")
+        );
+        get(&fake, Some(DEMO_OWNER), "/api/v9/workspaces/1001/tags").await;
+        fake.faults().too_many_requests(1);
+        let refused = get(&fake, Some(DEMO_OWNER), "/api/v9/workspaces/1001/clients").await;
+        assert_eq!(
+            header(&refused, "x-toggl-quota-remaining").as_deref(),
+            Some("999"),
+            "the organization's bucket, not the user's"
         );
         let plain = FakeToggl::start(Scenario::demo()).await;
         plain.faults().too_many_requests(1);
