@@ -475,6 +475,25 @@ fn a_cascade_delete_commits_while_an_export_is_under_way() {
     );
 }
 
+/// Storage refuses absurd durations, but a file written by hand or by an older release
+/// may hold them: the totals saturate instead of overflowing (a panic in a debug build,
+/// a negative total in a release one).
+#[test]
+fn totals_of_absurd_stored_durations_saturate() {
+    let (db, c) = known_data();
+    db.with(|conn| {
+        Ok(conn.execute(
+            "UPDATE time_entries SET duration = ?1 WHERE id IN (1, 2)",
+            [i64::MAX - 1],
+        )?)
+    })
+    .unwrap();
+    let t = totals(&db, c, &Filter::default()).unwrap();
+    assert_eq!(t.seconds, i64::MAX);
+    assert_eq!(t.by_project[0].seconds, i64::MAX);
+    assert!(t.by_day.iter().all(|d| d.seconds >= 0));
+}
+
 #[test]
 fn filter_options_list_what_the_data_holds() {
     let (db, c) = known_data();
