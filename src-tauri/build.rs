@@ -19,7 +19,7 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "start_pull",
     "cancel_pull",
-    "last_pull",
+    "pull_facts",
     "review_options",
     "review_totals",
     "review_entries",

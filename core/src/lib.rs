@@ -7,6 +7,7 @@ pub mod data_dir;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod exports;
 pub mod review;
 pub mod secrets;
 pub mod startup;

@@ -1,50 +1,20 @@
-//! Thin `#[tauri::command]`s: parse arguments, call a service, map errors to
-//! `{code, message}`. Work that touches SQLite or the credential store runs on the
-//! blocking pool so the window never waits on a D-Bus round trip.
+//! Thin `#[tauri::command]`s of the connections pages: each maps its arguments, makes
+//! one call into core and records a failure's code.
 
+use crate::invoke::{blocking, recorded, Cmd};
 use crate::settings::{self, Settings};
 use crate::state::AppState;
 use blink_core::connections::{
-    ConnectionDetail, ConnectionService, ConnectionSummary, NewConnection,
+    CheckResult, ConnectionDetail, ConnectionService, ConnectionSummary, NewConnection,
 };
-use blink_core::domain::{AccessReport, Privacy};
+use blink_core::domain::Privacy;
 use blink_core::ticket::{save_ticket as write_ticket, TicketContext, TicketForm};
-use blink_core::toggl::access::check_access;
-use blink_core::{ApiToken, AppError, AppResult};
+use blink_core::{AppError, AppResult};
 use serde::Serialize;
-use std::sync::Arc;
 use tauri::State;
 
 /// Where the API token is shown in Toggl ("Profile Settings", API Token section).
 const TOGGL_PROFILE_URL: &str = "https://track.toggl.com/profile";
-
-pub type Cmd<T> = Result<T, AppError>;
-
-pub fn recorded<T>(state: &AppState, result: AppResult<T>) -> Cmd<T> {
-    if let Err(e) = &result {
-        tracing::info!(code = e.code(), "command failed");
-        state.record_error(e);
-    }
-    result
-}
-
-/// Runs `work` on the blocking pool with a shared dependency (the database or the
-/// connection service) and records its failure.
-pub async fn blocking<D, T>(
-    state: &AppState,
-    dependency: &Arc<D>,
-    work: impl FnOnce(&D) -> AppResult<T> + Send + 'static,
-) -> Cmd<T>
-where
-    D: Send + Sync + ?Sized + 'static,
-    T: Send + 'static,
-{
-    let dependency = Arc::clone(dependency);
-    let result = tauri::async_runtime::spawn_blocking(move || work(&dependency))
-        .await
-        .unwrap_or_else(|e| Err(AppError::Internal(format!("a background task failed: {e}"))));
-    recorded(state, result)
-}
 
 async fn with_connections<T: Send + 'static>(
     state: &AppState,
@@ -87,41 +57,15 @@ pub async fn get_connection(state: State<'_, AppState>, id: i64) -> Cmd<Connecti
     with_connections(&state, move |s| s.get(id)).await
 }
 
-#[derive(Serialize)]
-pub struct CheckResult {
-    check_id: String,
-    report: AccessReport,
-    suggested_name: String,
-}
-
-/// Checks a pasted token with Toggl (format first, then who it belongs to and their
-/// roles). Only an Organization Owner or Workspace Admin passes; the passed check is
-/// kept under `check_id` for the following Save or swap.
+/// Checks a pasted token with Toggl; a passed check is kept for the following Save or swap.
 #[tauri::command]
 pub async fn check_token(
     state: State<'_, AppState>,
     token: String,
     check_id: String,
 ) -> Cmd<CheckResult> {
-    let result = async {
-        let token = ApiToken::parse(&token)?;
-        let client = state.toggl.clone();
-        let probe = token.clone();
-        let report = state
-            .checks
-            .run(&check_id, token, async move {
-                check_access(&client, &probe).await?.require_allowed()
-            })
-            .await?;
-        let suggested_name = format!("Toggl – {}", report.user.email);
-        Ok(CheckResult {
-            check_id,
-            report,
-            suggested_name,
-        })
-    }
-    .await;
-    recorded(&state, result)
+    let checked = state.checks.check(&state.toggl, &check_id, &token).await;
+    recorded(&state, checked)
 }
 
 #[tauri::command]
@@ -137,19 +81,13 @@ pub async fn create_connection(
     privacy: Privacy,
     request_id: String,
 ) -> Cmd<ConnectionSummary> {
-    let (token, access) = recorded(&state, state.checks.passed(&check_id))?;
-    let created = with_connections(&state, move |s| {
-        s.create(NewConnection {
-            name,
-            privacy,
-            token,
-            access,
-            request_id,
-        })
-    })
-    .await?;
-    state.checks.forget(&check_id);
-    Ok(created)
+    let checks = state.checks.clone();
+    let new = NewConnection {
+        name,
+        privacy,
+        request_id,
+    };
+    with_connections(&state, move |s| checks.save(s, &check_id, new)).await
 }
 
 #[tauri::command]
@@ -177,33 +115,18 @@ pub async fn swap_token(
     check_id: String,
     confirm_different_account: bool,
 ) -> Cmd<ConnectionSummary> {
-    let (token, access) = recorded(&state, state.checks.passed(&check_id))?;
-    let swapped = with_connections(&state, move |s| {
-        s.swap_token(id, token, access, confirm_different_account)
+    let checks = state.checks.clone();
+    with_connections(&state, move |s| {
+        checks.swap(s, id, &check_id, confirm_different_account)
     })
-    .await?;
-    state.checks.forget(&check_id);
-    Ok(swapped)
+    .await
 }
 
 /// Re-checks a saved connection with its stored token, which never travels to the page.
-/// Only an answer about the token itself is recorded (a new snapshot, or "rejected");
-/// when Toggl cannot be asked (offline, quota, outage) nothing changes.
 #[tauri::command]
 pub async fn retest_connection(state: State<'_, AppState>, id: i64) -> Cmd<ConnectionSummary> {
-    let token = with_connections(&state, move |s| s.token(id)).await?;
-    let outcome = check_access(&state.toggl, &token).await;
-    if let Err(e) = &outcome {
-        if *e != AppError::TokenRejected {
-            return recorded(&state, Err(e.clone()));
-        }
-    }
-    let bookkeeping = outcome.clone().map_err(|e| e.code().to_string());
-    let summary = with_connections(&state, move |s| s.record_check(id, bookkeeping)).await?;
-    recorded(
-        &state,
-        outcome.and_then(|r| r.require_allowed()).map(|_| summary),
-    )
+    let retested = state.connections.retest(&state.toggl, id).await;
+    recorded(&state, retested)
 }
 
 /// The only path by which a token leaves the credential store towards the page: the
@@ -215,9 +138,11 @@ pub async fn reveal_token(state: State<'_, AppState>, id: i64) -> Cmd<String> {
     Ok(token.expose().to_string())
 }
 
+/// Deletes the connection, its token and its pulled data, stopping its pull first.
 #[tauri::command]
 pub async fn delete_connection(state: State<'_, AppState>, id: i64) -> Cmd<()> {
-    with_connections(&state, move |s| s.delete(id)).await
+    let deleted = state.pulls.delete_connection(id).await;
+    recorded(&state, deleted)
 }
 
 #[tauri::command]

@@ -1,11 +1,10 @@
 //! Tauri glue of Blink Connections: plugins, managed state and the command list.
 //! The domain code lives in `blink-core`; commands here stay thin.
 
-mod checks;
 mod commands;
 mod data_commands;
+mod invoke;
 mod logging;
-mod pulls;
 mod settings;
 mod state;
 
@@ -40,7 +39,7 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
             commands::save_settings,
             data_commands::start_pull,
             data_commands::cancel_pull,
-            data_commands::last_pull,
+            data_commands::pull_facts,
             data_commands::review_options,
             data_commands::review_totals,
             data_commands::review_entries,

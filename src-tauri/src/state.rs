@@ -1,15 +1,14 @@
 //! State shared by all commands, built once at start-up: configuration, the database,
 //! the connection service over the OS credential store, the Toggl client, token checks
-//! in flight, and the recent error codes a support ticket reports.
+//! in flight, pulls, and the recent error codes a support ticket reports.
 
-use crate::checks::Checks;
-use crate::pulls::Pulls;
 use blink_core::config::Config;
-use blink_core::connections::ConnectionService;
+use blink_core::connections::{ConnectionService, PendingChecks};
 use blink_core::data_dir::DataFolder;
 use blink_core::db::Db;
 use blink_core::secrets::{KeyringStore, SecretStore};
 use blink_core::startup;
+use blink_core::sync::PullService;
 use blink_core::toggl::client::TogglClient;
 use blink_core::{AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -18,13 +17,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 const RECENT_ERRORS_KEPT: usize = 20;
+
 pub struct AppState {
     pub config: Config,
     pub db: Arc<Db>,
     pub connections: Arc<ConnectionService>,
-    pub pulls: Pulls,
+    pub pulls: Arc<PullService>,
     pub toggl: TogglClient,
-    pub checks: Checks,
+    pub checks: Arc<PendingChecks>,
     /// A problem found while opening the database (e.g. it was damaged and moved aside),
     /// shown once to the user.
     pub startup_notice: Option<AppError>,
@@ -40,13 +40,18 @@ impl AppState {
         })?;
         let (db, connections, startup_notice) = (opened.db, opened.connections, opened.notice);
         let toggl = TogglClient::new(config.toggl_url.as_str().trim_end_matches('/'))?;
+        let pulls = Arc::new(PullService::new(
+            Arc::clone(&db),
+            Arc::clone(&connections),
+            toggl.clone(),
+        ));
         Ok(AppState {
             config,
             db,
             connections,
-            pulls: Pulls::default(),
+            pulls,
             toggl,
-            checks: Checks::default(),
+            checks: Arc::default(),
             startup_notice,
             recent_errors: Mutex::new(VecDeque::new()),
         })

@@ -84,7 +84,7 @@ pub fn export_connection_definitions(db: &Db, writer: &mut dyn Write) -> AppResu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connections::{ConnectionService, NewConnection};
+    use crate::connections::{CheckedToken, ConnectionService, NewConnection};
     use crate::domain::{AccessReport, OrganizationAccess, TogglUser, WorkspaceAccess};
     use crate::secrets::MemoryStore;
     use crate::token::ApiToken;
@@ -137,15 +137,13 @@ mod tests {
             ),
         ];
         for ((name, privacy), token) in privacies.into_iter().zip(tokens) {
-            service
-                .create(NewConnection {
-                    name: name.into(),
-                    privacy,
-                    token: ApiToken::parse(token).unwrap(),
-                    access: access(),
-                    request_id: format!("req-{name}"),
-                })
-                .unwrap();
+            let checked = CheckedToken::for_tests(ApiToken::parse(token).unwrap(), access());
+            let new = NewConnection {
+                name: name.into(),
+                privacy,
+                request_id: format!("req-{name}"),
+            };
+            service.create(&checked, new).unwrap();
         }
         let mut out = Vec::new();
         assert_eq!(export_connection_definitions(&db, &mut out).unwrap(), 2);

@@ -64,8 +64,10 @@
 pub mod definitions;
 mod model;
 pub mod orphans;
+pub mod pending;
 
 pub use model::*;
+pub use pending::{CheckResult, CheckedToken, PendingChecks};
 
 use crate::db::connections::{self as rows, ConnectionRow, InsertRow, RowState};
 use crate::db::secret_journal::{self as journal, Intent, JournalEntry};
@@ -73,6 +75,7 @@ use crate::db::Db;
 use crate::domain::{AccessReport, Privacy};
 use crate::error::{AppError, AppResult};
 use crate::secrets::SecretStore;
+use crate::toggl::{check_access, TogglClient};
 use crate::token::ApiToken;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -103,7 +106,12 @@ impl ConnectionService {
     /// Saves a connection whose token passed the role check. A second call with the
     /// same `request_id` returns the connection the first one made. Leftovers of earlier
     /// failed attempts are settled first, so a retry after a failure starts clean.
-    pub fn create(&self, new: NewConnection) -> AppResult<ConnectionSummary> {
+    pub fn create(
+        &self,
+        checked: &CheckedToken,
+        new: NewConnection,
+    ) -> AppResult<ConnectionSummary> {
+        let (token, access) = (checked.token(), checked.access());
         let _op = self.serialize();
         let request_id = new.request_id.trim();
         if request_id.is_empty() {
@@ -120,7 +128,7 @@ impl ConnectionService {
         }
         let name = normalize_name(&new.name)?;
         let privacy = new.privacy.normalized()?;
-        new.access.ensure_allowed()?;
+        access.ensure_allowed()?;
 
         let (id, entry) = self.db.transaction(|tx| {
             let id = rows::insert_pending(
@@ -129,14 +137,14 @@ impl ConnectionService {
                     source: SOURCE_TOGGL,
                     name: &name,
                     privacy: &privacy,
-                    access: &new.access,
+                    access,
                     request_id,
                 },
             )?;
             Ok((id, journal::add(tx, id, 0, Intent::Write)?))
         })?;
         self.secrets
-            .set(&secret_key(id, 0), &new.token)
+            .set(&secret_key(id, 0), token)
             .and_then(|_| {
                 self.db.transaction(|tx| {
                     rows::set_state(tx, id, RowState::Ready)?;
@@ -213,16 +221,16 @@ impl ConnectionService {
     pub fn swap_token(
         &self,
         id: i64,
-        token: ApiToken,
-        access: AccessReport,
+        checked: &CheckedToken,
         confirm_different_account: bool,
     ) -> AppResult<ConnectionSummary> {
+        let (token, access) = (checked.token(), checked.access());
         let _op = self.serialize();
         access.ensure_allowed()?;
         self.settle(Some(id))?;
         let row = self.db.with(|c| rows::get_ready(c, id))?;
         if row.access.user.id != access.user.id && !confirm_different_account {
-            return Err(AppError::DifferentAccount(access.user.email));
+            return Err(AppError::DifferentAccount(access.user.email.clone()));
         }
         let old = row.secret_generation;
         let new = old + 1;
@@ -230,10 +238,10 @@ impl ConnectionService {
             .db
             .transaction(|tx| journal::add(tx, id, new, Intent::Write))?;
         self.secrets
-            .set(&secret_key(id, new), &token)
+            .set(&secret_key(id, new), token)
             .and_then(|_| {
                 self.db.transaction(|tx| {
-                    rows::commit_swap(tx, id, new, &access)?;
+                    rows::commit_swap(tx, id, new, access)?;
                     journal::remove(tx, entry)?;
                     journal::add(tx, id, old, Intent::Delete)
                 })
@@ -249,36 +257,102 @@ impl ConnectionService {
         self.summary_of(id)
     }
 
-    /// Books the result of a re-test made with [`Self::token`]: a passed check renews the
-    /// snapshot and `last_verified_at`; a failed one keeps the old snapshot and records
-    /// the error code. A check that ran but found the role lacking does both.
-    pub fn record_check(
+    /// Re-checks a saved connection with its stored token, which never leaves the
+    /// backend. Only an answer about the token itself is booked on the record: a new
+    /// snapshot (and `role_insufficient` when the role is now lacking), or
+    /// `token_rejected`. When Toggl cannot be asked (offline, quota, outage) nothing
+    /// changes and the error is returned. A check is booked only for the token
+    /// generation it used, so a re-test overlapping a swap never books the old token's
+    /// answer over the new one.
+    pub async fn retest(
+        self: &Arc<Self>,
+        client: &TogglClient,
+        id: i64,
+    ) -> AppResult<ConnectionSummary> {
+        let (token, generation) = self.blocking(move |s| s.token_at(id)).await?;
+        let outcome = check_access(client, &token).await;
+        let booking = match &outcome {
+            Ok(report) => Booking::Checked(report.clone()),
+            Err(AppError::TokenRejected) => Booking::Rejected,
+            Err(e) => return Err(e.clone()),
+        };
+        let (summary, booked) = self
+            .blocking(move |s| s.book_check(id, generation, booking))
+            .await?;
+        if !booked {
+            return Ok(summary);
+        }
+        outcome.and_then(|r| r.require_allowed()).map(|_| summary)
+    }
+
+    /// Runs `work` on the blocking pool: SQLite and the credential store may wait on
+    /// disk or D-Bus, which must not hold up the async runtime.
+    async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&ConnectionService) -> AppResult<T> + Send + 'static,
+    ) -> AppResult<T> {
+        let service = Arc::clone(self);
+        tokio::task::spawn_blocking(move || work(&service))
+            .await
+            .unwrap_or_else(|e| Err(AppError::Internal(format!("a background task failed: {e}"))))
+    }
+
+    /// Books a re-test made with the token at `generation`: a check renews the snapshot
+    /// and `last_verified_at` (and records `role_insufficient` when the role is now
+    /// lacking); a rejection keeps the old snapshot and records the error code. Nothing
+    /// is booked when the record moved on to another token meanwhile; the second value
+    /// says whether the check was booked.
+    fn book_check(
         &self,
         id: i64,
-        outcome: Result<AccessReport, String>,
-    ) -> AppResult<ConnectionSummary> {
+        generation: i64,
+        booking: Booking,
+    ) -> AppResult<(ConnectionSummary, bool)> {
         let _op = self.serialize();
-        self.db.transaction(|tx| {
-            rows::get_ready(tx, id)?;
-            match &outcome {
-                Ok(access) => {
+        let booked = self.db.transaction(|tx| {
+            if rows::get_ready(tx, id)?.secret_generation != generation {
+                return Ok(false);
+            }
+            match &booking {
+                Booking::Checked(access) => {
                     rows::record_access(tx, id, access)?;
                     if let Err(e) = access.ensure_allowed() {
                         rows::record_error(tx, id, e.code())?;
                     }
-                    Ok(())
                 }
-                Err(code) => rows::record_error(tx, id, code),
+                Booking::Rejected => {
+                    rows::record_error(tx, id, AppError::TokenRejected.code())?;
+                }
             }
+            Ok(true)
         })?;
-        self.summary_of(id)
+        Ok((self.summary_of(id)?, booked))
+    }
+
+    /// What a pull needs, with one credential store read: the token and the access
+    /// snapshot that says which workspaces to pull and with which role.
+    pub fn pull_credentials(&self, id: i64) -> AppResult<(ApiToken, AccessReport)> {
+        let _op = self.serialize();
+        let row = self.db.with(|c| rows::get_ready(c, id))?;
+        let token = self.read_token(&row)?;
+        Ok((token, row.access))
     }
 
     /// The token, for a re-test or a pull. It stays in the backend: commands must not
     /// return it. `TokenMissing` when the entry vanished from the credential store.
     pub fn token(&self, id: i64) -> AppResult<ApiToken> {
+        self.token_at(id).map(|(token, _)| token)
+    }
+
+    /// The token and the generation it is stored under.
+    fn token_at(&self, id: i64) -> AppResult<(ApiToken, i64)> {
         let _op = self.serialize();
         let row = self.db.with(|c| rows::get_ready(c, id))?;
+        Ok((self.read_token(&row)?, row.secret_generation))
+    }
+
+    fn read_token(&self, row: &ConnectionRow) -> AppResult<ApiToken> {
+        let id = row.id;
         match self.secrets.get(&secret_key(id, row.secret_generation))? {
             Some(token) => Ok(token),
             None => {
@@ -394,6 +468,12 @@ impl ConnectionService {
     fn summary_of(&self, id: i64) -> AppResult<ConnectionSummary> {
         summarize(self.db.with(|c| rows::get_ready(c, id))?)
     }
+}
+
+/// The answer of a re-test that is booked on the record.
+enum Booking {
+    Checked(AccessReport),
+    Rejected,
 }
 
 fn summarize(row: ConnectionRow) -> AppResult<ConnectionSummary> {

@@ -1,9 +1,8 @@
-//! The shapes the connection service takes and returns. None of them can hold a token
-//! except [`NewConnection`], which has no `Serialize`.
+//! The shapes the connection service takes and returns. None of them holds a token:
+//! a new connection's token comes as a [`CheckedToken`](super::CheckedToken).
 
 use crate::domain::{AccessReport, Privacy, Verdict};
 use crate::error::{AppError, AppResult};
-use crate::token::ApiToken;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -43,13 +42,11 @@ fn bounded_text(text: &str, what: &str) -> AppResult<String> {
     Ok(trimmed.to_string())
 }
 
-/// What "Finish" hands over once the token passed the role check.
+/// What "Save" hands over, beside the token that passed the role check.
 #[derive(Debug)]
 pub struct NewConnection {
     pub name: String,
     pub privacy: Privacy,
-    pub token: ApiToken,
-    pub access: AccessReport,
     /// Idempotency key made by the UI once per form: a double submit with the same key
     /// returns the connection the first one created.
     pub request_id: String,

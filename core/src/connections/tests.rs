@@ -50,6 +50,10 @@ fn refused(user_id: i64) -> AccessReport {
     )
 }
 
+fn checked(token: ApiToken, access: AccessReport) -> CheckedToken {
+    CheckedToken::for_tests(token, access)
+}
+
 pub(crate) fn tok(n: u32) -> ApiToken {
     ApiToken::parse(&format!("{n:08x}").repeat(4)).unwrap()
 }
@@ -83,13 +87,15 @@ impl Harness {
     }
 
     fn create(&self, name: &str, token: ApiToken) -> AppResult<ConnectionSummary> {
-        self.service.create(NewConnection {
-            name: name.into(),
-            privacy: Privacy::SharedWithWorkspace,
-            token,
-            access: access(1, "ada@example.com"),
-            request_id: format!("req-{name}"),
-        })
+        let checked = checked(token, access(1, "ada@example.com"));
+        self.service.create(
+            &checked,
+            NewConnection {
+                name: name.into(),
+                privacy: Privacy::SharedWithWorkspace,
+                request_id: format!("req-{name}"),
+            },
+        )
     }
 
     fn sql(&self, sql: &str) {
@@ -210,13 +216,14 @@ fn create_refuses_bad_names_and_a_token_whose_role_check_failed() {
     );
     let err = h
         .service
-        .create(NewConnection {
-            name: "Member".into(),
-            privacy: Privacy::PrivateToMe,
-            token: tok(1),
-            access: refused(2),
-            request_id: "r".into(),
-        })
+        .create(
+            &checked(tok(1), refused(2)),
+            NewConnection {
+                name: "Member".into(),
+                privacy: Privacy::PrivateToMe,
+                request_id: "r".into(),
+            },
+        )
         .unwrap_err();
     assert_eq!(err.code(), "role_insufficient");
     assert!(h.service.list().unwrap().is_empty());
@@ -311,12 +318,13 @@ fn rename_and_set_privacy_change_only_the_record() {
 fn swap_replaces_token_and_snapshot_and_leaves_one_entry() {
     let h = Harness::new();
     let id = h.create("Acme", tok(1)).unwrap().id;
-    h.service
-        .record_check(id, Err("token_rejected".into()))
-        .unwrap();
+    h.service.book_check(id, 0, Booking::Rejected).unwrap();
     let mut new_access = access(1, "ada@example.com");
     new_access.workspaces[0].name = "Renamed WS".into();
-    let swapped = h.service.swap_token(id, tok(2), new_access, false).unwrap();
+    let swapped = h
+        .service
+        .swap_token(id, &checked(tok(2), new_access), false)
+        .unwrap();
     assert_eq!(swapped.last_error_code, None);
     assert_eq!(h.service.token(id).unwrap(), tok(2));
     assert_eq!(
@@ -333,13 +341,13 @@ fn swap_to_another_toggl_account_needs_confirmation() {
     let id = h.create("Acme", tok(1)).unwrap().id;
     let err = h
         .service
-        .swap_token(id, tok(2), access(2, "bob@example.com"), false)
+        .swap_token(id, &checked(tok(2), access(2, "bob@example.com")), false)
         .unwrap_err();
     assert_eq!(err, AppError::DifferentAccount("bob@example.com".into()));
     assert_eq!(h.service.token(id).unwrap(), tok(1));
     let swapped = h
         .service
-        .swap_token(id, tok(2), access(2, "bob@example.com"), true)
+        .swap_token(id, &checked(tok(2), access(2, "bob@example.com")), true)
         .unwrap();
     assert_eq!(swapped.email, "bob@example.com");
     assert_eq!(h.service.find_by_toggl_user(2).unwrap().len(), 1);
@@ -353,7 +361,7 @@ fn swap_refuses_a_token_without_the_needed_role() {
     let id = h.create("Acme", tok(1)).unwrap().id;
     let err = h
         .service
-        .swap_token(id, tok(2), refused(1), true)
+        .swap_token(id, &checked(tok(2), refused(1)), true)
         .unwrap_err();
     assert_eq!(err.code(), "role_insufficient");
     assert_eq!(h.service.token(id).unwrap(), tok(1));
@@ -361,36 +369,112 @@ fn swap_refuses_a_token_without_the_needed_role() {
 }
 
 #[test]
-fn record_check_books_passes_failures_and_lacking_roles() {
+fn a_booked_check_renews_the_snapshot_a_rejection_keeps_it_and_a_lacking_role_does_both() {
     let h = Harness::new();
     let id = h.create("Acme", tok(1)).unwrap().id;
     let before = h.service.get(id).unwrap().summary.last_verified_at.unwrap();
-    let failed = h
-        .service
-        .record_check(id, Err("network_unreachable".into()))
-        .unwrap();
-    assert_eq!(
-        failed.last_error_code.as_deref(),
-        Some("network_unreachable")
-    );
+    let (failed, booked) = h.service.book_check(id, 0, Booking::Rejected).unwrap();
+    assert!(booked);
+    assert_eq!(failed.last_error_code.as_deref(), Some("token_rejected"));
     assert_eq!(failed.last_verified_at, Some(before));
 
     let mut later = access(1, "ada@example.com");
     later.checked_at = before + chrono::Duration::minutes(5);
-    let passed = h.service.record_check(id, Ok(later.clone())).unwrap();
+    let (passed, _) = h
+        .service
+        .book_check(id, 0, Booking::Checked(later.clone()))
+        .unwrap();
     assert_eq!(passed.last_error_code, None);
     assert_eq!(passed.last_verified_at, Some(later.checked_at));
 
-    let demoted = h.service.record_check(id, Ok(refused(1))).unwrap();
+    let (demoted, _) = h
+        .service
+        .book_check(id, 0, Booking::Checked(refused(1)))
+        .unwrap();
     assert_eq!(demoted.verdict, Verdict::Refused);
     assert_eq!(
         demoted.last_error_code.as_deref(),
         Some("role_insufficient")
     );
     assert_eq!(
-        h.service.record_check(999, Err("x".into())).unwrap_err(),
+        h.service.book_check(999, 0, Booking::Rejected).unwrap_err(),
         AppError::NotFound
     );
+}
+
+#[test]
+fn a_check_made_with_a_token_swapped_out_meanwhile_is_not_booked() {
+    let h = Harness::new();
+    let id = h.create("Acme", tok(1)).unwrap().id;
+    let mut new_access = access(1, "ada@example.com");
+    new_access.workspaces[0].name = "After the swap".into();
+    h.service
+        .swap_token(id, &checked(tok(2), new_access), false)
+        .unwrap();
+    for stale in [Booking::Checked(refused(1)), Booking::Rejected] {
+        let (summary, booked) = h.service.book_check(id, 0, stale).unwrap();
+        assert!(!booked);
+        assert_eq!(summary.last_error_code, None);
+        assert!(summary.verdict.is_allowed());
+    }
+    let detail = h.service.get(id).unwrap();
+    assert_eq!(detail.access.workspaces[0].name, "After the swap");
+}
+
+mod retest {
+    use super::*;
+    use crate::toggl::test_support::fast_client;
+    use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_OWNER};
+
+    async fn saved_connection(fake: &FakeToggl) -> (Arc<ConnectionService>, TogglClient, i64) {
+        let client = fast_client(&fake.url());
+        let token = ApiToken::parse(&fake.token_of(DEMO_OWNER)).unwrap();
+        let report = check_access(&client, &token).await.unwrap();
+        let service = Arc::new(ConnectionService::new(
+            Arc::new(Db::open_in_memory().unwrap()),
+            Arc::new(MemoryStore::new()),
+        ));
+        let new = NewConnection {
+            name: "Acme".into(),
+            privacy: Privacy::PrivateToMe,
+            request_id: "r".into(),
+        };
+        let id = service.create(&checked(token, report), new).unwrap().id;
+        (service, client, id)
+    }
+
+    #[tokio::test]
+    async fn a_retest_renews_the_snapshot_with_two_requests() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let (service, client, id) = saved_connection(&fake).await;
+        let before = service.get(id).unwrap().summary.last_verified_at.unwrap();
+        fake.log().clear();
+        let summary = service.retest(&client, id).await.unwrap();
+        assert!(summary.last_verified_at.unwrap() >= before);
+        assert_eq!(summary.last_error_code, None);
+        assert_eq!(fake.request_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_rejected_token_is_booked_and_an_unreachable_toggl_changes_nothing() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let (service, client, id) = saved_connection(&fake).await;
+        fake.faults().server_errors(1000);
+        let unavailable = service.retest(&client, id).await.unwrap_err();
+        assert_eq!(unavailable, AppError::TogglUnavailable);
+        assert_eq!(service.get(id).unwrap().summary.last_error_code, None);
+        fake.faults().clear();
+
+        fake.reset_token(DEMO_OWNER);
+        let err = service.retest(&client, id).await.unwrap_err();
+        assert_eq!(err, AppError::TokenRejected);
+        let booked = service.get(id).unwrap();
+        assert_eq!(
+            booked.summary.last_error_code.as_deref(),
+            Some("token_rejected")
+        );
+        assert!(booked.summary.verdict.is_allowed(), "the snapshot stays");
+    }
 }
 
 #[test]
@@ -405,7 +489,7 @@ fn a_token_deleted_by_hand_keeps_the_record_and_reports_token_missing() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].last_error_code.as_deref(), Some("token_missing"));
     h.service
-        .swap_token(id, tok(2), access(1, "ada@example.com"), false)
+        .swap_token(id, &checked(tok(2), access(1, "ada@example.com")), false)
         .unwrap();
     assert_eq!(h.service.reveal(id).unwrap(), tok(2));
     assert_eq!(h.service.list().unwrap()[0].last_error_code, None);
@@ -511,7 +595,7 @@ fn swap_keeps_the_old_token_when_the_secret_write_fails() {
     h.store.fail_nth(SecretOp::Set, 1, LOCKED);
     let err = h
         .service
-        .swap_token(id, tok(2), access(1, "ada@example.com"), false)
+        .swap_token(id, &checked(tok(2), access(1, "ada@example.com")), false)
         .unwrap_err();
     assert_eq!(err, LOCKED);
     assert_eq!(h.service.token(id).unwrap(), tok(1));
@@ -528,7 +612,7 @@ fn swap_keeps_the_old_token_and_snapshot_when_the_sqlite_commit_fails() {
     );
     let err = h
         .service
-        .swap_token(id, tok(2), access(2, "bob@example.com"), true)
+        .swap_token(id, &checked(tok(2), access(2, "bob@example.com")), true)
         .unwrap_err();
     assert_eq!(err.code(), "database");
     h.sql("DROP TRIGGER no_swap;");
@@ -543,7 +627,7 @@ fn swap_succeeds_when_only_the_old_entry_cannot_be_removed_and_recovery_removes_
     let id = h.create("Acme", tok(1)).unwrap().id;
     h.store.fail_nth(SecretOp::Delete, 1, LOCKED);
     h.service
-        .swap_token(id, tok(2), access(1, "ada@example.com"), false)
+        .swap_token(id, &checked(tok(2), access(1, "ada@example.com")), false)
         .unwrap();
     assert_eq!(h.service.token(id).unwrap(), tok(2));
     assert_eq!(h.stored(id, 0), Some(tok(1)), "old entry awaits recovery");
@@ -585,13 +669,14 @@ fn a_crash_during_create_before_or_after_the_secret_write_heals_to_nothing() {
         let h = Harness::new();
         h.store.fault_nth(SecretOp::Set, 1, fault.clone());
         h.crash(|s| {
-            let _ = s.create(NewConnection {
-                name: "Acme".into(),
-                privacy: Privacy::PrivateToMe,
-                token: tok(1),
-                access: access(1, "ada@example.com"),
-                request_id: "r1".into(),
-            });
+            let _ = s.create(
+                &checked(tok(1), access(1, "ada@example.com")),
+                NewConnection {
+                    name: "Acme".into(),
+                    privacy: Privacy::PrivateToMe,
+                    request_id: "r1".into(),
+                },
+            );
         });
         assert!(h.service.list().unwrap().is_empty(), "{fault:?}");
         h.recover_and_check();
@@ -612,7 +697,7 @@ fn a_crash_during_swap_heals_to_the_old_token_before_commit_and_the_new_one_afte
         let id = h.create("Acme", tok(1)).unwrap().id;
         h.store.fault_nth(op, 1, fault.clone());
         h.crash(|s| {
-            let _ = s.swap_token(id, tok(2), access(1, "ada@example.com"), false);
+            let _ = s.swap_token(id, &checked(tok(2), access(1, "ada@example.com")), false);
         });
         h.recover_and_check();
         assert_eq!(
@@ -734,7 +819,11 @@ fn no_file_in_the_data_directory_ever_holds_the_token() {
     let id = h.create("Acme", first.clone()).unwrap().id;
     assert_token_nowhere(dir.path(), &[&first]);
     h.service
-        .swap_token(id, second.clone(), access(1, "ada@example.com"), false)
+        .swap_token(
+            id,
+            &checked(second.clone(), access(1, "ada@example.com")),
+            false,
+        )
         .unwrap();
     assert_eq!(h.service.reveal(id).unwrap(), second);
     assert_token_nowhere(dir.path(), &[&first, &second]);
@@ -761,18 +850,19 @@ mod real_keyring {
         let service =
             ConnectionService::new(Arc::new(Db::open_in_memory().unwrap()), Arc::new(store));
         let id = service
-            .create(NewConnection {
-                name: "Real".into(),
-                privacy: Privacy::PrivateToMe,
-                token: tok(1),
-                access: access(1, "ada@example.com"),
-                request_id: "real".into(),
-            })
+            .create(
+                &checked(tok(1), access(1, "ada@example.com")),
+                NewConnection {
+                    name: "Real".into(),
+                    privacy: Privacy::PrivateToMe,
+                    request_id: "real".into(),
+                },
+            )
             .unwrap()
             .id;
         assert_eq!(service.get(id).unwrap().token_state, TokenState::Present);
         service
-            .swap_token(id, tok(2), access(1, "ada@example.com"), false)
+            .swap_token(id, &checked(tok(2), access(1, "ada@example.com")), false)
             .unwrap();
         assert_eq!(service.reveal(id).unwrap(), tok(2));
         service.delete(id).unwrap();
@@ -787,13 +877,14 @@ mod real_keyring {
         let store = test_store("unavailable");
         let service = ConnectionService::new(db.clone(), Arc::new(test_store("unavailable")));
         let err = service
-            .create(NewConnection {
-                name: "Acme".into(),
-                privacy: Privacy::PrivateToMe,
-                token: tok(1),
-                access: access(1, "ada@example.com"),
-                request_id: "r".into(),
-            })
+            .create(
+                &checked(tok(1), access(1, "ada@example.com")),
+                NewConnection {
+                    name: "Acme".into(),
+                    privacy: Privacy::PrivateToMe,
+                    request_id: "r".into(),
+                },
+            )
             .unwrap_err();
         eprintln!("credential store said: {err:?}");
         assert!(codes.contains(&err.code()), "{err:?}");

@@ -3,7 +3,6 @@
 //! failed. Each outcome is recorded on the pull row before returning.
 
 use super::fetch::{fetch, FetchContext, Fetched};
-use super::guard::RunningGuard;
 use super::model::{Progress, PullReport, PullRequest, PullStatus, StageKind};
 use super::plan::{metadata_stages, own_entry_workspaces, plan, PlannedStage};
 use super::store::{commit_page, PageCommit};
@@ -26,9 +25,13 @@ pub type ProgressFn<'a> = &'a (dyn Fn(&Progress) + Send + Sync);
 /// range (no finished page is asked for again); otherwise starts a new one.
 ///
 /// Returns `Ok` with `status` `Done`, `StoppedQuota` (Toggl answered 402 for the hourly
-/// quota; `quota_resets_at` says when it resets; pull again after that to resume) or
-/// `Cancelled` (`cancel` was set; pull again to resume). Any other failure is recorded
-/// as `Failed` with its error code and returned as `Err`; pulling again resumes too.
+/// quota, or 429 for its rate limit; `error_code` says which and `quota_resets_at` when
+/// pulling may go on; pull again after that to resume) or `Cancelled` (`cancel` was
+/// set; pull again to resume). Any other failure is recorded as `Failed` with its
+/// error code and returned as `Err`; pulling again resumes too.
+///
+/// One pull per connection at a time is the caller's job (see
+/// [`PullService`](super::PullService)): two would share stage cursors.
 pub async fn pull(
     db: &Db,
     client: &TogglClient,
@@ -37,7 +40,6 @@ pub async fn pull(
     progress: ProgressFn<'_>,
     cancel: &AtomicBool,
 ) -> AppResult<PullReport> {
-    let _running = RunningGuard::acquire(db, request.connection_id)?;
     let client = &client.metered();
     let stages = plan(&request.access);
     let (pull_id, resumed) = db.transaction(|tx| begin(tx, request, &stages))?;
@@ -78,10 +80,15 @@ pub async fn pull(
     let (status, error, resets_at) = match &outcome {
         Ok(()) => (PullStatus::Done, None, None),
         Err(AppError::Cancelled) => (PullStatus::Cancelled, Some("cancelled"), None),
-        Err(AppError::QuotaExhausted { resets_in_secs }) => (
+        Err(e @ AppError::QuotaExhausted { resets_in_secs }) => (
             PullStatus::StoppedQuota,
-            Some("quota_exhausted"),
-            Some(Utc::now() + chrono::Duration::seconds(*resets_in_secs as i64)),
+            Some(e.code()),
+            Some(hold_until(Utc::now(), *resets_in_secs)),
+        ),
+        Err(e @ AppError::RateLimited) => (
+            PullStatus::StoppedQuota,
+            Some(e.code()),
+            Some(hold_until(Utc::now(), RATE_LIMIT_PAUSE_SECS)),
         ),
         Err(e) => (PullStatus::Failed, Some(e.code()), None),
     };
@@ -92,8 +99,26 @@ pub async fn pull(
     run.emit(None, None);
     match outcome {
         Err(e) if status == PullStatus::Failed => Err(e),
-        _ => run.report(status, resumed, resets_at),
+        _ => run.report(status, error, resumed, resets_at),
     }
+}
+
+/// How long a pull stopped by Toggl's rate limit waits before it may go on.
+const RATE_LIMIT_PAUSE_SECS: u64 = 60;
+
+/// The longest wait Toggl's hourly quota can mean: a reset time further away is an
+/// absurd header, not a reason to hold pulls for years (or to overflow the clock).
+const LONGEST_HOLD_SECS: u64 = 24 * 3600;
+
+/// When a pull stopped by Toggl's limits may go on: `secs` from `now`, clamped to a day,
+/// in whole seconds as the pull row stores it.
+pub(crate) fn hold_until(now: DateTime<Utc>, secs: u64) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    let secs = secs.min(LONGEST_HOLD_SECS) as i64;
+    chrono::TimeDelta::try_seconds(secs)
+        .and_then(|wait| now.checked_add_signed(wait))
+        .unwrap_or(now)
+        .trunc_subsecs(0)
 }
 
 /// Starts the pull row (or resumes the stopped one), stores organizations and
@@ -366,6 +391,7 @@ impl Run<'_> {
     fn report(
         &self,
         status: PullStatus,
+        error_code: Option<&str>,
         resumed: bool,
         quota_resets_at: Option<DateTime<Utc>>,
     ) -> AppResult<PullReport> {
@@ -377,6 +403,7 @@ impl Run<'_> {
             pull_id: self.pull_id,
             connection_id: self.request.connection_id,
             status,
+            error_code: error_code.map(str::to_string),
             resumed,
             range: self.request.range,
             requests_used: self.requests_this_run(),
@@ -390,5 +417,19 @@ impl Run<'_> {
             quota_remaining: self.ctx.client.last_quota().map(|q| q.remaining),
             stages_skipped: self.skipped,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absurd_reset_time_holds_pulls_for_a_day_at_most() {
+        let now = DateTime::from_timestamp(1_767_225_600, 0).unwrap();
+        for secs in [u64::MAX, i64::MAX as u64, 1 << 62, 10_000_000_000] {
+            assert_eq!(hold_until(now, secs), now + chrono::Duration::hours(24));
+        }
+        assert_eq!(hold_until(now, 90), now + chrono::Duration::seconds(90));
     }
 }

@@ -34,12 +34,17 @@
 //! workspace completes, its entries in the range that this pull did not see are
 //! deleted, in the transaction of the last page; an own-entries window sweeps itself.
 //! Metadata stages sweep their table for the workspace when they complete.
+//!
+//! # Running pulls
+//!
+//! [`PullService`] is how the app starts them: one at a time per connection, each with
+//! its Cancel, and one [`PullOutcome`] for the page whatever way the pull ended.
 
 mod engine;
 pub mod fetch;
-mod guard;
 pub mod model;
 pub mod plan;
+mod service;
 pub mod store;
 mod summary;
 #[cfg(test)]
@@ -49,7 +54,8 @@ mod tests;
 
 pub use engine::{pull, ProgressFn};
 pub use model::{
-    Progress, PullOptions, PullRange, PullReport, PullRequest, PullStatus, PullSummary, StageKind,
-    StoredCounts,
+    Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest, PullStatus,
+    PullSummary, StageKind, StoredCounts, DEFAULT_PULL_DAYS,
 };
+pub use service::{ProgressSink, PullService};
 pub use summary::{last_pull, stored_counts};

@@ -1,5 +1,6 @@
 //! The shapes a pull takes and returns: the date range, the options, the progress
-//! reported while it runs, the report at its end, and the stages it is made of.
+//! reported while it runs, the report at its end and the outcome the page shows, the
+//! facts the page starts from, and the stages a pull is made of.
 
 use crate::domain::AccessReport;
 use crate::error::{AppError, AppResult};
@@ -25,6 +26,24 @@ impl PullRange {
             start_date,
             end_date,
         })
+    }
+
+    /// The range as the page's date fields give it (`YYYY-MM-DD`, maybe empty).
+    pub fn parse(start_date: &str, end_date: &str) -> AppResult<PullRange> {
+        let day = |text: &str, which: &str| {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(AppError::InvalidInput(format!(
+                    "Choose the {which} date of the pull."
+                )));
+            }
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                AppError::InvalidInput(format!(
+                    "The {which} date of the pull is not a date; use the date picker (year-month-day)."
+                ))
+            })
+        };
+        PullRange::new(day(start_date, "start")?, day(end_date, "end")?)
     }
 
     /// The default: the last `days` days up to and including `today`.
@@ -163,6 +182,8 @@ pub struct Progress {
 pub enum PullStatus {
     Running,
     Done,
+    /// Stopped by Toggl's request limits: the hourly quota (402) or the rate limit
+    /// (429); the pull's `error_code` says which.
     StoppedQuota,
     Cancelled,
     Failed,
@@ -202,6 +223,9 @@ pub struct PullReport {
     pub pull_id: i64,
     pub connection_id: i64,
     pub status: PullStatus,
+    /// What stopped a pull that did not finish: `quota_exhausted`, `rate_limited` or
+    /// `cancelled`.
+    pub error_code: Option<String>,
     /// This call continued a pull that had stopped.
     pub resumed: bool,
     pub range: PullRange,
@@ -213,11 +237,68 @@ pub struct PullReport {
     pub entries_stored: u64,
     pub entries_stored_total: u64,
     pub entries_deleted_total: u64,
-    /// When the hourly quota resets, for `StoppedQuota`.
+    /// When pulling may go on, for `StoppedQuota`.
     pub quota_resets_at: Option<DateTime<Utc>>,
     pub quota_remaining: Option<i64>,
     /// Metadata stages skipped because fresh (see [`PullOptions::metadata_max_age`]).
     pub stages_skipped: u32,
+}
+
+/// How a started pull ended, as the data page shows it: `Ok` also when it stopped for
+/// Toggl's limits or was cancelled, since the pages pulled so far are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PullOutcome {
+    #[serde(flatten)]
+    pub report: PullReport,
+    /// The next pull of the same range continues this one.
+    pub resumable: bool,
+    /// Pulls are held until then by Toggl's limits; `None` when one may start now.
+    pub pull_allowed_after: Option<DateTime<Utc>>,
+    /// What happened, what was kept and how to go on, in one sentence.
+    pub message: String,
+}
+
+/// What the data page starts from, all derived here: the range to offer, the last pull,
+/// whether pulling that range again resumes it, and whether Toggl's limits hold pulls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PullFacts {
+    /// The range of an unfinished last pull (so pulling resumes it), else the last
+    /// [`DEFAULT_PULL_DAYS`] days.
+    pub default_range: PullRange,
+    pub last: Option<PullSummary>,
+    pub resumable: bool,
+    pub pull_allowed_after: Option<DateTime<Utc>>,
+}
+
+/// Days a first pull covers unless the user picks other dates.
+pub const DEFAULT_PULL_DAYS: u32 = 90;
+
+impl PullFacts {
+    pub fn derive(last: Option<PullSummary>, now: DateTime<Utc>) -> PullFacts {
+        let resumable = last.as_ref().is_some_and(|l| l.status.is_resumable());
+        let default_range = match &last {
+            Some(l) if resumable => l.range,
+            _ => PullRange::last_days(DEFAULT_PULL_DAYS, now.date_naive()),
+        };
+        let pull_allowed_after = last
+            .as_ref()
+            .and_then(|l| held_until(l.status, l.quota_resets_at, now));
+        PullFacts {
+            default_range,
+            last,
+            resumable,
+            pull_allowed_after,
+        }
+    }
+}
+
+/// The time a stop for Toggl's limits holds pulls until, while it lies ahead.
+pub(crate) fn held_until(
+    status: PullStatus,
+    resets_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    resets_at.filter(|at| status == PullStatus::StoppedQuota && *at > now)
 }
 
 /// The last pull of a connection, for its detail page.

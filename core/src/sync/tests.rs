@@ -1,7 +1,7 @@
 use super::test_support::{dump, range, Setup};
 use super::*;
 use crate::db::pulls;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::review::stored::probe;
 use blink_fake_toggl::fake::{Scenario, DEMO_WORKSPACE_ADMIN};
 use std::collections::{BTreeMap, HashSet};
@@ -389,15 +389,6 @@ async fn deleting_the_connection_removes_its_pulled_data() {
     );
     assert_eq!(last_pull(&setup.db, setup.connection_id).unwrap(), None);
     assert_eq!(probe::entry_tag_links(&setup.db, None), 0);
-}
-
-#[tokio::test]
-async fn a_second_concurrent_pull_of_one_connection_is_refused() {
-    let setup = Setup::new(scenario(), ADMIN).await;
-    let _held = super::guard::RunningGuard::acquire(&setup.db, setup.connection_id).unwrap();
-    let error = run(&setup, PullOptions::default()).await.unwrap_err();
-    assert_eq!(error, AppError::PullRunning);
-    assert_eq!(setup.fake.request_count(), 0);
 }
 
 #[test]

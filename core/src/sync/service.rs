@@ -1,0 +1,269 @@
+//! Pulls as the app runs them: at most one per connection at a time (two would share
+//! stage cursors and double the requests), each with its own Cancel, held while Toggl's
+//! limits say to wait, and stopped before its connection is deleted.
+//!
+//! A pull runs as its own task that holds the connection's running entry; the entry is
+//! released whenever that task ends: done, failed, cancelled, aborted or panicked. A
+//! crashed process leaves its pull row `running`; since no entry is held for it after a
+//! restart, the next pull simply resumes it.
+
+use super::engine::{pull, ProgressFn};
+use super::model::{
+    held_until, Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest,
+    PullStatus,
+};
+use super::summary::last_pull;
+use crate::connections::ConnectionService;
+use crate::db::Db;
+use crate::error::{human_duration, AppError, AppResult};
+use crate::toggl::TogglClient;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::watch;
+use tokio::task::AbortHandle;
+
+/// Called after every committed page and at stage changes (keep it quick).
+pub type ProgressSink = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+type RunningSet = Arc<Mutex<HashMap<i64, Running>>>;
+
+struct Running {
+    cancel: Arc<AtomicBool>,
+    abort: Option<AbortHandle>,
+    /// Closes when the pull's [`Claim`] is dropped.
+    finished: watch::Receiver<()>,
+}
+
+pub struct PullService {
+    db: Arc<Db>,
+    connections: Arc<ConnectionService>,
+    client: TogglClient,
+    options: PullOptions,
+    running: RunningSet,
+}
+
+impl PullService {
+    pub fn new(db: Arc<Db>, connections: Arc<ConnectionService>, client: TogglClient) -> Self {
+        Self::with_options(db, connections, client, PullOptions::default())
+    }
+
+    pub fn with_options(
+        db: Arc<Db>,
+        connections: Arc<ConnectionService>,
+        client: TogglClient,
+        options: PullOptions,
+    ) -> Self {
+        Self {
+            db,
+            connections,
+            client,
+            options,
+            running: RunningSet::default(),
+        }
+    }
+
+    /// Pulls the connection's data for the range, resuming an unfinished pull of the
+    /// same range. `Ok` when it completed, stopped for Toggl's limits or was cancelled
+    /// (the pages fetched so far are kept); `Err` only for failures. Refused with no
+    /// request while another pull of the connection runs or Toggl's limits hold pulls.
+    /// The dates are the page's fields as typed (`YYYY-MM-DD`).
+    pub async fn start(
+        &self,
+        connection_id: i64,
+        start_date: &str,
+        end_date: &str,
+        progress: ProgressSink,
+    ) -> AppResult<PullOutcome> {
+        let range = PullRange::parse(start_date, end_date)?;
+        let claim = self.claim(connection_id)?;
+        let (db, connections) = (Arc::clone(&self.db), Arc::clone(&self.connections));
+        let (token, access) = blocking(move || {
+            refuse_while_held(&db, connection_id)?;
+            connections.pull_credentials(connection_id)
+        })
+        .await?;
+        let request = PullRequest {
+            connection_id,
+            access,
+            range,
+            options: self.options.clone(),
+        };
+        let (db, client) = (Arc::clone(&self.db), self.client.clone());
+        let cancel = Arc::clone(&claim.cancel);
+        let task = tokio::spawn(async move {
+            let _claim = claim;
+            let progress: ProgressFn<'_> = &*progress;
+            pull(&db, &client, &token, &request, progress, &cancel).await
+        });
+        self.note_abort(connection_id, &task);
+        match task.await {
+            Ok(report) => Ok(outcome(report?, Utc::now())),
+            Err(e) if e.is_cancelled() => Err(AppError::NotFound),
+            Err(_) => Err(AppError::Internal(
+                "the pull stopped unexpectedly; the pages fetched so far are kept and the next pull resumes"
+                    .into(),
+            )),
+        }
+    }
+
+    /// Asks the connection's running pull to stop after its current page.
+    pub fn cancel(&self, connection_id: i64) {
+        if let Some(running) = lock(&self.running).get(&connection_id) {
+            running.cancel.store(true, Ordering::SeqCst);
+        }
+    }
+
+    pub fn is_running(&self, connection_id: i64) -> bool {
+        lock(&self.running).contains_key(&connection_id)
+    }
+
+    /// What the data page starts from (see [`PullFacts`]).
+    pub fn facts(&self, connection_id: i64) -> AppResult<PullFacts> {
+        Ok(PullFacts::derive(
+            last_pull(&self.db, connection_id)?,
+            Utc::now(),
+        ))
+    }
+
+    /// Deletes the connection and its pulled data, after stopping its running pull:
+    /// a pull left running would go on writing rows of a connection that is gone.
+    pub async fn delete_connection(&self, connection_id: i64) -> AppResult<()> {
+        let finished = lock(&self.running).get(&connection_id).map(|running| {
+            running.cancel.store(true, Ordering::SeqCst);
+            if let Some(abort) = &running.abort {
+                abort.abort();
+            }
+            running.finished.clone()
+        });
+        if let Some(mut finished) = finished {
+            // Resolves with an error once the sender is dropped: the pull has ended.
+            let _ = finished.changed().await;
+        }
+        let connections = Arc::clone(&self.connections);
+        blocking(move || connections.delete(connection_id)).await
+    }
+
+    fn claim(&self, connection_id: i64) -> AppResult<Claim> {
+        let mut running = lock(&self.running);
+        if running.contains_key(&connection_id) {
+            return Err(AppError::PullRunning);
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (finished_tx, finished) = watch::channel(());
+        running.insert(
+            connection_id,
+            Running {
+                cancel: Arc::clone(&cancel),
+                abort: None,
+                finished,
+            },
+        );
+        Ok(Claim {
+            set: Arc::clone(&self.running),
+            connection_id,
+            cancel,
+            _finished: finished_tx,
+        })
+    }
+
+    fn note_abort<T>(&self, connection_id: i64, task: &tokio::task::JoinHandle<T>) {
+        if let Some(running) = lock(&self.running).get_mut(&connection_id) {
+            if running.abort.is_none() {
+                running.abort = Some(task.abort_handle());
+            }
+        }
+    }
+}
+
+/// The connection's running entry, released on drop (also on panic or abort).
+struct Claim {
+    set: RunningSet,
+    connection_id: i64,
+    cancel: Arc<AtomicBool>,
+    _finished: watch::Sender<()>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut running = lock(&self.set);
+        if running
+            .get(&self.connection_id)
+            .is_some_and(|r| Arc::ptr_eq(&r.cancel, &self.cancel))
+        {
+            running.remove(&self.connection_id);
+        }
+    }
+}
+
+fn lock(set: &RunningSet) -> MutexGuard<'_, HashMap<i64, Running>> {
+    set.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| Err(AppError::Internal(format!("a background task failed: {e}"))))
+}
+
+/// While the last pull's stop for Toggl's limits holds, a new pull would only be
+/// refused by Toggl again: refuse it here, with no request.
+fn refuse_while_held(db: &Db, connection_id: i64) -> AppResult<()> {
+    let Some(last) = last_pull(db, connection_id)? else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    let Some(until) = held_until(last.status, last.quota_resets_at, now) else {
+        return Ok(());
+    };
+    Err(match last.error_code.as_deref() {
+        Some("rate_limited") => AppError::RateLimited,
+        _ => AppError::QuotaExhausted {
+            resets_in_secs: (until - now).num_seconds().max(1) as u64,
+        },
+    })
+}
+
+/// The outcome the page shows for what [`pull`] returned.
+fn outcome(report: PullReport, now: DateTime<Utc>) -> PullOutcome {
+    let resumable = report.status.is_resumable();
+    let pull_allowed_after = held_until(report.status, report.quota_resets_at, now);
+    let kept = format!(
+        "{} entries from {} pages",
+        report.entries_stored_total, report.pages_total
+    );
+    let resume = "the next pull of this range resumes where this one stopped";
+    let wait = pull_allowed_after
+        .map(|at| human_duration((at - now).num_seconds().max(0) as u64))
+        .unwrap_or_else(|| human_duration(0));
+    let message = match (report.status, report.error_code.as_deref()) {
+        (PullStatus::Done, _) => format!(
+            "Done: {} entries, {} pages, {} requests to Toggl.",
+            report.entries_stored, report.pages, report.requests_used
+        ),
+        (PullStatus::Cancelled, _) if report.pages_total == 0 => {
+            "Cancelled before any page was pulled.".to_string()
+        }
+        (PullStatus::Cancelled, _) => {
+            format!("Cancelled. Kept the {kept} already pulled; {resume}.")
+        }
+        (_, Some("rate_limited")) => format!(
+            "Stopped: Toggl is limiting how fast requests are sent. Kept {kept}; pull again in {wait} and {resume}."
+        ),
+        _ => format!(
+            "Stopped: the Toggl hourly request quota is used up. Kept {kept}; it resets in {wait}, then pull again and {resume}."
+        ),
+    };
+    PullOutcome {
+        report,
+        resumable,
+        pull_allowed_after,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests;

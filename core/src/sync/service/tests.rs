@@ -1,0 +1,321 @@
+use super::*;
+use crate::connections::{CheckedToken, NewConnection};
+use crate::domain::Privacy;
+use crate::secrets::{MemoryStore, SecretStore};
+use crate::sync::test_support::{fast_client, range};
+use crate::sync::{stored_counts, StoredCounts};
+use crate::toggl::check_access;
+use crate::token::ApiToken;
+use blink_fake_toggl::fake::{FakeToggl, Scenario};
+use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
+
+const ADMIN: i64 = 1;
+
+/// Counts credential store reads.
+#[derive(Default)]
+struct CountingStore {
+    inner: MemoryStore,
+    gets: AtomicUsize,
+}
+
+impl SecretStore for CountingStore {
+    fn set(&self, key: &str, token: &ApiToken) -> AppResult<()> {
+        self.inner.set(key, token)
+    }
+
+    fn get(&self, key: &str) -> AppResult<Option<ApiToken>> {
+        self.gets.fetch_add(1, Ordering::SeqCst);
+        self.inner.get(key)
+    }
+
+    fn delete(&self, key: &str) -> AppResult<()> {
+        self.inner.delete(key)
+    }
+}
+
+struct Pulling {
+    fake: FakeToggl,
+    db: Arc<Db>,
+    store: Arc<CountingStore>,
+    service: Arc<PullService>,
+    id: i64,
+}
+
+impl Pulling {
+    async fn new() -> Pulling {
+        let fake = FakeToggl::start(Scenario::generated(42, 2, 3, 640)).await;
+        let client = fast_client(&fake.url());
+        let token = ApiToken::parse(&fake.token_of(ADMIN)).unwrap();
+        let access = check_access(&client, &token).await.unwrap();
+        let db = Arc::new(Db::open_in_memory().unwrap());
+        let store = Arc::new(CountingStore::default());
+        let connections = Arc::new(ConnectionService::new(db.clone(), store.clone()));
+        let new = NewConnection {
+            name: "Main".into(),
+            privacy: Privacy::SharedWithWorkspace,
+            request_id: "r".into(),
+        };
+        let checked = CheckedToken::for_tests(token, access);
+        let id = connections.create(&checked, new).unwrap().id;
+        fake.log().clear();
+        let service = Arc::new(PullService::new(db.clone(), connections, client));
+        Pulling {
+            fake,
+            db,
+            store,
+            service,
+            id,
+        }
+    }
+
+    async fn pull(&self, progress: ProgressSink) -> AppResult<PullOutcome> {
+        let (start, end) = range_fields();
+        self.service.start(self.id, &start, &end, progress).await
+    }
+
+    /// Runs `at_first_page` once, right after the first page was committed.
+    fn after_first_page(at_first_page: impl Fn() + Send + Sync + 'static) -> ProgressSink {
+        let done = AtomicBool::new(false);
+        Arc::new(move |p: &Progress| {
+            if p.pages_done >= 1 && !done.swap(true, Ordering::SeqCst) {
+                at_first_page();
+            }
+        })
+    }
+}
+
+/// The test range as the page's date fields send it.
+fn range_fields() -> (String, String) {
+    let r = range();
+    (r.start_date.to_string(), r.end_date.to_string())
+}
+
+fn quiet() -> ProgressSink {
+    Arc::new(|_: &Progress| {})
+}
+
+/// A service with no connection and no reachable Toggl: for the running set alone.
+fn idle() -> PullService {
+    let db = Arc::new(Db::open_in_memory().unwrap());
+    let connections = Arc::new(ConnectionService::new(
+        db.clone(),
+        Arc::new(MemoryStore::new()),
+    ));
+    PullService::new(db, connections, fast_client("http://127.0.0.1:9"))
+}
+
+#[test]
+fn cancel_reaches_the_running_pull_of_that_connection_only() {
+    let pulls = idle();
+    let first = pulls.claim(1).unwrap();
+    let other = pulls.claim(2).unwrap();
+    pulls.cancel(1);
+    assert!(first.cancel.load(Ordering::SeqCst));
+    assert!(!other.cancel.load(Ordering::SeqCst));
+}
+
+#[test]
+fn a_finished_pull_no_longer_takes_a_cancel() {
+    let pulls = idle();
+    let flag = Arc::clone(&pulls.claim(1).unwrap().cancel);
+    pulls.cancel(1);
+    assert!(!flag.load(Ordering::SeqCst));
+    assert!(!pulls.is_running(1));
+}
+
+#[test]
+fn a_second_pull_of_a_running_connection_is_refused_and_keeps_the_first_cancel() {
+    let pulls = idle();
+    let first = pulls.claim(1).unwrap();
+    assert_eq!(pulls.claim(1).err(), Some(AppError::PullRunning));
+    pulls.cancel(1);
+    assert!(first.cancel.load(Ordering::SeqCst));
+    drop(first);
+    assert!(pulls.claim(1).is_ok());
+}
+
+#[tokio::test]
+async fn a_second_concurrent_pull_of_one_connection_is_refused() {
+    let p = Pulling::new().await;
+    let _held = p.service.claim(p.id).unwrap();
+    assert_eq!(p.pull(quiet()).await.unwrap_err(), AppError::PullRunning);
+    assert_eq!(p.fake.request_count(), 0);
+}
+
+#[tokio::test]
+async fn a_complete_pull_reads_the_credential_store_once_and_releases_the_connection() {
+    let p = Pulling::new().await;
+    let reads_before = p.store.gets.load(Ordering::SeqCst);
+    let outcome = p.pull(quiet()).await.unwrap();
+    assert_eq!(p.store.gets.load(Ordering::SeqCst) - reads_before, 1);
+    assert_eq!(outcome.report.status, PullStatus::Done);
+    assert!(!outcome.resumable);
+    assert_eq!(outcome.pull_allowed_after, None);
+    assert!(
+        outcome.message.starts_with("Done: 640 entries"),
+        "{}",
+        outcome.message
+    );
+    assert!(!p.service.is_running(p.id));
+}
+
+#[tokio::test]
+async fn a_cancel_mid_pull_says_what_was_kept_and_that_the_next_pull_resumes() {
+    let p = Pulling::new().await;
+    let (service, id) = (Arc::clone(&p.service), p.id);
+    let outcome = p
+        .pull(Pulling::after_first_page(move || service.cancel(id)))
+        .await
+        .unwrap();
+    let report = &outcome.report;
+    assert_eq!(report.status, PullStatus::Cancelled);
+    assert!(report.pages_total >= 1 && report.entries_stored_total >= 1);
+    assert!(outcome.resumable);
+    assert!(
+        outcome.message.contains(&format!(
+            "Kept the {} entries from {} pages",
+            report.entries_stored_total, report.pages_total
+        )),
+        "{}",
+        outcome.message
+    );
+    assert!(outcome.message.contains("resumes"), "{}", outcome.message);
+    assert!(!outcome.message.contains("Nothing was changed"));
+    let json = serde_json::to_value(&outcome).unwrap();
+    assert_eq!(json["status"], "cancelled");
+    assert_eq!(json["resumable"], true);
+
+    let facts = p.service.facts(p.id).unwrap();
+    assert!(facts.resumable);
+    assert_eq!(facts.default_range, range());
+    let resumed = p.pull(quiet()).await.unwrap();
+    assert!(resumed.report.resumed);
+    assert_eq!(resumed.report.status, PullStatus::Done);
+    assert_eq!(resumed.report.entries_stored_total, 640);
+}
+
+#[tokio::test]
+async fn a_panicking_pull_releases_the_connection_and_the_next_pull_resumes() {
+    let p = Pulling::new().await;
+    let panicking = Pulling::after_first_page(|| panic!("a probe panics mid-pull"));
+    let error = p.pull(panicking).await.unwrap_err();
+    assert_eq!(error.code(), "internal");
+    assert!(!p.service.is_running(p.id));
+    let resumed = p.pull(quiet()).await.unwrap();
+    assert!(resumed.report.resumed);
+    assert_eq!(resumed.report.status, PullStatus::Done);
+}
+
+#[tokio::test]
+async fn deleting_a_connection_stops_its_running_pull_first() {
+    let p = Pulling::new().await;
+    let faults = p.fake.faults().clone();
+    let (first_page_tx, first_page) = tokio::sync::oneshot::channel();
+    let first_page_tx = Mutex::new(Some(first_page_tx));
+    let progress = Pulling::after_first_page(move || {
+        // The next request hangs, so the pull is surely in flight when the delete comes.
+        faults.delay(Some(Duration::from_secs(3)));
+        if let Some(tx) = first_page_tx.lock().unwrap().take() {
+            let _ = tx.send(());
+        }
+    });
+    let running = {
+        let service = Arc::clone(&p.service);
+        let ((start, end), id) = (range_fields(), p.id);
+        tokio::spawn(async move { service.start(id, &start, &end, progress).await })
+    };
+    first_page.await.unwrap();
+    assert!(p.service.is_running(p.id));
+    p.service.delete_connection(p.id).await.unwrap();
+    assert!(!p.service.is_running(p.id));
+    assert_eq!(stored_counts(&p.db, p.id).unwrap(), StoredCounts::default());
+    assert_eq!(last_pull(&p.db, p.id).unwrap(), None);
+    assert_eq!(running.await.unwrap().unwrap_err(), AppError::NotFound);
+}
+
+#[tokio::test]
+async fn a_pull_stopped_by_the_rate_limit_is_kept_resumable_and_holds_the_next_one() {
+    let p = Pulling::new().await;
+    let faults = p.fake.faults().clone();
+    let progress = Pulling::after_first_page(move || {
+        faults.too_many_requests(u32::MAX);
+    });
+    let before = Utc::now();
+    let outcome = p.pull(progress).await.unwrap();
+    assert_eq!(outcome.report.status, PullStatus::StoppedQuota);
+    assert_eq!(outcome.report.error_code.as_deref(), Some("rate_limited"));
+    assert!(outcome.resumable);
+    let after = outcome.pull_allowed_after.expect("a hold");
+    assert!(after > before && after <= Utc::now() + chrono::Duration::seconds(60));
+    assert!(outcome.message.contains("Kept"), "{}", outcome.message);
+    assert!(outcome.report.pages_total >= 1);
+
+    p.fake.faults().clear();
+    p.fake.log().clear();
+    assert_eq!(p.pull(quiet()).await.unwrap_err(), AppError::RateLimited);
+    assert_eq!(p.fake.request_count(), 0);
+    assert_eq!(
+        p.service.facts(p.id).unwrap().pull_allowed_after,
+        Some(after)
+    );
+}
+
+#[tokio::test]
+async fn a_quota_stop_is_an_outcome_and_refuses_pulls_until_the_reset() {
+    let p = Pulling::new().await;
+    p.fake.faults().exhaust_quota_after(3);
+    let outcome = p.pull(quiet()).await.unwrap();
+    assert_eq!(outcome.report.status, PullStatus::StoppedQuota);
+    assert_eq!(
+        outcome.report.error_code.as_deref(),
+        Some("quota_exhausted")
+    );
+    assert!(outcome.resumable);
+    let held = outcome.pull_allowed_after.expect("the reset time");
+    assert!(outcome.message.contains("quota"), "{}", outcome.message);
+
+    p.fake.log().clear();
+    let refused = p.pull(quiet()).await.unwrap_err();
+    assert_eq!(refused.code(), "quota_exhausted");
+    assert_eq!(p.fake.request_count(), 0);
+    let facts = p.service.facts(p.id).unwrap();
+    assert_eq!(facts.pull_allowed_after, Some(held));
+    assert!(facts.resumable);
+    assert_eq!(facts.default_range, range());
+}
+
+#[tokio::test]
+async fn the_facts_offer_ninety_days_until_a_pull_is_left_unfinished() {
+    let p = Pulling::new().await;
+    let fresh = p.service.facts(p.id).unwrap();
+    let today = Utc::now().date_naive();
+    assert_eq!(fresh.default_range, PullRange::last_days(90, today));
+    assert_eq!(fresh.last, None);
+    assert!(!fresh.resumable);
+    assert_eq!(fresh.pull_allowed_after, None);
+    p.pull(quiet()).await.unwrap();
+    let done = p.service.facts(p.id).unwrap();
+    assert_eq!(done.default_range, PullRange::last_days(90, today));
+    assert_eq!(done.last.unwrap().status, PullStatus::Done);
+    assert!(!done.resumable);
+}
+
+#[tokio::test]
+async fn dates_the_page_could_not_fill_are_refused_before_any_request() {
+    let p = Pulling::new().await;
+    for (start, end) in [
+        ("", "2025-12-31"),
+        ("2025-10-01", "tomorrow"),
+        ("2025-12-31", "2025-10-01"),
+    ] {
+        let error = p
+            .service
+            .start(p.id, start, end, quiet())
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "invalid_input", "{start} {end}");
+    }
+    assert_eq!(p.fake.request_count(), 0);
+    assert!(!p.service.is_running(p.id));
+}
