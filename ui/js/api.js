@@ -36,9 +36,11 @@ export const api = {
   deleteConnection: (id) => call("delete_connection", { id }),
   openTogglProfile: () => call("open_toggl_profile"),
   saveTicket: (ticket) => call("save_ticket", { ticket }),
+  /** Pulls the range; resolves to the outcome (also when stopped or cancelled). */
   startPull: (id, startDate, endDate) => call("start_pull", { id, startDate, endDate }),
   cancelPull: (id) => call("cancel_pull", { id }),
-  lastPull: (id) => call("last_pull", { id }),
+  /** {default_range, last, resumable, pull_allowed_after}: what the data page starts from. */
+  pullFacts: (id) => call("pull_facts", { id }),
   /** Subscribes to pull progress events; resolves to the unsubscribe function. */
   onPullProgress: (handler) => window.__TAURI__.event.listen("pull-progress", (e) => handler(e.payload)),
   reviewOptions: (id) => call("review_options", { id }),

@@ -9,11 +9,6 @@ import { when } from "../format.js";
 
 const PAGE_SIZE = 50;
 
-function isoDay(date) {
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
-  return local.toISOString().slice(0, 10);
-}
-
 export async function render(main, { params }) {
   const id = Number(params[0]);
   let connection;
@@ -36,63 +31,111 @@ export async function render(main, { params }) {
   return pull.leave;
 }
 
+/** The pull card: dates, Pull and Cancel, progress, the outcome and the last pull.
+ * The back end decides the dates to offer, whether a pull resumes and when Toggl's
+ * limits allow the next one; this card shows those facts. */
 function pullSection(id, afterPull) {
-  const today = new Date();
-  const start = h("input", { type: "date", id: "pull-start", value: isoDay(new Date(today.getTime() - 89 * 86400000)) });
-  const end = h("input", { type: "date", id: "pull-end", value: isoDay(today) });
-  const button = h("button", { type: "button", id: "pull-start-button", class: "primary" }, "Pull data");
-  const cancel = h("button", { type: "button", id: "pull-cancel", hidden: true }, "Cancel");
-  const bar = h("progress", { id: "pull-progress", max: "1", value: "0", hidden: true, "aria-label": "Pull progress" });
-  const counts = statusSlot("pull-counts");
+  const range = rangeFields();
+  const controls = pullControls();
+  const progress = progressPanel();
   const error = errorSlot("pull-error");
   const last = h("p", { id: "last-pull", class: "muted" });
-  let stopListening = null;
-  let running = false;
-  let quotaHold = null;
+  const run = { active: false, stopListening: null };
 
-  const showLast = async () => {
+  const showFacts = async (first) => {
     try {
-      const summary = await api.lastPull(id);
-      if (summary && summary.status !== "done" && summary.status !== "running") {
-        start.value = summary.range.start_date;
-        end.value = summary.range.end_date;
-      }
-      const resetsAt = summary?.status === "stopped_quota" && summary.quota_resets_at ? new Date(summary.quota_resets_at) : null;
-      quotaHold = resetsAt && resetsAt > new Date() ? resetsAt : null;
-      button.title = quotaHold ? `Toggl's hourly quota resets at ${quotaHold.toLocaleTimeString()}` : "";
-      last.textContent = summary
-        ? `Last pull ${when(summary.finished_at ?? summary.started_at)}: ${summary.range.start_date} to ${summary.range.end_date}, ` +
-          `${summary.entries_stored} entries, ${summary.requests_used} requests to Toggl (${summary.status.replace(/_/g, " ")}).` +
-          (summary.status === "stopped_quota" && summary.quota_resets_at
-            ? ` Toggl's hourly quota resets at ${when(summary.quota_resets_at)}; pull again then to resume where it stopped.`
-            : summary.status !== "done" ? " Pull again to resume where it stopped." : "")
-        : "Nothing pulled yet.";
+      const facts = await api.pullFacts(id);
+      if (first || facts.resumable) range.set(facts.default_range);
+      controls.hold(facts.pull_allowed_after);
+      last.textContent = lastPullText(facts);
     } catch (e) {
       last.textContent = e.message;
     }
   };
-  showLast();
+  showFacts(true);
 
-  button.addEventListener("click", async () => {
+  controls.start.addEventListener("click", async () => {
     clearError(error);
-    if (!start.value || !end.value || start.value > end.value) {
-      showError(error, { code: "invalid_input", message: "Choose a start date on or before the end date." });
-      return;
-    }
-    if (quotaHold && quotaHold > new Date()) {
-      showError(error, { code: "quota_exhausted",
-        message: `Toggl's hourly quota is used up until ${quotaHold.toLocaleTimeString()}. Pull again then; the pull resumes where it stopped.` });
-      return;
-    }
-    running = true;
-    button.disabled = true;
-    cancel.hidden = false;
-    bar.hidden = false;
-    bar.removeAttribute("value");
-    counts.textContent = "Starting…";
+    run.active = true;
+    controls.running(true);
+    progress.begin();
     try {
-      stopListening = await api.onPullProgress((p) => {
-      if (p.connection_id !== id) return;
+      run.stopListening = await api.onPullProgress((p) => {
+        if (p.connection_id === id) progress.show(p);
+      });
+      progress.end(await api.startPull(id, range.start.value, range.end.value));
+    } catch (e) {
+      showError(error, e);
+      progress.clear();
+    } finally {
+      run.stopListening?.();
+      run.stopListening = null;
+      run.active = false;
+      controls.running(false);
+      await afterPull();
+      showFacts(false);
+    }
+  });
+  controls.cancel.addEventListener("click", () => api.cancelPull(id).catch(() => {}));
+
+  const element = h("section", { class: "card", "aria-labelledby": "pull-title" },
+    h("h2", { id: "pull-title" }, "Pull data from Toggl"),
+    h("div", { class: "toolbar" }, ...range.elements, controls.start, controls.cancel),
+    progress.bar, progress.counts, error, last);
+  // Leaving the page cancels a running pull; its finished pages are kept and the next
+  // Pull resumes after them.
+  const leave = () => {
+    run.stopListening?.();
+    if (run.active) api.cancelPull(id).catch(() => {});
+  };
+  return { element, leave };
+}
+
+/** The From and To date fields, filled with the range the back end offers. */
+function rangeFields() {
+  const start = h("input", { type: "date", id: "pull-start" });
+  const end = h("input", { type: "date", id: "pull-end" });
+  return {
+    start,
+    end,
+    elements: [h("label", { for: "pull-start" }, "From"), start, h("label", { for: "pull-end" }, "To"), end],
+    set: ({ start_date, end_date }) => {
+      start.value = start_date;
+      end.value = end_date;
+    },
+  };
+}
+
+/** Pull and Cancel; while Toggl's limits hold pulls, Pull says until when. */
+function pullControls() {
+  const start = h("button", { type: "button", id: "pull-start-button", class: "primary" }, "Pull data");
+  const cancel = h("button", { type: "button", id: "pull-cancel", hidden: true }, "Cancel");
+  return {
+    start,
+    cancel,
+    running: (on) => {
+      start.disabled = on;
+      cancel.hidden = !on;
+    },
+    hold: (until) => {
+      start.title = until ? `Toggl's request limits hold pulls until ${new Date(until).toLocaleTimeString()}` : "";
+    },
+  };
+}
+
+/** The progress bar and the counts line: live progress, then the outcome's sentence. */
+function progressPanel() {
+  const bar = h("progress", { id: "pull-progress", max: "1", value: "0", hidden: true, "aria-label": "Pull progress" });
+  const counts = statusSlot("pull-counts");
+  return {
+    bar,
+    counts,
+    begin: () => {
+      bar.hidden = false;
+      bar.removeAttribute("value");
+      counts.textContent = "Starting…";
+    },
+    show: (p) => {
       if (p.stages_total) {
         bar.max = p.stages_total;
         bar.value = p.stages_done;
@@ -100,41 +143,31 @@ function pullSection(id, afterPull) {
       counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${p.pages_done} pages, ` +
         `${p.entries_stored} entries, ${p.requests_used} requests` +
         (p.quota_remaining == null ? "" : `, ${p.quota_remaining} left this hour`);
-      });
-      const report = await api.startPull(id, start.value, end.value);
-      bar.max = 1;
-      bar.value = 1;
-      counts.textContent = `Done: ${report.entries_stored} entries, ${report.pages} pages, ${report.requests_used} requests to Toggl.`;
-      await afterPull();
-    } catch (e) {
-      showError(error, e);
+    },
+    end: (outcome) => {
+      if (outcome.status === "done") {
+        bar.max = 1;
+        bar.value = 1;
+      }
+      counts.textContent = outcome.message;
+      counts.dataset.status = outcome.status;
+    },
+    clear: () => {
       counts.textContent = "";
+      delete counts.dataset.status;
       bar.hidden = true;
-      await afterPull();
-    } finally {
-      stopListening?.();
-      stopListening = null;
-      running = false;
-      button.disabled = false;
-      cancel.hidden = true;
-      showLast();
-    }
-  });
-  cancel.addEventListener("click", () => api.cancelPull(id).catch(() => {}));
-
-  const element = h("section", { class: "card", "aria-labelledby": "pull-title" },
-    h("h2", { id: "pull-title" }, "Pull data from Toggl"),
-    h("div", { class: "toolbar" },
-      h("label", { for: "pull-start" }, "From"), start,
-      h("label", { for: "pull-end" }, "To"), end, button, cancel),
-    bar, counts, error, last);
-  // Leaving the page cancels a running pull; its finished pages are kept and the next
-  // Pull resumes after them.
-  const leave = () => {
-    stopListening?.();
-    if (running) api.cancelPull(id).catch(() => {});
+    },
   };
-  return { element, leave };
+}
+
+function lastPullText({ last, resumable, pull_allowed_after: allowedAfter }) {
+  if (!last) return "Nothing pulled yet.";
+  const said = `Last pull ${when(last.finished_at ?? last.started_at)}: ${last.range.start_date} to ${last.range.end_date}, ` +
+    `${last.entries_stored} entries, ${last.requests_used} requests to Toggl (${last.status.replace(/_/g, " ")}).`;
+  if (allowedAfter) {
+    return `${said} Toggl's request limits hold pulls until ${when(allowedAfter)}; pull again then to resume where it stopped.`;
+  }
+  return resumable ? `${said} Pull again to resume where it stopped.` : said;
 }
 
 async function drawReview(id, container) {
@@ -148,16 +181,40 @@ async function drawReview(id, container) {
     return;
   }
   const filter = { utc_offset_minutes: -new Date().getTimezoneOffset() };
+  const totals = h("section", { id: "totals", class: "card", "aria-labelledby": "totals-title" });
+  const table = h("section", { id: "entries", class: "card", "aria-labelledby": "entries-title" });
+  // Each redraw takes a ticket; an answer whose ticket is no longer the newest is
+  // dropped, so a slow answer never overwrites a newer filter or page.
+  const tickets = { filter: 0, page: 0 };
+  const ticket = (kind) => {
+    const mine = ++tickets[kind];
+    return () => mine === tickets[kind];
+  };
+  const goToPage = (page) => drawTable(id, filter, table, page, goToPage, ticket("page"));
+  const refresh = async () => {
+    await Promise.all([drawTotals(id, filter, totals, ticket("filter")), goToPage(0)]);
+  };
+  const filters = filterBar(options, filter, refresh);
+  const exporter = exportPanel(id, filter, async () => {
+    if (filters.flush()) await refresh();
+  });
+  container.replaceChildren(h("h2", {}, "Review"), filters.element, totals, table, ...exporter);
+  await refresh();
+}
+
+/** The filter toolbar; every change updates `filter` and calls `changed`. Text waits
+ * for a pause in typing; `flush()` applies pending text at once (true if there was some). */
+function filterBar(options, filter, changed) {
   const select = (key, label, plural, items) => {
     const el = h("select", { id: `filter-${key}` },
       h("option", { value: "" }, `All ${plural}`),
       items.map((i) => h("option", { value: i.id }, i.name)));
-    el.addEventListener("change", () => { filter[`${key}_id`] = el.value ? Number(el.value) : null; refresh(); });
+    el.addEventListener("change", () => { filter[`${key}_id`] = el.value ? Number(el.value) : null; changed(); });
     return [h("label", { for: `filter-${key}` }, label), el];
   };
   const date = (key, label) => {
     const el = h("input", { type: "date", id: `filter-${key}` });
-    el.addEventListener("change", () => { filter[key] = el.value || null; refresh(); });
+    el.addEventListener("change", () => { filter[key] = el.value || null; changed(); });
     return [h("label", { for: `filter-${key}` }, label), el];
   };
   const text = h("input", { type: "search", id: "filter-text", placeholder: "Description contains" });
@@ -165,51 +222,45 @@ async function drawReview(id, container) {
   const readText = () => { filter.text = text.value.trim() || null; };
   text.addEventListener("input", () => {
     clearTimeout(typing);
-    typing = setTimeout(() => { readText(); refresh(); }, 250);
+    typing = setTimeout(() => { typing = null; readText(); changed(); }, 250);
   });
-  const filters = h("div", { class: "toolbar filters", role: "search", "aria-label": "Filter time entries" },
+  const element = h("div", { class: "toolbar filters", role: "search", "aria-label": "Filter time entries" },
     ...date("start_date", "From"), ...date("end_date", "To"),
     ...select("workspace", "Workspace", "workspaces", options.workspaces),
     ...select("project", "Project", "projects", options.projects),
     ...select("user", "User", "users", options.users),
     ...select("tag", "Tag", "tags", options.tags),
     h("label", { for: "filter-text" }, "Text"), text);
+  const flush = () => {
+    if (!typing) return false;
+    clearTimeout(typing);
+    typing = null;
+    readText();
+    return true;
+  };
+  return { element, flush };
+}
 
-  const totals = h("section", { id: "totals", class: "card", "aria-labelledby": "totals-title" });
-  const table = h("section", { id: "entries", class: "card", "aria-labelledby": "entries-title" });
-  const exportStatus = statusSlot("export-status");
-  const exportError = errorSlot("export-error");
-  const exportButton = h("button", { type: "button", id: "export-csv" }, "Export CSV");
-  exportButton.addEventListener("click", async () => {
-    clearError(exportError);
-    if (typing) {
-      clearTimeout(typing);
-      readText();
-      await refresh();
-    }
+/** Export CSV of what the filter shows; `beforeExport` settles a filter still being typed. */
+function exportPanel(id, filter, beforeExport) {
+  const status = statusSlot("export-status");
+  const error = errorSlot("export-error");
+  const button = h("button", { type: "button", id: "export-csv" }, "Export CSV");
+  button.addEventListener("click", async () => {
+    clearError(error);
+    await beforeExport();
     try {
       const saved = await api.exportCsv(id, filter);
-      exportStatus.replaceChildren(`Exported ${saved.rows} rows to `, h("code", { id: "export-path" }, saved.path));
+      status.replaceChildren(`Exported ${saved.count} rows to `, h("code", { id: "export-path" }, saved.path));
     } catch (e) {
-      showError(exportError, e);
+      showError(error, e);
     }
   });
-  let page = 0;
-  let generation = 0;
-  const refresh = async () => {
-    page = 0;
-    const mine = ++generation;
-    const current = () => mine === generation;
-    await Promise.all([drawTotals(id, filter, totals, current), drawTable(id, filter, table, page, (p) => { page = p; }, current)]);
-  };
-  container.replaceChildren(
-    h("h2", {}, "Review"), filters, totals, table,
-    h("div", { class: "actions" }, exportButton), exportStatus, exportError);
-  await refresh();
+  return [h("div", { class: "actions" }, button), status, error];
 }
 
 /** `current()` is false once a newer filter was applied: a late answer is then dropped. */
-async function drawTotals(id, filter, section, current = () => true) {
+async function drawTotals(id, filter, section, current) {
   try {
     const t = await api.reviewTotals(id, { ...filter });
     if (!current()) return;
@@ -223,18 +274,19 @@ async function drawTotals(id, filter, section, current = () => true) {
         h("div", {}, h("h4", {}, "By user"), barList(label(t.by_user), { id: "chart-users", title: "Hours by user" })),
         h("div", {}, h("h4", {}, "By client"), barList(label(t.by_client), { id: "chart-clients", title: "Hours by client" }))));
   } catch (e) {
+    if (!current()) return;
     const slot = errorSlot("totals-error");
     showError(slot, e);
     section.replaceChildren(slot);
   }
 }
 
-async function drawTable(id, filter, section, page, setPage, current = () => true) {
+/** `current()` is false once a newer page or filter was asked for: a late answer is dropped. */
+async function drawTable(id, filter, section, page, goToPage, current) {
   try {
     const result = await api.reviewEntries(id, { ...filter }, page, PAGE_SIZE);
     if (!current()) return;
     const pages = Math.max(1, Math.ceil(result.total_count / PAGE_SIZE));
-    const go = (p) => { setPage(p); drawTable(id, filter, section, p, setPage); };
     section.replaceChildren(
       h("h3", { id: "entries-title" }, "Time entries"),
       h("table", { id: "entries-table" },
@@ -247,10 +299,11 @@ async function drawTable(id, filter, section, page, setPage, current = () => tru
           h("td", {}, r.description ?? ""),
           h("td", {}, (r.tags ?? []).join(", ")))))),
       h("div", { class: "pager" },
-        h("button", { type: "button", id: "page-prev", disabled: page === 0, onclick: () => go(page - 1) }, "Previous"),
+        h("button", { type: "button", id: "page-prev", disabled: page === 0, onclick: () => goToPage(page - 1) }, "Previous"),
         h("span", { id: "page-info", role: "status" }, `Page ${page + 1} of ${pages} · ${result.total_count} entries`),
-        h("button", { type: "button", id: "page-next", disabled: page + 1 >= pages, onclick: () => go(page + 1) }, "Next")));
+        h("button", { type: "button", id: "page-next", disabled: page + 1 >= pages, onclick: () => goToPage(page + 1) }, "Next")));
   } catch (e) {
+    if (!current()) return;
     const slot = errorSlot("entries-error");
     showError(slot, e);
     section.replaceChildren(slot);
