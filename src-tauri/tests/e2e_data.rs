@@ -46,13 +46,8 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     records
 }
 
-#[tokio::test]
-async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -> TestResult {
-    let mut fake = FakeToggl::start(Scenario::demo()).await;
-    let all_entries = fake.scenario().time_entries.len();
-    let data = tempfile::tempdir()?;
-    let app = common::launch(data.path(), Some(&fake.url())).await;
-
+/// Adds a connection for the demo owner and opens its data page, before any pull.
+async fn open_data_of_a_new_connection(app: &AppSession, fake: &FakeToggl) -> TestResult {
     app.click("#add-connection").await?;
     app.click("#source-toggl").await?;
     app.wait_for("#api-token")
@@ -65,6 +60,16 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
     app.click("#open-data").await?;
     app.wait_for_text("#last-pull", "Nothing pulled yet")
         .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -> TestResult {
+    let mut fake = FakeToggl::start(Scenario::demo()).await;
+    let all_entries = fake.scenario().time_entries.len();
+    let data = tempfile::tempdir()?;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
+    open_data_of_a_new_connection(&app, &fake).await?;
 
     set_value(&app, "pull-start", "2025-09-01").await?;
     set_value(&app, "pull-end", "2026-01-31").await?;
@@ -123,6 +128,37 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
         .expect("a project column");
     assert_eq!(records.len() - 1, expected_rows);
     assert!(records[1..].iter().all(|r| r[column] == project_name));
+    app.close().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_cancelled_pull_says_what_it_kept_and_that_the_next_pull_resumes() -> TestResult {
+    let fake = FakeToggl::start(Scenario::demo()).await;
+    let data = tempfile::tempdir()?;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
+    open_data_of_a_new_connection(&app, &fake).await?;
+
+    set_value(&app, "pull-start", "2025-09-01").await?;
+    set_value(&app, "pull-end", "2026-01-31").await?;
+    // Slow answers keep the pull running long enough to cancel it after its first page.
+    fake.faults()
+        .delay(Some(std::time::Duration::from_millis(700)));
+    app.click("#pull-start-button").await?;
+    app.wait_for_text("#pull-counts", ": 1 pages").await?;
+    app.click("#pull-cancel").await?;
+    let said = app.wait_for_text("#pull-counts", "Cancelled").await?;
+    assert!(said.contains("Kept the "), "{said}");
+    assert!(said.contains("resumes where this one stopped"), "{said}");
+    assert!(!said.contains("Nothing was changed"), "{said}");
+    let error_shown = app.wait_for("#pull-error").await?.is_displayed().await?;
+    assert!(!error_shown, "a cancel is an outcome, not an error");
+    let last = app
+        .wait_for_text("#last-pull", "Pull again to resume")
+        .await?;
+    assert!(last.contains("(cancelled)"), "{last}");
+    let start = app.wait_for("#pull-start").await?.prop("value").await?;
+    assert_eq!(start.as_deref(), Some("2025-09-01"), "the range to resume");
     app.close().await;
     Ok(())
 }
