@@ -228,35 +228,11 @@ mod tests {
     use super::*;
     use crate::db::Db;
     use crate::domain::Privacy;
-    use crate::domain::{OrganizationAccess, TogglUser, Verdict, WorkspaceAccess};
     use crate::secrets::MemoryStore;
     use std::sync::Arc;
 
     fn report() -> AccessReport {
-        AccessReport {
-            user: TogglUser {
-                id: 1,
-                fullname: "Ada".into(),
-                email: "ada@example.test".into(),
-                timezone: None,
-            },
-            organizations: vec![OrganizationAccess {
-                id: 7,
-                name: "Acme".into(),
-                owner: true,
-                admin: true,
-            }],
-            workspaces: vec![WorkspaceAccess {
-                id: 70,
-                name: "Main".into(),
-                organization_id: Some(7),
-                role: "admin".into(),
-            }],
-            verdict: Verdict::OrganizationOwner {
-                organizations: vec!["Acme".into()],
-            },
-            checked_at: chrono::Utc::now(),
-        }
+        super::super::tests::access(1, "ada@example.test")
     }
 
     fn token() -> ApiToken {

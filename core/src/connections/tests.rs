@@ -5,6 +5,7 @@ use crate::secrets::{FailingStore, Fault, MemoryStore, SecretOp};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+/// An Organization Owner's access report; shared with other tests of the crate.
 pub(crate) fn access(user_id: i64, email: &str) -> AccessReport {
     AccessReport {
         user: TogglUser {
