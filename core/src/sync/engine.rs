@@ -10,6 +10,7 @@ use crate::db::metadata::{self, MetaTable};
 use crate::db::time_entries::SweepScope;
 use crate::db::{connections, pulls, Db};
 use crate::error::{AppError, AppResult};
+use crate::toggl::quota::MAX_WAIT_SECS;
 use crate::toggl::TogglClient;
 use crate::token::ApiToken;
 use chrono::{DateTime, Utc};
@@ -85,10 +86,13 @@ pub async fn pull(
             Some(e.code()),
             Some(hold_until(Utc::now(), *resets_in_secs)),
         ),
-        Err(e @ AppError::RateLimited) => (
+        Err(e @ AppError::RateLimited { retry_after_secs }) => (
             PullStatus::StoppedQuota,
             Some(e.code()),
-            Some(hold_until(Utc::now(), RATE_LIMIT_PAUSE_SECS)),
+            Some(hold_until(
+                Utc::now(),
+                retry_after_secs.unwrap_or(RATE_LIMIT_PAUSE_SECS),
+            )),
         ),
         Err(e) => (PullStatus::Failed, Some(e.code()), None),
     };
@@ -103,18 +107,15 @@ pub async fn pull(
     }
 }
 
-/// How long a pull stopped by Toggl's rate limit waits before it may go on.
+/// How long a pull stopped by Toggl's rate limit waits when Toggl named no time.
 const RATE_LIMIT_PAUSE_SECS: u64 = 60;
 
-/// The longest wait Toggl's hourly quota can mean: a reset time further away is an
-/// absurd header, not a reason to hold pulls for years (or to overflow the clock).
-const LONGEST_HOLD_SECS: u64 = 24 * 3600;
-
-/// When a pull stopped by Toggl's limits may go on: `secs` from `now`, clamped to a day,
-/// in whole seconds as the pull row stores it.
+/// When a pull stopped by Toggl's limits may go on: `secs` from `now`, clamped to a day
+/// ([`MAX_WAIT_SECS`]: a reset further away is an absurd header, not a reason to hold
+/// pulls for years or to overflow the clock), in whole seconds as the pull row stores it.
 pub(crate) fn hold_until(now: DateTime<Utc>, secs: u64) -> DateTime<Utc> {
     use chrono::SubsecRound;
-    let secs = secs.min(LONGEST_HOLD_SECS) as i64;
+    let secs = secs.min(MAX_WAIT_SECS) as i64;
     chrono::TimeDelta::try_seconds(secs)
         .and_then(|wait| now.checked_add_signed(wait))
         .unwrap_or(now)

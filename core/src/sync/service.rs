@@ -219,10 +219,13 @@ fn refuse_while_held(db: &Db, connection_id: i64) -> AppResult<()> {
     let Some(until) = held_until(last.status, last.quota_resets_at, now) else {
         return Ok(());
     };
+    let wait = (until - now).num_seconds().max(1) as u64;
     Err(match last.error_code.as_deref() {
-        Some("rate_limited") => AppError::RateLimited,
+        Some("rate_limited") => AppError::RateLimited {
+            retry_after_secs: Some(wait),
+        },
         _ => AppError::QuotaExhausted {
-            resets_in_secs: (until - now).num_seconds().max(1) as u64,
+            resets_in_secs: wait,
         },
     })
 }

@@ -253,7 +253,8 @@ async fn a_pull_stopped_by_the_rate_limit_is_kept_resumable_and_holds_the_next_o
 
     p.fake.faults().clear();
     p.fake.log().clear();
-    assert_eq!(p.pull(quiet()).await.unwrap_err(), AppError::RateLimited);
+    let held = p.pull(quiet()).await.unwrap_err();
+    assert_eq!(held.code(), "rate_limited");
     assert_eq!(p.fake.request_count(), 0);
     assert_eq!(
         p.service.facts(p.id).unwrap().pull_allowed_after,
