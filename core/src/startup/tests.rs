@@ -1,5 +1,5 @@
 use super::*;
-use crate::connections::orphans::tests::new_connection;
+use crate::connections::orphans::tests::save;
 use crate::connections::secret_key;
 use crate::connections::tests::tok;
 use crate::db::secret_journal;
@@ -107,10 +107,7 @@ fn folder_with_two_connections(
     let folder = DataFolder::claim(root.path()).unwrap();
     let opened = open(&folder, stores).unwrap();
     for (n, name) in [(1, "One"), (2, "Two")] {
-        let made = opened
-            .connections
-            .create(new_connection(name, tok(n)))
-            .unwrap();
+        let made = save(&opened.connections, name, tok(n)).unwrap();
         assert_eq!(made.id, i64::from(n));
     }
     let namespace = folder.credential_namespace(true).unwrap();
@@ -135,10 +132,7 @@ fn a_damaged_database_moved_aside_takes_its_tokens_out_of_the_real_credential_st
         Vec::<String>::new(),
         "orphaned tokens left"
     );
-    let fresh = opened
-        .connections
-        .create(new_connection("New", tok(3)))
-        .unwrap();
+    let fresh = save(&opened.connections, "New", tok(3)).unwrap();
     assert_eq!(opened.connections.token(fresh.id).unwrap(), tok(3));
     opened.connections.delete(fresh.id).unwrap();
     assert_eq!(key_names(&*store), Vec::<String>::new());
@@ -175,10 +169,7 @@ fn tokens_nothing_can_find_stay_behind_a_fresh_namespace_and_the_notice_says_whe
     assert!(notice.to_string().contains(&old_namespace), "{notice}");
     let new_namespace = folder.credential_namespace(false).unwrap();
     assert_ne!(new_namespace, old_namespace);
-    let new = opened
-        .connections
-        .create(new_connection("New", tok(3)))
-        .unwrap();
+    let new = save(&opened.connections, "New", tok(3)).unwrap();
     assert_eq!(new.id, 1, "ids restart in a fresh database");
     let mut expected = vec![
         format!("{old_namespace}/{}", secret_key(1, 0)),
@@ -266,7 +257,7 @@ fn a_second_process_started_during_a_slow_credential_write_changes_nothing() {
     });
     let opened = open(&folder, |_| Arc::clone(&slow) as Arc<dyn SecretStore>).unwrap();
     let connections = Arc::clone(&opened.connections);
-    let create = std::thread::spawn(move || connections.create(new_connection("Acme", tok(1))));
+    let create = std::thread::spawn(move || save(&connections, "Acme", tok(1)));
     entered
         .recv_timeout(Duration::from_secs(30))
         .expect("the create reached the credential store");

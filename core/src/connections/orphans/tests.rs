@@ -1,21 +1,27 @@
 use super::*;
 use crate::connections::tests::{access, tok};
-use crate::connections::{ConnectionService, NewConnection, Privacy};
+use crate::connections::{
+    CheckedToken, ConnectionService, ConnectionSummary, NewConnection, Privacy,
+};
 use crate::db::secret_journal::Intent;
 use crate::secrets::test_support::real_store_or_skip;
 use crate::secrets::MemoryStore;
 use crate::token::ApiToken;
 use std::sync::Arc;
 
-/// A connection to save, as a passed check hands it over.
-pub(crate) fn new_connection(name: &str, token: ApiToken) -> NewConnection {
-    NewConnection {
+/// Saves a connection with a token that passed the role check.
+pub(crate) fn save(
+    service: &ConnectionService,
+    name: &str,
+    token: ApiToken,
+) -> AppResult<ConnectionSummary> {
+    let checked = CheckedToken::for_tests(token, access(1, "ada@example.com"));
+    let new = NewConnection {
         name: name.into(),
         privacy: Privacy::PrivateToMe,
-        token,
-        access: access(1, "ada@example.com"),
         request_id: format!("req-{name}"),
-    }
+    };
+    service.create(&checked, new)
 }
 
 #[test]
@@ -41,7 +47,7 @@ fn entries_no_record_owns_are_removed_from_the_real_credential_store() {
     let store = Arc::new(store);
     let db = Arc::new(Db::open_in_memory().unwrap());
     let service = ConnectionService::new(Arc::clone(&db), store.clone());
-    let kept = service.create(new_connection("Kept", tok(1))).unwrap();
+    let kept = save(&service, "Kept", tok(1)).unwrap();
     let no_record = secret_key(kept.id + 10, 0);
     let old_generation = secret_key(kept.id, 1);
     store.set(&no_record, &tok(2)).unwrap();
@@ -111,8 +117,8 @@ fn a_copy_names_the_keys_of_its_records_and_its_journal_or_nothing_if_unreadable
     {
         let db = Arc::new(Db::open(&path).unwrap().db);
         let service = ConnectionService::new(Arc::clone(&db), Arc::new(MemoryStore::new()));
-        let a = service.create(new_connection("A", tok(1))).unwrap();
-        let b = service.create(new_connection("B", tok(2))).unwrap();
+        let a = save(&service, "A", tok(1)).unwrap();
+        let b = save(&service, "B", tok(2)).unwrap();
         db.transaction(|tx| journal::add(tx, b.id, 1, Intent::Write))
             .unwrap();
         assert_eq!((a.id, b.id), (1, 2));

@@ -32,6 +32,10 @@ impl SecretStore for CountingStore {
     fn delete(&self, key: &str) -> AppResult<()> {
         self.inner.delete(key)
     }
+
+    fn list_keys(&self) -> AppResult<Option<Vec<String>>> {
+        self.inner.list_keys()
+    }
 }
 
 struct Pulling {
