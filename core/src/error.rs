@@ -1,8 +1,13 @@
 //! The one error type of the app. Every failure a user can meet has its own stable
 //! `code` (the UI switches on it) and a message that says what happened and what to
 //! do next. Messages never carry the token: variants hold only non-secret data.
+//!
+//! Every sentence a user reads lives here, in the `#[error]` texts and in the
+//! constructors of [`AppError::InvalidInput`], so wording is reviewed in one place.
+//! Invalid input also names the [`InputField`] it is about: the page puts the message
+//! beside that field by its name, never by reading the message.
 
-use serde::ser::SerializeStruct;
+use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -43,8 +48,8 @@ pub enum AppError {
     Database(String),
     #[error("The local database was damaged and was moved aside to {moved_to}. A new, empty one was started.")]
     DatabaseCorrupt { moved_to: String },
-    #[error("{0}")]
-    InvalidInput(String),
+    #[error("{message}")]
+    InvalidInput { field: InputField, message: String },
     #[error("A connection named \"{0}\" already exists. Choose another name.")]
     NameTaken(String),
     #[error("That connection no longer exists. It may have been deleted.")]
@@ -85,6 +90,124 @@ pub enum AppError {
     InstallIdUnusable { path: String, problem: String },
     #[error("The local database was damaged and was moved aside to {moved_to}. A new, empty one was started. The API tokens of the old connections could not all be removed: they stay in the system credential store under the service {service}, where you can delete them (Seahorse, Keychain Access or Credential Manager).")]
     DatabaseCorruptTokensLeft { moved_to: String, service: String },
+    #[error("Saved data is not in the shape the app expects ({0}). Nothing was changed; if this repeats, file a ticket.")]
+    DataFormat(String),
+    #[error("The {} contains {}, which is invisible or changes how text is shown. Type the {} again without it.", field.noun(), character_description(*character), field.noun())]
+    NameInvalidCharacters { field: InputField, character: char },
+}
+
+/// The input an [`AppError::InvalidInput`] (or another input error) is about. Its
+/// serialised name is what the page matches to put the message beside the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputField {
+    /// The connection name.
+    Name,
+    /// The team name of "Shared with Team".
+    Team,
+    /// The date range of a pull.
+    Range,
+    /// The support ticket form.
+    Ticket,
+    /// The idempotency key a form sends with a save.
+    Request,
+    /// The page size of the entries table.
+    PageSize,
+}
+
+impl InputField {
+    /// How the field is called in a sentence.
+    pub fn noun(self) -> &'static str {
+        match self {
+            InputField::Name => "connection name",
+            InputField::Team => "team name",
+            InputField::Range => "date range",
+            InputField::Ticket => "ticket",
+            InputField::Request => "request",
+            InputField::PageSize => "page size",
+        }
+    }
+}
+
+/// The constructors of [`AppError::InvalidInput`]: one per rule, so the sentence
+/// stays next to the error type and call sites only say which rule failed.
+impl AppError {
+    fn invalid(field: InputField, message: String) -> AppError {
+        AppError::InvalidInput { field, message }
+    }
+
+    /// A required text (connection name, team name) is empty.
+    pub fn text_missing(field: InputField) -> AppError {
+        Self::invalid(field, format!("Enter a {}.", field.noun()))
+    }
+
+    /// A text is longer than its limit.
+    pub fn text_too_long(field: InputField, chars: usize, max: usize) -> AppError {
+        Self::invalid(
+            field,
+            format!(
+                "The {} is {chars} characters long; use at most {max}.",
+                field.noun()
+            ),
+        )
+    }
+
+    /// A pull range whose start is after its end.
+    pub fn range_reversed() -> AppError {
+        Self::invalid(
+            InputField::Range,
+            "The start date of the pull is after its end date. Choose a start date on or before the end date.".into(),
+        )
+    }
+
+    /// A support ticket with nothing in it.
+    pub fn ticket_empty() -> AppError {
+        Self::invalid(
+            InputField::Ticket,
+            "Describe what you tried, what you expected or what you got instead.".into(),
+        )
+    }
+
+    /// One box of the support ticket is longer than its limit.
+    pub fn ticket_box_too_long(label: &str, max: usize) -> AppError {
+        Self::invalid(
+            InputField::Ticket,
+            format!("\"{label}\" is longer than {max} characters; shorten it."),
+        )
+    }
+
+    /// An entries page size outside what one page may hold.
+    pub fn page_size_out_of_range(max: u32) -> AppError {
+        Self::invalid(
+            InputField::PageSize,
+            format!("A page holds 1 to {max} entries."),
+        )
+    }
+
+    /// A save sent without the form's idempotency key: a defect of the page, not the user.
+    pub fn request_id_missing() -> AppError {
+        Self::invalid(
+            InputField::Request,
+            "The form sent no request id. Reload the page and try again.".into(),
+        )
+    }
+}
+
+/// "a bidirectional-override character (U+202E)": what a refused character is, in words.
+fn character_description(c: char) -> String {
+    let kind = match c {
+        '\0' => "a NUL character",
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => "a text-direction control character",
+        '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' => "an invisible zero-width character",
+        c if c.is_control() => "a control character",
+        '\u{2028}' | '\u{2029}' => "a line break",
+        _ => "an invisible formatting character",
+    };
+    format!("{kind} (U+{:04X})", c as u32)
 }
 
 impl AppError {
@@ -107,7 +230,7 @@ impl AppError {
             AppError::TokenMissing => "token_missing",
             AppError::Database(_) => "database",
             AppError::DatabaseCorrupt { .. } => "database_corrupt",
-            AppError::InvalidInput(_) => "invalid_input",
+            AppError::InvalidInput { .. } => "invalid_input",
             AppError::NameTaken(_) => "name_taken",
             AppError::NotFound => "not_found",
             AppError::DifferentAccount(_) => "different_account",
@@ -123,35 +246,53 @@ impl AppError {
             AppError::DataFolderInUse { .. } => "data_folder_in_use",
             AppError::InstallIdUnusable { .. } => "install_id_unusable",
             AppError::DatabaseCorruptTokensLeft { .. } => "database_corrupt_tokens_left",
+            AppError::DataFormat(_) => "data_format",
+            AppError::NameInvalidCharacters { .. } => "name_invalid_characters",
         }
     }
 
-    /// Errors that mean "Toggl could not be asked": the UI tells the user the action
-    /// needs Toggl and that nothing changed.
-    pub fn is_offline(&self) -> bool {
-        matches!(self, AppError::NetworkUnreachable | AppError::Timeout)
+    /// The input the error is about, for errors the page shows beside a field.
+    pub fn field(&self) -> Option<InputField> {
+        match self {
+            AppError::InvalidInput { field, .. }
+            | AppError::NameInvalidCharacters { field, .. } => Some(*field),
+            AppError::NameTaken(_) => Some(InputField::Name),
+            _ => None,
+        }
     }
 }
 
+/// `{code, message}`, plus `field` for input errors and `resets_in_secs` for the quota.
 impl Serialize for AppError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let extra = matches!(
-            self,
-            AppError::QuotaExhausted { .. } | AppError::RateLimited { .. }
-        );
-        let mut s = serializer.serialize_struct("AppError", if extra { 3 } else { 2 })?;
-        s.serialize_field("code", self.code())?;
-        s.serialize_field("message", &self.to_string())?;
+        let mut s = serializer.serialize_map(None)?;
+        s.serialize_entry("code", self.code())?;
+        s.serialize_entry("message", &self.to_string())?;
+        if let Some(field) = self.field() {
+            s.serialize_entry("field", &field)?;
+        }
         match self {
             AppError::QuotaExhausted { resets_in_secs } => {
-                s.serialize_field("resets_in_secs", resets_in_secs)?
+                s.serialize_entry("resets_in_secs", resets_in_secs)?
             }
             AppError::RateLimited { retry_after_secs } => {
-                s.serialize_field("retry_after_secs", retry_after_secs)?
+                s.serialize_entry("retry_after_secs", retry_after_secs)?
             }
             _ => {}
         }
         s.end()
+    }
+}
+
+/// A JSON failure is about the data's shape (`data_format`), unless the writer or
+/// reader underneath failed (`io`).
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        if e.is_io() {
+            AppError::Io(e.to_string())
+        } else {
+            AppError::DataFormat(e.to_string())
+        }
     }
 }
 
@@ -201,6 +342,7 @@ pub fn human_duration(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn serializes_as_code_and_message() {
@@ -219,6 +361,217 @@ mod tests {
         assert_eq!(json["code"], "quota_exhausted");
         assert_eq!(json["resets_in_secs"], 1838);
         assert!(json["message"].as_str().unwrap().contains("31 min"));
+    }
+
+    /// Position of the variant in [`pinned`]. No wildcard arm: a new variant does not
+    /// compile until it is pinned too.
+    fn index(e: &AppError) -> usize {
+        match e {
+            AppError::TokenEmpty => 0,
+            AppError::TokenMalformed => 1,
+            AppError::TokenRejected => 2,
+            AppError::RoleInsufficient(_) => 3,
+            AppError::QuotaExhausted { .. } => 4,
+            AppError::RateLimited { .. } => 5,
+            AppError::PaidFeatureRequired => 6,
+            AppError::TogglUnavailable => 7,
+            AppError::NetworkUnreachable => 8,
+            AppError::Timeout => 9,
+            AppError::UnexpectedResponse { .. } => 10,
+            AppError::CredentialStoreUnavailable { .. } => 11,
+            AppError::CredentialStoreLocked => 12,
+            AppError::TokenMissing => 13,
+            AppError::Database(_) => 14,
+            AppError::DatabaseCorrupt { .. } => 15,
+            AppError::InvalidInput { .. } => 16,
+            AppError::NameTaken(_) => 17,
+            AppError::NotFound => 18,
+            AppError::DifferentAccount(_) => 19,
+            AppError::Cancelled => 20,
+            AppError::CheckExpired => 21,
+            AppError::Io(_) => 22,
+            AppError::PullRunning => 23,
+            AppError::BrowserUnavailable(..) => 24,
+            AppError::Internal(_) => 25,
+            AppError::Config(_) => 26,
+            AppError::DataFormat(_) => 27,
+            AppError::NameInvalidCharacters { .. } => 28,
+            AppError::AccessChanged { .. } => 29,
+            AppError::TogglRefused { .. } => 30,
+        }
+    }
+
+    /// One example of every variant with its exact JSON.
+    fn pinned() -> Vec<(AppError, serde_json::Value)> {
+        let plain = |code: &str, message: &str| json!({"code": code, "message": message});
+        vec![
+            (AppError::TokenEmpty, plain("token_empty", "Paste your Toggl API token: the field is empty.")),
+            (AppError::TokenMalformed, plain("token_malformed", "That is not a Toggl API token: a token is 32 characters, 0-9 and a-f, with no spaces. Copy it again from Toggl: Profile Settings, API Token section.")),
+            (AppError::TokenRejected, plain("token_rejected", "Toggl did not accept this API token. It may have been reset: copy the current token from Toggl (Profile Settings, API Token) and try again.")),
+            (AppError::RoleInsufficient("Role text.".into()), plain("role_insufficient", "Role text.")),
+            (
+                AppError::QuotaExhausted { resets_in_secs: 65 },
+                json!({"code": "quota_exhausted", "message": "The Toggl hourly request quota is used up. It resets in 2 min; try again then.", "resets_in_secs": 65}),
+            ),
+            (
+                AppError::RateLimited { retry_after_secs: Some(90) },
+                json!({"code": "rate_limited", "message": "Toggl is limiting how fast requests are sent. Toggl asks to wait 2 min; try again then.", "retry_after_secs": 90}),
+            ),
+            (
+                AppError::RateLimited { retry_after_secs: None },
+                json!({"code": "rate_limited", "message": "Toggl is limiting how fast requests are sent. Wait a few minutes and try again.", "retry_after_secs": null}),
+            ),
+            (AppError::PaidFeatureRequired, plain("paid_feature_required", "This needs a paid Toggl plan feature that the workspace does not have.")),
+            (AppError::TogglUnavailable, plain("toggl_unavailable", "Toggl is unavailable right now (server error). Try again in a few minutes.")),
+            (AppError::NetworkUnreachable, plain("network_unreachable", "Toggl could not be reached. Check your internet connection and try again.")),
+            (AppError::Timeout, plain("timeout", "Toggl did not answer in time. Check your connection and try again.")),
+            (
+                AppError::UnexpectedResponse { path: "/me".into() },
+                plain("unexpected_response", "Toggl sent a response the app did not understand (from /me). Try again later; if it persists, file a ticket."),
+            ),
+            (
+                AppError::CredentialStoreUnavailable { detail: "no bus".into() },
+                plain("credential_store_unavailable", "The system credential store is not available: no bus. On Linux install and start GNOME Keyring or KWallet; on macOS allow Blink Connections to use the keychain; then try again."),
+            ),
+            (AppError::CredentialStoreLocked, plain("credential_store_locked", "The system credential store is locked. Unlock your keyring (GNOME Keyring, KWallet or the macOS keychain) and try again.")),
+            (AppError::TokenMissing, plain("token_missing", "The saved API token of this connection is missing from the credential store. Enter the token again with Swap token.")),
+            (AppError::Database("disk I/O error".into()), plain("database", "The local database failed: disk I/O error. Nothing was changed; if this repeats, file a ticket.")),
+            (
+                AppError::DatabaseCorrupt { moved_to: "blink.db.damaged".into() },
+                plain("database_corrupt", "The local database was damaged and was moved aside to blink.db.damaged. A new, empty one was started."),
+            ),
+            (
+                AppError::text_missing(InputField::Name),
+                json!({"code": "invalid_input", "message": "Enter a connection name.", "field": "name"}),
+            ),
+            (
+                AppError::NameTaken("Acme".into()),
+                json!({"code": "name_taken", "message": "A connection named \"Acme\" already exists. Choose another name.", "field": "name"}),
+            ),
+            (AppError::NotFound, plain("not_found", "That connection no longer exists. It may have been deleted.")),
+            (
+                AppError::DifferentAccount("b@example.com".into()),
+                plain("different_account", "This token belongs to a different Toggl account (b@example.com). Confirm to switch the connection to that account."),
+            ),
+            (AppError::Cancelled, plain("cancelled", "Cancelled. Nothing was changed.")),
+            (AppError::CheckExpired, plain("check_expired", "The token check is no longer valid. Press Finish to check the token with Toggl again.")),
+            (AppError::Io("disk full".into()), plain("io", "A file could not be read or written: disk full. Check that the data folder is writable and has free space.")),
+            (AppError::PullRunning, plain("pull_running", "A pull of this connection is already running. Wait for it to finish or cancel it.")),
+            (
+                AppError::BrowserUnavailable("no opener".into(), "https://track.toggl.com/profile".into()),
+                plain("browser_unavailable", "The web browser could not be opened (no opener). Open https://track.toggl.com/profile yourself."),
+            ),
+            (AppError::Internal("task panicked".into()), plain("internal", "Something went wrong inside the app: task panicked. Try again; if it repeats, file a ticket.")),
+            (AppError::Config("bad URL".into()), plain("config", "Configuration error: bad URL")),
+            (
+                AppError::DataFormat("privacy: missing field `kind`".into()),
+                plain("data_format", "Saved data is not in the shape the app expects (privacy: missing field `kind`). Nothing was changed; if this repeats, file a ticket."),
+            ),
+            (
+                AppError::NameInvalidCharacters { field: InputField::Team, character: '\u{202E}' },
+                json!({"code": "name_invalid_characters", "message": "The team name contains a text-direction control character (U+202E), which is invisible or changes how text is shown. Type the team name again without it.", "field": "team"}),
+            ),
+            (
+                AppError::AccessChanged { scope: "workspace 4242".into(), toggl_says: Some("Workspace not found/accessible".into()) },
+                plain("access_changed", "Your access to workspace 4242 in Toggl changed: Toggl refused the request saying \"Workspace not found/accessible\". The API token still works. Ask the Organization Owner about your role there, then test the connection again."),
+            ),
+            (
+                AppError::TogglRefused { status: 400, path: "/reports/api/v3/workspace/1/search/time_entries".into(), toggl_says: None },
+                plain("toggl_refused", "Toggl refused the request to /reports/api/v3/workspace/1/search/time_entries (HTTP 400). Check the connection's settings and try again; if it persists, file a ticket."),
+            ),
+        ]
+    }
+
+    /// Codes are a contract with the page and with tickets: never rename one.
+    #[test]
+    fn every_variant_has_a_pinned_code_and_json() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (error, expected) in &pinned() {
+            seen.insert(index(error));
+            assert_eq!(&serde_json::to_value(error).unwrap(), expected, "{error:?}");
+            assert_eq!(expected["code"], error.code());
+        }
+        assert_eq!(seen.len(), 31, "every variant is listed");
+    }
+
+    #[test]
+    fn the_page_has_a_code_constant_for_every_code() {
+        let codes_js = include_str!("../../ui/js/codes.js");
+        for (error, _) in pinned() {
+            let quoted = format!("\"{}\"", error.code());
+            assert!(codes_js.contains(&quoted), "ui/js/codes.js lacks {quoted}");
+        }
+    }
+
+    #[test]
+    fn every_input_rule_names_its_field() {
+        let cases = [
+            (AppError::text_missing(InputField::Team), "team", "Enter a team name."),
+            (
+                AppError::text_too_long(InputField::Name, 101, 100),
+                "name",
+                "The connection name is 101 characters long; use at most 100.",
+            ),
+            (
+                AppError::range_reversed(),
+                "range",
+                "The start date of the pull is after its end date. Choose a start date on or before the end date.",
+            ),
+            (
+                AppError::ticket_empty(),
+                "ticket",
+                "Describe what you tried, what you expected or what you got instead.",
+            ),
+            (
+                AppError::ticket_box_too_long("What I tried", 10),
+                "ticket",
+                "\"What I tried\" is longer than 10 characters; shorten it.",
+            ),
+            (AppError::page_size_out_of_range(500), "page_size", "A page holds 1 to 500 entries."),
+            (
+                AppError::request_id_missing(),
+                "request",
+                "The form sent no request id. Reload the page and try again.",
+            ),
+        ];
+        for (error, field, message) in cases {
+            let json = serde_json::to_value(&error).unwrap();
+            assert_eq!(
+                json,
+                json!({"code": "invalid_input", "message": message, "field": field})
+            );
+        }
+    }
+
+    #[test]
+    fn json_failures_are_data_format_unless_the_io_underneath_failed() {
+        let shape = serde_json::from_str::<u32>("\"x\"").unwrap_err();
+        assert_eq!(AppError::from(shape).code(), "data_format");
+        struct Broken;
+        impl std::io::Write for Broken {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let io = serde_json::to_writer(Broken, &1).unwrap_err();
+        assert_eq!(AppError::from(io).code(), "io");
+    }
+
+    #[test]
+    fn refused_characters_are_described_in_words() {
+        for (c, words) in [
+            ('\0', "a NUL character (U+0000)"),
+            ('\u{7}', "a control character (U+0007)"),
+            ('\u{2067}', "a text-direction control character (U+2067)"),
+            ('\u{200B}', "an invisible zero-width character (U+200B)"),
+            ('\u{2028}', "a line break (U+2028)"),
+            ('\u{E0041}', "an invisible formatting character (U+E0041)"),
+        ] {
+            assert_eq!(character_description(c), words);
+        }
     }
 
     #[test]

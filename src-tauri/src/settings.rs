@@ -59,7 +59,7 @@ pub fn save<R: Runtime>(
     let store = app
         .store(data_dir.join("settings.json"))
         .map_err(|e| AppError::Io(format!("settings could not be opened: {e}")))?;
-    let value = serde_json::to_value(&settings).map_err(|e| AppError::Io(e.to_string()))?;
+    let value = serde_json::to_value(&settings)?;
     store.set(KEY, value);
     store
         .save()

@@ -74,8 +74,7 @@ pub fn connection_definitions(db: &Db) -> AppResult<DefinitionsFile> {
 /// Writes the definitions as pretty JSON; returns how many connections were written.
 pub fn export_connection_definitions(db: &Db, writer: &mut dyn Write) -> AppResult<usize> {
     let file = connection_definitions(db)?;
-    serde_json::to_writer_pretty(&mut *writer, &file)
-        .map_err(|e| crate::error::AppError::Io(e.to_string()))?;
+    serde_json::to_writer_pretty(&mut *writer, &file)?;
     writer.write_all(b"\n")?;
     writer.flush()?;
     Ok(file.connections.len())

@@ -115,7 +115,7 @@ impl ConnectionService {
         let _op = self.serialize();
         let request_id = new.request_id.trim();
         if request_id.is_empty() {
-            return Err(AppError::InvalidInput("missing request id".into()));
+            return Err(AppError::request_id_missing());
         }
         if let Err(e) = self.settle(None) {
             tracing::warn!(code = e.code(), "earlier failures still await recovery");

@@ -117,7 +117,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
 }
 
 fn to_json(value: &impl serde::Serialize) -> AppResult<String> {
-    serde_json::to_string(value).map_err(|e| AppError::Database(e.to_string()))
+    Ok(serde_json::to_string(value)?)
 }
 
 /// The key that makes names unique per source ignoring case.

@@ -69,9 +69,7 @@ pub fn entries_page(
     page: &PageRequest,
 ) -> AppResult<EntriesPage> {
     if page.page_size == 0 || page.page_size > MAX_PAGE_SIZE {
-        return Err(AppError::InvalidInput(format!(
-            "A page holds 1 to {MAX_PAGE_SIZE} entries."
-        )));
+        return Err(AppError::page_size_out_of_range(MAX_PAGE_SIZE));
     }
     db.read(|conn| {
         let total_count = count(conn, connection_id, filter)?;

@@ -18,9 +18,7 @@ impl PullRange {
     /// Refuses an empty or reversed range.
     pub fn new(start_date: NaiveDate, end_date: NaiveDate) -> AppResult<PullRange> {
         if start_date > end_date {
-            return Err(AppError::InvalidInput(
-                "The start date of the pull is after its end date.".into(),
-            ));
+            return Err(AppError::range_reversed());
         }
         Ok(PullRange {
             start_date,
