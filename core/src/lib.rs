@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod exports;
+pub mod names;
 pub mod review;
 pub mod secrets;
 pub mod startup;

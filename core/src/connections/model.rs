@@ -2,44 +2,30 @@
 //! a new connection's token comes as a [`CheckedToken`](super::CheckedToken).
 
 use crate::domain::{AccessReport, Privacy, Verdict};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppResult, InputField};
+use crate::names::clean_name;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub const SOURCE_TOGGL: &str = "toggl";
-const MAX_NAME_CHARS: usize = 100;
 
 /// `Privacy` is a neutral record (see `domain`); checking what the user typed into it
 /// stays with the other input rules here.
 impl Privacy {
-    /// The team name trimmed and checked; other kinds pass unchanged.
+    /// The team name cleaned by the name rule ([`crate::names`]); other kinds pass unchanged.
     pub fn normalized(self) -> AppResult<Privacy> {
         match self {
             Privacy::SharedWithTeam { team } => Ok(Privacy::SharedWithTeam {
-                team: bounded_text(&team, "team name")?,
+                team: clean_name(&team, InputField::Team)?,
             }),
             other => Ok(other),
         }
     }
 }
 
-/// A connection name: trimmed, 1 to 100 characters.
+/// A connection name: NFC, trimmed, 1 to 100 visible characters (see [`crate::names`]).
 pub fn normalize_name(name: &str) -> AppResult<String> {
-    bounded_text(name, "connection name")
-}
-
-fn bounded_text(text: &str, what: &str) -> AppResult<String> {
-    let trimmed = text.trim();
-    let chars = trimmed.chars().count();
-    if chars == 0 {
-        return Err(AppError::InvalidInput(format!("Enter a {what}.")));
-    }
-    if chars > MAX_NAME_CHARS {
-        return Err(AppError::InvalidInput(format!(
-            "The {what} is {chars} characters long; use at most {MAX_NAME_CHARS}."
-        )));
-    }
-    Ok(trimmed.to_string())
+    clean_name(name, InputField::Name)
 }
 
 /// What "Save" hands over, beside the token that passed the role check.
@@ -101,15 +87,25 @@ mod tests {
             team("  Ops ").unwrap(),
             Privacy::SharedWithTeam { team: "Ops".into() }
         );
-        assert_eq!(team("   ").unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            team("   ").unwrap_err(),
+            AppError::text_missing(InputField::Team)
+        );
         assert_eq!(team(&"é".repeat(101)).unwrap_err().code(), "invalid_input");
         assert!(team(&"é".repeat(100)).is_ok());
+        assert_eq!(
+            team("Ops\u{202E}").unwrap_err().field(),
+            Some(InputField::Team)
+        );
     }
 
     #[test]
     fn names_are_trimmed_and_between_1_and_100_characters() {
         assert_eq!(normalize_name("  Acme  ").unwrap(), "Acme");
-        assert_eq!(normalize_name("").unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            normalize_name("").unwrap_err(),
+            AppError::text_missing(InputField::Name)
+        );
         assert_eq!(
             normalize_name(&"a".repeat(101)).unwrap_err().code(),
             "invalid_input"

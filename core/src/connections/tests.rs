@@ -208,6 +208,35 @@ fn names_are_unique_per_source_ignoring_case() {
 }
 
 #[test]
+fn a_name_typed_decomposed_is_the_same_name_as_its_composed_look_alike() {
+    let h = Harness::new();
+    let saved = h.create("Caf\u{E9} Ops", tok(1)).unwrap();
+    let err = h.create("Cafe\u{301} Ops", tok(2)).unwrap_err();
+    assert_eq!(err.code(), "name_taken");
+    let other = h.create("Beta", tok(3)).unwrap();
+    assert_eq!(
+        h.service
+            .rename(other.id, "CAFE\u{301} OPS")
+            .unwrap_err()
+            .code(),
+        "name_taken"
+    );
+    let renamed = h.service.rename(saved.id, "Cafe\u{301} Ops 2").unwrap();
+    assert_eq!(renamed.name, "Caf\u{E9} Ops 2");
+    h.assert_consistent();
+}
+
+#[test]
+fn names_with_invisible_or_reordering_characters_save_nothing() {
+    let h = Harness::new();
+    let err = h.create("Acme\u{202E}moc.evil", tok(1)).unwrap_err();
+    assert_eq!(err.code(), "name_invalid_characters");
+    assert_eq!(err.field(), Some(crate::error::InputField::Name));
+    assert!(h.service.list().unwrap().is_empty());
+    h.assert_consistent();
+}
+
+#[test]
 fn create_refuses_bad_names_and_a_token_whose_role_check_failed() {
     let h = Harness::new();
     assert_eq!(h.create("   ", tok(1)).unwrap_err().code(), "invalid_input");
