@@ -7,6 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+mod redact;
+pub use redact::redact_secrets;
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct TicketForm {
     pub tried: String,
@@ -37,17 +40,13 @@ pub fn save_ticket(
         ("What I got instead", &form.got),
     ];
     if fields.iter().all(|(_, text)| text.trim().is_empty()) {
-        return Err(AppError::InvalidInput(
-            "Describe what you tried, what you expected or what you got instead.".into(),
-        ));
+        return Err(AppError::ticket_empty());
     }
     if let Some((label, _)) = fields
         .iter()
         .find(|(_, text)| text.chars().count() > MAX_FIELD_CHARS)
     {
-        return Err(AppError::InvalidInput(format!(
-            "\"{label}\" is longer than {MAX_FIELD_CHARS} characters; shorten it."
-        )));
+        return Err(AppError::ticket_box_too_long(label, MAX_FIELD_CHARS));
     }
     let mut text = format!(
         "Blink Connections support ticket\nCreated: {}\nApp version: {}\nOperating system: {}\n\n",
@@ -56,7 +55,7 @@ pub fn save_ticket(
         context.os
     );
     for (label, body) in fields {
-        text.push_str(&format!("## {label}\n{}\n\n", redact_tokens(body.trim())));
+        text.push_str(&format!("## {label}\n{}\n\n", redact_secrets(body.trim())));
     }
     text.push_str("## Recent error codes\n");
     if context.recent_error_codes.is_empty() {
@@ -70,28 +69,6 @@ pub fn save_ticket(
     let path = dir.join(format!("ticket-{}.txt", now.format("%Y%m%d-%H%M%S%.3f")));
     std::fs::write(&path, text)?;
     Ok(path)
-}
-
-/// Users often paste what they tried, token included: anything shaped like a Toggl
-/// token (a run of exactly 32 hex characters) is replaced before the ticket is written.
-pub fn redact_tokens(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let run = chars[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .count();
-        let word = &chars[i..i + run.max(1)];
-        if run == 32 && word.iter().all(|c| c.is_ascii_hexdigit()) {
-            out.push_str("<redacted token>");
-        } else {
-            out.extend(word);
-        }
-        i += run.max(1);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -127,14 +104,6 @@ mod tests {
         ] {
             assert!(text.contains(needle), "{needle} missing from {text}");
         }
-    }
-
-    #[test]
-    fn a_pasted_token_is_redacted_but_other_words_and_longer_hashes_are_kept() {
-        let token = "0123456789abcdef0123456789ABCDEF";
-        let commit = "0123456789abcdef0123456789abcdef01234567";
-        let text = redact_tokens(&format!("tried {token}, then\n{commit} café"));
-        assert_eq!(text, format!("tried <redacted token>, then\n{commit} café"));
     }
 
     #[test]
