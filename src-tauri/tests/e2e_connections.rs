@@ -392,3 +392,60 @@ async fn a_support_ticket_records_recent_error_codes_but_never_the_token() -> Te
     app.close().await;
     Ok(())
 }
+
+/// The role rule as every text of the app states it.
+const ROLE_RULE: &str = "The account must be the Organization Owner of the workspace's organization or an Admin of the workspace. See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin).";
+
+/// Core decides the name and team rules; the page shows each answer beside the field
+/// its `field` names, and nothing is saved.
+#[tokio::test]
+async fn name_and_team_refusals_from_core_show_beside_their_fields() -> TestResult {
+    let fake = FakeToggl::start(Scenario::demo()).await;
+    let data = tempfile::tempdir()?;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
+    app.click("#add-connection").await?;
+    app.click("#source-toggl").await?;
+    app.wait_for_text("#role-rule", "Organization Owner")
+        .await?;
+    assert_eq!(app.wait_for("#role-rule").await?.text().await?, ROLE_RULE);
+    app.wait_for("#api-token")
+        .await?
+        .send_keys(&fake.token_of(DEMO_OWNER))
+        .await?;
+    app.click("#finish").await?;
+    app.wait_for("#panel-privacy:not([hidden]) #save-name")
+        .await?;
+
+    app.click("label[for=save-privacy-shared_with_team]")
+        .await?;
+    app.click("#save-connection").await?;
+    let message = error_with_code(&app, "#save-privacy-error", "invalid_input").await?;
+    assert!(message.contains("Enter a team name."), "{message}");
+    let team = app.wait_for("#save-privacy-team").await?;
+    assert_eq!(team.attr("aria-invalid").await?.as_deref(), Some("true"));
+
+    team.send_keys("Ops").await?;
+    app.client
+        .execute(
+            "const n = document.querySelector('#save-name'); \
+             n.value = 'Acme\\u202Emoc.live'; n.dispatchEvent(new Event('input'));",
+            vec![],
+        )
+        .await?;
+    app.click("#save-connection").await?;
+    let message = error_with_code(&app, "#save-name-error", "name_invalid_characters").await?;
+    assert!(message.contains("U+202E"), "{message}");
+    assert!(app
+        .wait_for("#save-privacy-error")
+        .await?
+        .attr("hidden")
+        .await?
+        .is_some());
+    assert_eq!(team.attr("aria-invalid").await?, None);
+
+    app.click("a[href='#/connections']").await?;
+    app.wait_for("#connections-empty").await?;
+    assert_eq!(fake.request_count(), 2, "refusals ask Toggl nothing more");
+    app.close().await;
+    Ok(())
+}

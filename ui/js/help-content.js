@@ -15,8 +15,9 @@ export function findTokenHelp() {
     h("p", { id: "open-profile-status", class: "muted", role: "status" }),
     h("p", {}, "Every Toggl plan, including Free, has API access."),
     h("h3", {}, "Role needed"),
-    h("p", {}, "The account must be the ", h("strong", {}, "Organization Owner"), " or a ",
-      h("strong", {}, "Workspace Admin"), ". You can see your role in Toggl under Admin, then Organization."),
+    h("p", { id: "role-rule" }, "The account must be the ", h("strong", {}, "Organization Owner"),
+      " of the workspace's organization or an ", h("strong", {}, "Admin of the workspace"),
+      ". See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin)."),
   );
 }
 

@@ -1,5 +1,7 @@
-// Hash routes → page modules. Each page module exports `render(main, route)` and may
-// return a cleanup function that runs when the user leaves the page.
+// Hash routes → page modules. Each page module exports `render(main, ctx)` and may
+// return a cleanup function that runs when the user leaves the page. `ctx` holds the
+// route's `params` and `query`, and `go(hash)` to navigate: pages never import the
+// router, so the router is the only module that knows the pages.
 import * as connections from "./pages/connections.js";
 import * as addConnection from "./pages/add-connection.js";
 import * as detail from "./pages/connection-detail.js";
@@ -37,7 +39,7 @@ export async function route() {
   const staging = document.createElement("div");
   staging.className = "page-body";
   main.replaceChildren(staging);
-  const leave = await match.page.render(staging, { params, query });
+  const leave = await match.page.render(staging, { params, query, go });
   if (mine !== generation) {
     if (typeof leave === "function") leave();
     return;
@@ -46,6 +48,7 @@ export async function route() {
   main.focus({ preventScroll: true });
 }
 
+/** Opens `hash`; the same hash again renders the page afresh. */
 export function go(hash) {
   if (location.hash === hash) route();
   else location.hash = hash;

@@ -1,15 +1,16 @@
 // Add Connection: Select Source → Set Up Credentials (Finish checks the token with Toggl)
 // → Review Team Privacy and Save Connection. The form keeps what was typed through every
-// error, Finish cannot run twice, and the check can be cancelled.
+// error, Finish cannot run twice, and the check can be cancelled. Core decides every
+// rule; the page puts core's answer beside the field its `field` (or code) names.
 import { api, newRequestId } from "../api.js";
+import { Code, Field, TOKEN_CODES } from "../codes.js";
 import { h } from "../dom.js";
 import { verdictText } from "../format.js";
 import { findTokenHelp } from "../help-content.js";
-import { clearError, errorSlot, showError, statusSlot } from "../notice.js";
-import { go } from "../router.js";
 import { privacyFieldset, readPrivacy } from "../privacy-field.js";
 import { settings } from "../settings.js";
 import { tokenField } from "../token-field.js";
+import { busy, clearErrors, errorSlot, showError, slotFor, statusSlot } from "../ui-kit.js";
 
 const STEPS = [
   { id: "source", label: "Select Source" },
@@ -17,31 +18,34 @@ const STEPS = [
   { id: "privacy", label: "Review Team Privacy and Save Connection" },
 ];
 
-/** Errors about the token itself are shown under the API Token field. */
-const TOKEN_ERRORS = new Set(["token_empty", "token_malformed", "token_rejected", "role_insufficient"]);
+export function render(main, { go }) {
+  const state = { step: "source", source: null, checkId: null, check: null, requestId: newRequestId() };
+  const stepper = stepperTabs(state);
+  const credentials = credentialsPanel(state, stepper);
+  const privacy = privacyPanel(state, stepper, credentials, go);
+  const source = sourcePanel(state, stepper, credentials);
+  stepper.panels = { source, credentials: credentials.panel, privacy: privacy.panel };
+  credentials.onChecked = privacy.review;
 
-export function render(main) {
-  const state = {
-    step: "source",
-    source: null,
-    checkId: null,
-    check: null,
-    checking: false,
-    requestId: newRequestId(),
-    suggestedName: "",
+  main.append(
+    h("div", { class: "page-head" },
+      h("h1", {}, "Add Connection"),
+      h("a", { href: "#/connections", class: "button" }, "Back to Connections")),
+    stepper.tabs, source, credentials.panel, privacy.panel);
+  stepper.show("source");
+
+  return () => {
+    if (credentials.checking() && state.checkId) api.cancelCheck(state.checkId).catch(() => {});
   };
+}
 
+/** The step tabs: a step is reachable once the one before it is done; arrows move. */
+function stepperTabs(state) {
   const tabs = h("div", { class: "stepper", role: "tablist", "aria-label": "Add Connection steps" });
-  const panels = {};
-  const token = tokenField({ id: "api-token", label: "API Token" });
-  const name = h("input", { id: "connection-name", type: "text", maxlength: "100", autocomplete: "off" });
-  const tokenError = errorSlot("token-error", token.input);
-  const formError = errorSlot("check-error");
-  const progress = statusSlot("check-status");
-  const finish = h("button", { id: "finish", class: "primary", type: "submit" }, "Finish");
-  const cancel = h("button", { id: "cancel-check", type: "button", hidden: true }, "Cancel");
-
-  const showStep = (step) => {
+  const stepper = { tabs, panels: {} };
+  const reachable = (step) =>
+    step === "source" || (step === "credentials" && state.source) || (step === "privacy" && state.check);
+  stepper.show = (step) => {
     state.step = step;
     for (const s of STEPS) {
       const tab = tabs.querySelector(`#tab-${s.id}`);
@@ -49,16 +53,13 @@ export function render(main) {
       tab.setAttribute("aria-selected", String(selected));
       tab.tabIndex = selected ? 0 : -1;
       tab.disabled = !reachable(s.id);
-      panels[s.id].hidden = !selected;
+      stepper.panels[s.id].hidden = !selected;
     }
   };
-  const reachable = (step) =>
-    step === "source" || (step === "credentials" && state.source) || (step === "privacy" && state.check);
-
   for (const s of STEPS) {
     tabs.append(h("button", {
       id: `tab-${s.id}`, role: "tab", type: "button", "aria-controls": `panel-${s.id}`,
-      onclick: () => reachable(s.id) && showStep(s.id),
+      onclick: () => reachable(s.id) && stepper.show(s.id),
     }, s.label));
   }
   tabs.addEventListener("keydown", (e) => {
@@ -67,27 +68,41 @@ export function render(main) {
     const next = e.key === "ArrowRight" ? order[at + 1] : e.key === "ArrowLeft" ? order[at - 1] : null;
     if (next) {
       e.preventDefault();
-      showStep(next);
+      stepper.show(next);
       tabs.querySelector(`#tab-${next}`).focus();
     }
   });
+  return stepper;
+}
 
-  panels.source = h("section", { id: "panel-source", role: "tabpanel", "aria-labelledby": "tab-source" },
+function sourcePanel(state, stepper, credentials) {
+  const choose = (e) => {
+    state.source = "toggl";
+    e.currentTarget.setAttribute("aria-pressed", "true");
+    stepper.show("credentials");
+    credentials.token.input.focus();
+  };
+  return h("section", { id: "panel-source", role: "tabpanel", "aria-labelledby": "tab-source" },
     h("p", {}, "Choose where the data comes from."),
     h("div", { class: "source-grid" },
-      h("button", { type: "button", class: "source-card", id: "source-toggl", "aria-pressed": "false",
-        onclick: (e) => {
-          state.source = "toggl";
-          e.currentTarget.setAttribute("aria-pressed", "true");
-          showStep("credentials");
-          token.input.focus();
-        } },
+      h("button", { type: "button", class: "source-card", id: "source-toggl", "aria-pressed": "false", onclick: choose },
         h("strong", {}, "Toggl"), h("span", { class: "muted" }, "Toggl Track time tracking")),
       ...["Jira", "Harvest", "Clockify"].map((n) =>
         h("button", { type: "button", class: "source-card", disabled: true, "aria-disabled": "true" },
           h("strong", {}, n), h("span", { class: "muted" }, "Not available yet"))),
     ));
+}
 
+/** Set Up Credentials: the token, an optional name, Finish (checks with Toggl) and Cancel. */
+function credentialsPanel(state, stepper) {
+  const token = tokenField({ id: "api-token", label: "API Token" });
+  const name = h("input", { id: "connection-name", type: "text", maxlength: "100", autocomplete: "off",
+    "aria-describedby": "name-hint" });
+  const tokenError = errorSlot("token-error", token.input);
+  const formError = errorSlot("check-error");
+  const progress = statusSlot("check-status");
+  const finish = h("button", { id: "finish", class: "primary", type: "submit" }, "Finish");
+  const cancel = h("button", { id: "cancel-check", type: "button", hidden: true }, "Cancel");
   const form = h("form", { id: "credentials-form", novalidate: true },
     token.element, tokenError,
     h("div", { class: "field" },
@@ -95,110 +110,85 @@ export function render(main) {
       name,
       h("p", { class: "hint", id: "name-hint" }, "Name it after the Toggl account you connect, for example “Toggl – name@example.com”. Leave it empty to use that suggestion.")),
     h("div", { class: "actions" }, finish, cancel), progress, formError);
-  name.setAttribute("aria-describedby", "name-hint");
-  panels.credentials = h("section", { id: "panel-credentials", role: "tabpanel", "aria-labelledby": "tab-credentials", class: "with-aside" },
-    form, h("aside", {}, findTokenHelp()));
+  const panel = h("section", { id: "panel-credentials", role: "tabpanel", "aria-labelledby": "tab-credentials",
+    class: "with-aside" }, form, h("aside", {}, findTokenHelp()));
+  const credentials = { panel, token, name, formError, checking: () => Boolean(finish.dataset.busy), onChecked: null };
 
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    if (state.checking) return;
-    clearError(tokenError);
-    clearError(formError);
-    state.checking = true;
+  const check = async () => {
+    clearErrors(tokenError, formError);
     state.checkId = newRequestId();
-    finish.disabled = true;
     cancel.hidden = false;
     progress.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), " Checking the token and your role with Toggl…");
     try {
-      const result = await api.checkToken(token.input.value, state.checkId);
-      state.check = result;
+      state.check = await api.checkToken(token.input.value, state.checkId);
       state.requestId = newRequestId();
-      state.suggestedName = result.suggested_name;
-      if (!name.value.trim()) name.value = result.suggested_name;
-      progress.textContent = "";
-      renderReview();
-      showStep("privacy");
-      panels.privacy.querySelector("input")?.focus();
+      if (!name.value.trim()) name.value = state.check.suggested_name;
+      credentials.onChecked();
+      stepper.show("privacy");
+      stepper.panels.privacy.querySelector("input")?.focus();
     } catch (error) {
-      progress.textContent = "";
-      showError(TOKEN_ERRORS.has(error.code) ? tokenError : formError, error);
-      (TOKEN_ERRORS.has(error.code) ? token.input : finish).focus();
+      const aboutToken = TOKEN_CODES.has(error.code);
+      showError(aboutToken ? tokenError : formError, error);
+      (aboutToken ? token.input : finish).focus();
     } finally {
-      state.checking = false;
-      finish.disabled = false;
+      progress.textContent = "";
       cancel.hidden = true;
     }
+  };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    busy(finish, null, check);
   });
   cancel.addEventListener("click", () => state.checkId && api.cancelCheck(state.checkId).catch(() => {}));
   token.input.addEventListener("input", () => {
     if (!state.check) return;
     state.check = null;
-    showStep("credentials");
+    stepper.show("credentials");
   });
+  return credentials;
+}
 
-  const saveError = errorSlot("save-error");
+/** Review Team Privacy and Save Connection: who the token belongs to, name, privacy, Save. */
+function privacyPanel(state, stepper, credentials, go) {
   const saveName = h("input", { id: "save-name", type: "text", maxlength: "100" });
   const nameError = errorSlot("save-name-error", saveName);
+  const saveError = errorSlot("save-error");
   const privacy = privacyFieldset("save-privacy", settings().default_privacy);
   const save = h("button", { id: "save-connection", class: "primary", type: "submit" }, "Save Connection");
   const account = h("div", { id: "checked-account", class: "card" });
-  panels.privacy = h("section", { id: "panel-privacy", role: "tabpanel", "aria-labelledby": "tab-privacy" },
-    account,
-    h("form", { id: "save-form", novalidate: true },
-      h("div", { class: "field" }, h("label", { for: "save-name" }, "Connection Name"), saveName, nameError),
-      privacy.element,
-      h("div", { class: "actions" }, save), saveError));
+  const form = h("form", { id: "save-form", novalidate: true },
+    h("div", { class: "field" }, h("label", { for: "save-name" }, "Connection Name"), saveName, nameError),
+    privacy.element,
+    h("div", { class: "actions" }, save), saveError);
+  const panel = h("section", { id: "panel-privacy", role: "tabpanel", "aria-labelledby": "tab-privacy" }, account, form);
+  saveName.addEventListener("input", () => { credentials.name.value = saveName.value; });
 
-  const renderReview = () => {
-    const { report } = state.check;
-    saveName.value = name.value.trim() || state.suggestedName;
+  const review = () => {
+    const { report, suggested_name: suggested } = state.check;
+    saveName.value = credentials.name.value.trim() || suggested;
     account.replaceChildren(
       h("h2", {}, "Toggl accepted the token"),
       h("p", {}, `${report.user.fullname} (${report.user.email}) — `, h("strong", { id: "checked-verdict" }, verdictText(report.verdict))),
     );
   };
-  saveName.addEventListener("input", () => { name.value = saveName.value; });
-
-  let saving = false;
-  panels.privacy.querySelector("form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    if (saving) return;
-    clearError(saveError);
-    clearError(nameError);
-    let chosen;
+  const submit = async () => {
+    clearErrors(saveError, nameError, privacy.error);
     try {
-      chosen = readPrivacy(privacy);
-    } catch (error) {
-      showError(privacy.error, error);
-      return;
-    }
-    saving = true;
-    save.disabled = true;
-    try {
-      const saved = await api.createConnection(state.checkId, saveName.value, chosen, state.requestId);
+      const saved = await api.createConnection(state.checkId, saveName.value, readPrivacy(privacy), state.requestId);
       go(`#/connections?source=toggl&highlight=${saved.id}`);
     } catch (error) {
-      const nameProblem = error.code === "name_taken" || (error.code === "invalid_input" && /name/i.test(error.message));
-      showError(nameProblem ? nameError : saveError, error);
-      if (error.code === "check_expired") {
+      const slots = { [Field.NAME]: nameError, [Field.TEAM]: privacy.error };
+      showError(slotFor(error, slots, saveError), error);
+      if (error.code === Code.CHECK_EXPIRED) {
         state.check = null;
-        showStep("credentials");
-        showError(formError, error);
+        stepper.show("credentials");
+        showError(credentials.formError, error);
       }
-    } finally {
-      saving = false;
-      save.disabled = false;
     }
-  });
-
-  main.append(
-    h("div", { class: "page-head" },
-      h("h1", {}, "Add Connection"),
-      h("a", { href: "#/connections", class: "button" }, "Back to Connections")),
-    tabs, panels.source, panels.credentials, panels.privacy);
-  showStep("source");
-
-  return () => {
-    if (state.checking && state.checkId) api.cancelCheck(state.checkId).catch(() => {});
   };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    busy(save, null, submit);
+  });
+  return { panel, review };
 }

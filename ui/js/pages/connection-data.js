@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { barList, columnChart, hours } from "../chart.js";
 import { h } from "../dom.js";
-import { clearError, errorSlot, showError, statusSlot } from "../notice.js";
+import { clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 import { when } from "../format.js";
 
 const PAGE_SIZE = 50;

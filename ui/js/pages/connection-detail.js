@@ -2,17 +2,17 @@
 // privacy, who the token belongs to, Re-test and Delete. Everything but Reveal, Swap and
 // Re-test works offline from the local database.
 import { api, newRequestId } from "../api.js";
+import { Code } from "../codes.js";
 import { confirmDialog } from "../dialog.js";
 import { h } from "../dom.js";
 import { privacyLabel, rolesList, verdictBadge, verdictText, when } from "../format.js";
-import { clearError, errorSlot, showError, statusSlot } from "../notice.js";
 import { privacyFieldset, readPrivacy } from "../privacy-field.js";
-import { go } from "../router.js";
 import { tokenField } from "../token-field.js";
+import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
 const REVEAL_SECONDS = 30;
 
-export async function render(main, { params }) {
+export async function render(main, { params, go }) {
   const id = Number(params[0]);
   const page = h("div", { id: "connection-detail" });
   main.append(page);
@@ -28,14 +28,14 @@ export async function render(main, { params }) {
       page.replaceChildren(h("h1", {}, "Connection"), slot, h("a", { href: "#/connections" }, "Back to Connections"));
       return;
     }
-    page.replaceChildren(...sections(connection, draw, cleanups));
+    page.replaceChildren(...sections(connection, { redraw: draw, cleanups, go }));
     if (status) page.querySelector("#detail-status").textContent = status;
   };
   await draw();
   return () => cleanups.splice(0).forEach((f) => f());
 }
 
-function sections(c, redraw, cleanups) {
+function sections(c, { redraw, cleanups, go }) {
   return [
     h("div", { class: "page-head" },
       h("h1", { id: "detail-title" }, c.name),
@@ -47,7 +47,7 @@ function sections(c, redraw, cleanups) {
     tokenSection(c, redraw, cleanups),
     privacySection(c, redraw),
     accountSection(c, redraw),
-    deleteSection(c),
+    deleteSection(c, go),
   ];
 }
 
@@ -65,22 +65,15 @@ function nameSection(c, redraw) {
     if (on) input.focus();
     else { input.value = c.name; clearError(error); edit.focus(); }
   };
-  let saving = false;
-  const submit = async () => {
-    if (saving) return;
-    saving = true;
-    save.disabled = true;
+  const submit = () => busy(save, null, async () => {
     try {
       await api.renameConnection(c.id, input.value);
       await redraw("Name saved.");
     } catch (e) {
       showError(error, e);
       input.focus();
-    } finally {
-      saving = false;
-      save.disabled = false;
     }
-  };
+  });
   edit.addEventListener("click", () => editing(true));
   cancel.addEventListener("click", () => editing(false));
   save.addEventListener("click", submit);
@@ -95,31 +88,47 @@ function nameSection(c, redraw) {
 
 function tokenSection(c, redraw, cleanups) {
   const error = errorSlot("token-error");
+  const reveal = revealControl(c, error, cleanups);
+  const swap = swapForm(c, error, redraw, reveal.hide);
+  return h("section", { class: "card", "aria-labelledby": "token-label" },
+    h("h2", { id: "token-label" }, "Toggl API Token"),
+    h("div", { class: "row" }, reveal.shown, reveal.button, swap.open),
+    h("p", { class: "hint" }, `Reveal shows the token for ${REVEAL_SECONDS} seconds.`),
+    swap.form, error);
+}
+
+/** The masked token and Reveal, which shows it for REVEAL_SECONDS (or until Hide). */
+function revealControl(c, error, cleanups) {
   const masked = c.token_state === "unreadable"
     ? "The credential store is locked or unavailable: unlock your keyring to see or use the token"
     : c.token_last4 ? `${"•".repeat(28)}${c.token_last4}` : "Token missing: enter it again with Swap token";
   const shown = h("code", { id: "token-value", class: c.token_state === "present" ? "" : "warn" }, masked);
-  const reveal = h("button", { type: "button", id: "reveal-token", disabled: c.token_state !== "present" }, "Reveal");
+  const button = h("button", { type: "button", id: "reveal-token", disabled: c.token_state !== "present" }, "Reveal");
   let timer = null;
   const hide = () => {
     clearTimeout(timer);
     timer = null;
     shown.textContent = masked;
-    reveal.textContent = "Reveal";
+    button.textContent = "Reveal";
   };
   cleanups.push(hide);
-  reveal.addEventListener("click", async () => {
+  button.addEventListener("click", async () => {
     if (timer) return hide();
+    clearError(error);
     try {
       shown.textContent = await api.revealToken(c.id);
-      reveal.textContent = "Hide";
+      button.textContent = "Hide";
       timer = setTimeout(hide, REVEAL_SECONDS * 1000);
     } catch (e) {
       showError(error, e);
     }
   });
+  return { shown, button, hide };
+}
 
-  const swap = h("button", { type: "button", id: "swap-token" }, "Swap token");
+/** Swap token: check the new token with Toggl, then swap (confirming a different account). */
+function swapForm(c, error, redraw, hideToken) {
+  const open = h("button", { type: "button", id: "swap-token" }, "Swap token");
   const field = tokenField({ id: "new-token", label: "New API Token" });
   const done = h("button", { type: "submit", id: "swap-done", class: "primary" }, "Done");
   const cancel = h("button", { type: "button", id: "swap-cancel" }, "Cancel");
@@ -127,76 +136,70 @@ function tokenSection(c, redraw, cleanups) {
   const form = h("form", { id: "swap-form", hidden: true, novalidate: true },
     field.element, h("div", { class: "actions" }, done, cancel), progress);
   let checkId = null;
-  const closeForm = () => {
+  const toggle = (show) => {
+    form.hidden = !show;
+    open.hidden = show;
+    (show ? field.input : open).focus();
+  };
+  open.addEventListener("click", () => {
+    hideToken();
+    toggle(true);
+  });
+  cancel.addEventListener("click", () => {
     if (checkId) api.cancelCheck(checkId).catch(() => {});
-    form.hidden = true;
-    swap.hidden = false;
     field.input.value = "";
     clearError(error);
-    swap.focus();
-  };
-  swap.addEventListener("click", () => {
-    hide();
-    form.hidden = false;
-    swap.hidden = true;
-    field.input.focus();
+    toggle(false);
   });
-  cancel.addEventListener("click", closeForm);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    if (checkId) return;
+  const swap = async () => {
     clearError(error);
-    done.disabled = true;
     checkId = newRequestId();
     progress.textContent = "Checking the new token with Toggl…";
     try {
       await api.checkToken(field.input.value, checkId);
-      try {
-        await api.swapToken(c.id, checkId, false);
-      } catch (err) {
-        if (err.code !== "different_account") throw err;
-        const switchAccount = await confirmDialog({ id: "different-account-dialog", title: "A different Toggl account",
-          text: err.message, confirmLabel: "Switch account" });
-        if (!switchAccount) throw { code: "cancelled", message: "Swap cancelled. The connection keeps its token." };
-        await api.swapToken(c.id, checkId, true);
-      }
-      checkId = null;
+      await swapChecked(c, checkId);
       await redraw("Token swapped and checked with Toggl.");
     } catch (err) {
       progress.textContent = "";
-      if (form.hidden) {
-        swap.focus();
-      } else {
-        showError(error, err);
-        field.input.focus();
-      }
+      if (form.hidden) return open.focus();
+      showError(error, err);
+      field.input.focus();
     } finally {
       checkId = null;
-      done.disabled = false;
     }
+  };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    busy(done, null, swap);
   });
+  return { open, form };
+}
 
-  return h("section", { class: "card", "aria-labelledby": "token-label" },
-    h("h2", { id: "token-label" }, "Toggl API Token"),
-    h("div", { class: "row" }, shown, reveal, swap),
-    h("p", { class: "hint" }, `Reveal shows the token for ${REVEAL_SECONDS} seconds.`),
-    form, error);
+/** Swaps to a checked token; a different account is swapped only once the user confirms. */
+async function swapChecked(c, checkId) {
+  try {
+    await api.swapToken(c.id, checkId, false);
+  } catch (err) {
+    if (err.code !== Code.DIFFERENT_ACCOUNT) throw err;
+    const switchAccount = await confirmDialog({ id: "different-account-dialog", title: "A different Toggl account",
+      text: err.message, confirmLabel: "Switch account" });
+    if (!switchAccount) throw { code: Code.CANCELLED, message: "Swap cancelled. The connection keeps its token." };
+    await api.swapToken(c.id, checkId, true);
+  }
 }
 
 function privacySection(c, redraw) {
   const field = privacyFieldset("detail-privacy", c.privacy);
   const save = h("button", { type: "button", id: "save-privacy", class: "primary" }, "Save privacy");
-  save.addEventListener("click", async () => {
+  save.addEventListener("click", () => busy(save, null, async () => {
     clearError(field.error);
-    save.disabled = true;
     try {
       await api.setPrivacy(c.id, readPrivacy(field));
       await redraw("Privacy saved.");
     } catch (e) {
       showError(field.error, e);
-      save.disabled = false;
     }
-  });
+  }));
   return h("section", { class: "card", "aria-labelledby": "privacy-label" },
     h("h2", { id: "privacy-label" }, "Privacy"),
     h("p", {}, "Now: ", h("strong", { id: "privacy-value" }, privacyLabel(c.privacy))),
@@ -207,23 +210,17 @@ function accountSection(c, redraw) {
   const { user } = c.access;
   const error = errorSlot("retest-error");
   const retest = h("button", { type: "button", id: "retest" }, "Re-test");
-  retest.addEventListener("click", async () => {
-    retest.disabled = true;
+  retest.addEventListener("click", () => busy(retest, "Re-testing…", async () => {
     clearError(error);
     try {
       await api.retestConnection(c.id);
       await redraw("Re-tested with Toggl: the token works.");
     } catch (e) {
-      if (e.code === "token_rejected" || e.code === "role_insufficient") {
-        await redraw();
-        const slot = document.getElementById("retest-error");
-        if (slot) showError(slot, e);
-      } else {
-        retest.disabled = false;
-        showError(error, e);
-      }
+      // Core decides whether a failure is booked on the record: redraw shows what it kept.
+      await redraw();
+      showError(document.getElementById("retest-error") ?? error, e);
     }
-  });
+  }));
   return h("section", { class: "card", "aria-labelledby": "account-label" },
     h("h2", { id: "account-label" }, "Toggl account"),
     h("dl", { class: "facts" },
@@ -237,7 +234,7 @@ function accountSection(c, redraw) {
     h("div", { class: "actions" }, retest), error);
 }
 
-function deleteSection(c) {
+function deleteSection(c, go) {
   const open = h("button", { type: "button", id: "delete-connection", class: "danger" }, "Delete connection");
   const error = errorSlot("delete-error");
   open.addEventListener("click", async () => {
@@ -246,14 +243,14 @@ function deleteSection(c) {
       text: `The connection “${c.name}” and its API token will be removed from this computer, with any data pulled for it.`,
       confirmLabel: "Delete", cancelLabel: "Keep it" });
     if (!sure) return open.focus();
-    open.disabled = true;
-    try {
-      await api.deleteConnection(c.id);
-      go("#/connections?source=toggl");
-    } catch (e) {
-      open.disabled = false;
-      showError(error, e);
-    }
+    await busy(open, "Deleting…", async () => {
+      try {
+        await api.deleteConnection(c.id);
+        go("#/connections?source=toggl");
+      } catch (e) {
+        showError(error, e);
+      }
+    });
   });
   return h("section", { class: "card danger-zone" }, open, error);
 }

@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { findTokenHelp } from "../help-content.js";
-import { clearError, errorSlot, showError, statusSlot } from "../notice.js";
+import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
 const FIELDS = [
   { id: "tried", label: "What did you try?" },
@@ -19,20 +19,19 @@ export function render(main) {
   const form = h("form", { id: "ticket-form", novalidate: true },
     ...FIELDS.map((f) => h("div", { class: "field" }, h("label", { for: `ticket-${f.id}` }, f.label), areas[f.id])),
     h("div", { class: "actions" }, submit), status, error);
-  form.addEventListener("submit", async (e) => {
+  form.addEventListener("submit", (e) => {
     e.preventDefault();
-    clearError(error);
-    status.textContent = "";
-    submit.disabled = true;
-    try {
-      const saved = await api.saveTicket(Object.fromEntries(FIELDS.map((f) => [f.id, areas[f.id].value])));
-      status.replaceChildren("Ticket saved to ", h("code", { id: "ticket-path" }, saved.path),
-        ". Attach this file when you write to BlinkMetrics support.");
-    } catch (err) {
-      showError(error, err);
-    } finally {
-      submit.disabled = false;
-    }
+    busy(submit, "Saving…", async () => {
+      clearError(error);
+      status.textContent = "";
+      try {
+        const saved = await api.saveTicket(Object.fromEntries(FIELDS.map((f) => [f.id, areas[f.id].value])));
+        status.replaceChildren("Ticket saved to ", h("code", { id: "ticket-path" }, saved.path),
+          ". Attach this file when you write to BlinkMetrics support.");
+      } catch (err) {
+        showError(error, err);
+      }
+    });
   });
   main.append(
     h("h1", {}, "Still stuck?"),
