@@ -193,7 +193,7 @@ impl AppError {
     }
 }
 
-/// "a bidirectional-override character (U+202E)": what a refused character is, in words.
+/// "a text-direction control character (U+202E)": what a refused character is, in words.
 fn character_description(c: char) -> String {
     let kind = match c {
         '\0' => "a NUL character",
