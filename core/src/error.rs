@@ -296,9 +296,17 @@ impl From<serde_json::Error> for AppError {
     }
 }
 
+/// A column whose JSON does not decode is `data_format`; every other SQLite failure is `database`.
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
-        AppError::Database(e.to_string())
+        match &e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, source)
+                if source.is::<serde_json::Error>() =>
+            {
+                AppError::DataFormat(e.to_string())
+            }
+            _ => AppError::Database(e.to_string()),
+        }
     }
 }
 
@@ -558,6 +566,21 @@ mod tests {
         }
         let io = serde_json::to_writer(Broken, &1).unwrap_err();
         assert_eq!(AppError::from(io).code(), "io");
+    }
+
+    #[test]
+    fn a_stored_column_that_is_not_json_is_data_format_not_database() {
+        let json = serde_json::from_str::<u32>("{").unwrap_err();
+        let column = rusqlite::Error::FromSqlConversionFailure(
+            3,
+            rusqlite::types::Type::Text,
+            Box::new(json),
+        );
+        assert_eq!(AppError::from(column).code(), "data_format");
+        assert_eq!(
+            AppError::from(rusqlite::Error::InvalidQuery).code(),
+            "database"
+        );
     }
 
     #[test]

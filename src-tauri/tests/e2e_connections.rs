@@ -3,6 +3,7 @@
 
 mod common;
 
+use blink_core::domain::access::ROLE_RULE;
 use blink_fake_toggl::e2e::{AppSession, Locator};
 use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER, DEMO_WORKSPACE_ADMIN};
 use common::TestResult;
@@ -392,9 +393,6 @@ async fn a_support_ticket_records_recent_error_codes_but_never_the_token() -> Te
     app.close().await;
     Ok(())
 }
-
-/// The role rule as every text of the app states it.
-const ROLE_RULE: &str = "The account must be the Organization Owner of the workspace's organization or an Admin of the workspace. See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin).";
 
 /// Core decides the name and team rules; the page shows each answer beside the field
 /// its `field` names, and nothing is saved.

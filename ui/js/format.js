@@ -16,7 +16,6 @@ export function privacyLabel(privacy) {
 export function verdictText(verdict) {
   switch (verdict?.kind) {
     case "organization_owner": return "Organization Owner";
-    case "organization_admin": return "Organization Admin";
     case "workspace_admin": return "Workspace Admin";
     default: return "No admin role";
   }

@@ -79,6 +79,7 @@ pub struct ConnectionDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AppError;
 
     #[test]
     fn team_names_are_trimmed_and_bounded() {
