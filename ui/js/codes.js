@@ -32,6 +32,8 @@ export const Code = Object.freeze({
   CONFIG: "config",
   DATA_FORMAT: "data_format",
   NAME_INVALID_CHARACTERS: "name_invalid_characters",
+  ACCESS_CHANGED: "access_changed",
+  TOGGL_REFUSED: "toggl_refused",
   /** Made by api.js itself when the page runs without the app's back end. */
   NO_BACKEND: "no_backend",
 });
