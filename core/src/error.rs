@@ -406,6 +406,9 @@ mod tests {
             AppError::NameInvalidCharacters { .. } => 28,
             AppError::AccessChanged { .. } => 29,
             AppError::TogglRefused { .. } => 30,
+            AppError::DataFolderInUse { .. } => 31,
+            AppError::InstallIdUnusable { .. } => 32,
+            AppError::DatabaseCorruptTokensLeft { .. } => 33,
         }
     }
 
@@ -487,6 +490,18 @@ mod tests {
                 AppError::TogglRefused { status: 400, path: "/reports/api/v3/workspace/1/search/time_entries".into(), toggl_says: None },
                 plain("toggl_refused", "Toggl refused the request to /reports/api/v3/workspace/1/search/time_entries (HTTP 400). Check the connection's settings and try again; if it persists, file a ticket."),
             ),
+            (
+                AppError::DataFolderInUse { path: "/data".into() },
+                plain("data_folder_in_use", "Blink Connections is already running with the data folder /data. Switch to its window; to start another copy, give it its own folder with BLINK_DATA_DIR."),
+            ),
+            (
+                AppError::InstallIdUnusable { path: "/data/install-id".into(), problem: "empty".into() },
+                plain("install_id_unusable", "The file /data/install-id, which links this data folder to its saved API tokens, is empty. Without it the tokens of the saved connections cannot be found: restore the file from a backup (32 characters 0-9 and a-f), then start the app again."),
+            ),
+            (
+                AppError::DatabaseCorruptTokensLeft { moved_to: "blink.db.damaged".into(), service: "com.example.x".into() },
+                plain("database_corrupt_tokens_left", "The local database was damaged and was moved aside to blink.db.damaged. A new, empty one was started. The API tokens of the old connections could not all be removed: they stay in the system credential store under the service com.example.x, where you can delete them (Seahorse, Keychain Access or Credential Manager)."),
+            ),
         ]
     }
 
@@ -499,7 +514,7 @@ mod tests {
             assert_eq!(&serde_json::to_value(error).unwrap(), expected, "{error:?}");
             assert_eq!(expected["code"], error.code());
         }
-        assert_eq!(seen.len(), 31, "every variant is listed");
+        assert_eq!(seen.len(), 34, "every variant is listed");
     }
 
     #[test]

@@ -34,6 +34,9 @@ export const Code = Object.freeze({
   NAME_INVALID_CHARACTERS: "name_invalid_characters",
   ACCESS_CHANGED: "access_changed",
   TOGGL_REFUSED: "toggl_refused",
+  DATA_FOLDER_IN_USE: "data_folder_in_use",
+  INSTALL_ID_UNUSABLE: "install_id_unusable",
+  DATABASE_CORRUPT_TOKENS_LEFT: "database_corrupt_tokens_left",
   /** Made by api.js itself when the page runs without the app's back end. */
   NO_BACKEND: "no_backend",
 });
