@@ -160,6 +160,24 @@ impl AppError {
         )
     }
 
+    /// A pull range without its `which` ("start" or "end") date.
+    pub fn range_date_missing(which: &str) -> AppError {
+        Self::invalid(
+            InputField::Range,
+            format!("Choose the {which} date of the pull."),
+        )
+    }
+
+    /// A pull range whose `which` date is not a calendar date.
+    pub fn range_date_unreadable(which: &str) -> AppError {
+        Self::invalid(
+            InputField::Range,
+            format!(
+                "The {which} date of the pull is not a date; use the date picker (year-month-day)."
+            ),
+        )
+    }
+
     /// A support ticket with nothing in it.
     pub fn ticket_empty() -> AppError {
         Self::invalid(
@@ -551,6 +569,12 @@ mod tests {
                 "\"What I tried\" is longer than 10 characters; shorten it.",
             ),
             (AppError::page_size_out_of_range(500), "page_size", "A page holds 1 to 500 entries."),
+            (AppError::range_date_missing("end"), "range", "Choose the end date of the pull."),
+            (
+                AppError::range_date_unreadable("start"),
+                "range",
+                "The start date of the pull is not a date; use the date picker (year-month-day).",
+            ),
             (
                 AppError::request_id_missing(),
                 "request",

@@ -31,15 +31,10 @@ impl PullRange {
         let day = |text: &str, which: &str| {
             let text = text.trim();
             if text.is_empty() {
-                return Err(AppError::InvalidInput(format!(
-                    "Choose the {which} date of the pull."
-                )));
+                return Err(AppError::range_date_missing(which));
             }
-            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                AppError::InvalidInput(format!(
-                    "The {which} date of the pull is not a date; use the date picker (year-month-day)."
-                ))
-            })
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| AppError::range_date_unreadable(which))
         };
         PullRange::new(day(start_date, "start")?, day(end_date, "end")?)
     }

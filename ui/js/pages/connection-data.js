@@ -3,9 +3,10 @@
 // the filter shows. Only "Pull" needs Toggl; everything else reads the local database.
 import { api } from "../api.js";
 import { barList, columnChart, hours } from "../chart.js";
+import { Field } from "../codes.js";
 import { h } from "../dom.js";
-import { clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 import { when } from "../format.js";
+import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
 const PAGE_SIZE = 50;
 
@@ -54,10 +55,10 @@ function pullSection(id, afterPull) {
   };
   showFacts(true);
 
-  controls.start.addEventListener("click", async () => {
+  const pull = async () => {
     clearError(error);
     run.active = true;
-    controls.running(true);
+    controls.cancel.hidden = false;
     progress.begin();
     try {
       run.stopListening = await api.onPullProgress((p) => {
@@ -65,17 +66,18 @@ function pullSection(id, afterPull) {
       });
       progress.end(await api.startPull(id, range.start.value, range.end.value));
     } catch (e) {
-      showError(error, e);
+      showError(error, e, { field: e.field === Field.RANGE ? range.start : undefined });
       progress.clear();
     } finally {
       run.stopListening?.();
       run.stopListening = null;
       run.active = false;
-      controls.running(false);
+      controls.cancel.hidden = true;
       await afterPull();
       showFacts(false);
     }
-  });
+  };
+  controls.start.addEventListener("click", () => busy(controls.start, null, pull));
   controls.cancel.addEventListener("click", () => api.cancelPull(id).catch(() => {}));
 
   const element = h("section", { class: "card", "aria-labelledby": "pull-title" },
@@ -106,17 +108,13 @@ function rangeFields() {
   };
 }
 
-/** Pull and Cancel; while Toggl's limits hold pulls, Pull says until when. */
+/** Pull and Cancel (shown while a pull runs); while Toggl's limits hold pulls, Pull says until when. */
 function pullControls() {
   const start = h("button", { type: "button", id: "pull-start-button", class: "primary" }, "Pull data");
   const cancel = h("button", { type: "button", id: "pull-cancel", hidden: true }, "Cancel");
   return {
     start,
     cancel,
-    running: (on) => {
-      start.disabled = on;
-      cancel.hidden = !on;
-    },
     hold: (until) => {
       start.title = until ? `Toggl's request limits hold pulls until ${new Date(until).toLocaleTimeString()}` : "";
     },
@@ -246,7 +244,7 @@ function exportPanel(id, filter, beforeExport) {
   const status = statusSlot("export-status");
   const error = errorSlot("export-error");
   const button = h("button", { type: "button", id: "export-csv" }, "Export CSV");
-  button.addEventListener("click", async () => {
+  button.addEventListener("click", () => busy(button, "Exporting…", async () => {
     clearError(error);
     await beforeExport();
     try {
@@ -255,7 +253,7 @@ function exportPanel(id, filter, beforeExport) {
     } catch (e) {
       showError(error, e);
     }
-  });
+  }));
   return [h("div", { class: "actions" }, button), status, error];
 }
 
