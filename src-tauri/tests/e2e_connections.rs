@@ -13,10 +13,16 @@ use std::time::Duration;
 /// A token nobody in the scenario has: well formed, so only Toggl can refuse it.
 const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
-/// Add Connection → Toggl → paste the token → Finish.
-async fn finish_with_token(app: &AppSession, token: &str) -> TestResult {
+/// Add Connection → Toggl: the Set Up Credentials step.
+async fn open_credentials_step(app: &AppSession) -> TestResult {
     app.click("#add-connection").await?;
     app.click("#source-toggl").await?;
+    Ok(())
+}
+
+/// Add Connection → Toggl → paste the token → Finish.
+async fn finish_with_token(app: &AppSession, token: &str) -> TestResult {
+    open_credentials_step(app).await?;
     let field = app.wait_for("#api-token").await?;
     field.send_keys(token).await?;
     app.click("#finish").await?;
@@ -401,8 +407,7 @@ async fn name_and_team_refusals_from_core_show_beside_their_fields() -> TestResu
     let fake = FakeToggl::start(Scenario::demo()).await;
     let data = tempfile::tempdir()?;
     let app = common::launch(data.path(), Some(&fake.url())).await;
-    app.click("#add-connection").await?;
-    app.click("#source-toggl").await?;
+    open_credentials_step(&app).await?;
     app.wait_for_text("#role-rule", "Organization Owner")
         .await?;
     assert_eq!(app.wait_for("#role-rule").await?.text().await?, ROLE_RULE);
