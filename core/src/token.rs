@@ -1,11 +1,14 @@
 //! The Toggl API token as its own type, so the compiler keeps it out of logs, JSON and
 //! error messages: Debug and Display print `<redacted>` and it has no `Serialize`.
+//! Every copy is overwritten with zeros when dropped, so a token the app no longer
+//! needs does not linger in freed memory (a core dump or swap would show it).
 
 use crate::error::{AppError, AppResult};
 use std::fmt;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// A Toggl API token that passed the format check: 32 hexadecimal characters.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct ApiToken(String);
 
 impl ApiToken {
@@ -20,7 +23,9 @@ impl ApiToken {
         if trimmed.len() != 32 || !trimmed.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::TokenMalformed);
         }
-        Ok(ApiToken(trimmed.to_string()))
+        let mut owned = String::with_capacity(32);
+        owned.push_str(trimmed);
+        Ok(ApiToken(owned))
     }
 
     /// The secret itself. Call sites are few and deliberate: the HTTP auth header,
@@ -77,6 +82,15 @@ mod tests {
         ] {
             assert_eq!(ApiToken::parse(bad), Err(AppError::TokenMalformed), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_dropped_token_is_overwritten_with_zeros() {
+        fn zeroized_on_drop<T: ZeroizeOnDrop>(_: &T) {}
+        let mut token = ApiToken::parse(GOOD).unwrap();
+        zeroized_on_drop(&token);
+        token.zeroize();
+        assert!(token.expose().bytes().all(|b| b == 0) || token.expose().is_empty());
     }
 
     #[test]

@@ -372,8 +372,9 @@ impl ConnectionService {
         self.token(id)
     }
 
-    /// Deletes the record and its token. A token already missing counts as deleted.
-    /// If the credential store refuses, the connection stays as it was.
+    /// Deletes the record and its token. A token already missing counts as deleted, also
+    /// when the store reports an error after it removed the entry. If the store refuses
+    /// and the token is still there, the connection stays as it was.
     pub fn delete(&self, id: i64) -> AppResult<()> {
         let _op = self.serialize();
         self.settle(Some(id))?;
@@ -382,19 +383,16 @@ impl ConnectionService {
             rows::set_state(tx, id, RowState::Deleting)?;
             journal::add(tx, id, row.secret_generation, Intent::Delete)
         })?;
-        if let Err(e) = self.secrets.delete(&secret_key(id, row.secret_generation)) {
-            let restored = self.db.transaction(|tx| {
-                rows::set_state(tx, id, RowState::Ready)?;
-                journal::remove(tx, entry)
-            });
-            if let Err(restore) = restored {
-                tracing::warn!(
-                    id,
-                    code = restore.code(),
-                    "delete left for start-up recovery"
-                );
+        let key = secret_key(id, row.secret_generation);
+        if let Err(e) = self.secrets.delete(&key) {
+            if !self.entry_is_gone(&key) {
+                return Err(self.restore_after_failed_delete(id, entry, e));
             }
-            return Err(e);
+            tracing::info!(
+                id,
+                code = e.code(),
+                "the credential store removed the entry before it failed"
+            );
         }
         let removed = self.db.transaction(|tx| {
             rows::delete(tx, id)?;
@@ -408,6 +406,29 @@ impl ConnectionService {
             );
         }
         Ok(())
+    }
+
+    /// A delete can fail after the store acted (the reply was lost): the entry is looked
+    /// up again, and only an entry known to be absent counts as deleted.
+    fn entry_is_gone(&self, key: &str) -> bool {
+        matches!(self.secrets.get(key), Ok(None))
+    }
+
+    /// Puts a connection whose token is still stored back to ready, returning the error
+    /// the store gave for the delete.
+    fn restore_after_failed_delete(&self, id: i64, entry: i64, error: AppError) -> AppError {
+        let restored = self.db.transaction(|tx| {
+            rows::set_state(tx, id, RowState::Ready)?;
+            journal::remove(tx, entry)
+        });
+        if let Err(restore) = restored {
+            tracing::warn!(
+                id,
+                code = restore.code(),
+                "delete left for start-up recovery"
+            );
+        }
+        error
     }
 
     /// Settles every journal entry left by a crash or an earlier failure. Run at

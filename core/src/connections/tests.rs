@@ -678,6 +678,18 @@ fn delete_keeps_the_connection_when_the_secret_delete_fails() {
 }
 
 #[test]
+fn a_delete_that_fails_after_the_store_removed_the_token_still_deletes_the_connection() {
+    let h = Harness::new();
+    let id = h.create("Acme", tok(1)).unwrap().id;
+    h.store
+        .fault_nth(SecretOp::Delete, 1, Fault::ActThenFail(LOCKED));
+    h.service.delete(id).unwrap();
+    assert!(h.service.list().unwrap().is_empty());
+    assert_eq!(h.service.get(id).unwrap_err(), AppError::NotFound);
+    h.assert_consistent();
+}
+
+#[test]
 fn delete_hides_the_connection_when_the_last_sqlite_write_fails_and_recovery_finishes() {
     let h = Harness::new();
     let id = h.create("Acme", tok(1)).unwrap().id;
@@ -897,6 +909,37 @@ mod real_keyring {
         assert_eq!(service.reveal(id).unwrap(), tok(2));
         service.delete(id).unwrap();
         assert!(service.list().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_delete_whose_reply_is_lost_after_the_real_store_acted_leaves_no_record() {
+        let Some(store) = real_store_or_skip("lost-delete-reply") else {
+            return;
+        };
+        let store = Arc::new(FailingStore::new(store));
+        let service =
+            ConnectionService::new(Arc::new(Db::open_in_memory().unwrap()), store.clone());
+        let id = service
+            .create(
+                &checked(tok(3), access(1, "ada@example.com")),
+                NewConnection {
+                    name: "Lost reply".into(),
+                    privacy: Privacy::PrivateToMe,
+                    request_id: "lost".into(),
+                },
+            )
+            .unwrap()
+            .id;
+        store.fault_nth(
+            SecretOp::Delete,
+            1,
+            Fault::ActThenFail(AppError::CredentialStoreUnavailable {
+                detail: "the reply was lost".into(),
+            }),
+        );
+        service.delete(id).unwrap();
+        assert!(service.list().unwrap().is_empty());
+        assert_eq!(store.get(&secret_key(id, 0)).unwrap(), None);
     }
 
     /// In a child process: create with the given store broken, expect the clear error

@@ -66,6 +66,9 @@ pub enum Fault {
     CrashBefore,
     /// The call reaches the store, then the process "dies" before it returns.
     CrashAfter,
+    /// The call reaches the store and does its work, then reports this error anyway,
+    /// as a D-Bus reply lost after the keyring acted does.
+    ActThenFail(AppError),
 }
 
 /// Wraps a store and fails chosen calls, to test what the service does when the
@@ -123,6 +126,10 @@ impl<S: SecretStore> FailingStore<S> {
             Some(Fault::CrashAfter) => {
                 let _ = call(&self.inner);
                 panic!("simulated crash after {op:?}")
+            }
+            Some(Fault::ActThenFail(error)) => {
+                let _ = call(&self.inner);
+                Err(error)
             }
         }
     }
