@@ -118,6 +118,7 @@ fn synthetic(i: i64) -> EntryRecord {
         billable: Some(i % 2 == 0),
         tag_ids: tags,
         at: Some("2025-12-31T00:00:00Z".into()),
+        money: None,
     }
 }
 

@@ -110,7 +110,10 @@ mod tests {
         );
         assert_eq!(files(dir.path()), vec![name.into_owned()]);
         let text = std::fs::read_to_string(&saved.path).unwrap();
-        assert!(text.starts_with("id,start,stop"), "{text}");
+        assert!(
+            text.starts_with("connection_id,connection,id,start,stop"),
+            "{text}"
+        );
 
         let shared = export_definitions(&db, dir.path()).unwrap();
         assert_eq!(shared.count, 0);

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_toggl_data",
         include_str!("migrations/0003_toggl_data.sql"),
     ),
+    ("0004_review", include_str!("migrations/0004_review.sql")),
 ];
 
 /// The schema version this build writes.
@@ -467,6 +468,7 @@ mod tests {
             ("0001_connections", 1405, 0xd6b2_3025_8500_27ff),
             ("0002_toggl_identity", 547, 0x106b_9868_0a5d_8b59),
             ("0003_toggl_data", 6493, 0xe30f_c996_953a_be2e),
+            ("0004_review", 2951, 0x8a5b_cad9_9d5e_319e),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

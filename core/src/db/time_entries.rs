@@ -26,6 +26,18 @@ pub struct EntryRecord {
     pub billable: Option<bool>,
     pub tag_ids: Vec<i64>,
     pub at: Option<String>,
+    /// What the entry earns, as the detailed report gives it (never for own entries).
+    pub money: Option<Money>,
+}
+
+/// An entry's billable amount and hourly rate in cents of `currency`, as Toggl reported
+/// them. Amounts of different currencies are never added together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    pub amount_cents: Option<i64>,
+    pub hourly_rate_cents: Option<i64>,
+    /// ISO 4217 code; `None` when Toggl named none.
+    pub currency: Option<String>,
 }
 
 impl EntryRecord {
@@ -72,8 +84,9 @@ pub fn upsert(
     let mut entry = conn.prepare_cached(
         "INSERT INTO time_entries (connection_id, id, workspace_id, project_id, task_id, user_id,
              user_name, description, description_folded, start, stop, duration, billable, tag_ids,
-             at, seen_pull)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+             at, seen_pull, billable_amount_cents, hourly_rate_cents, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19)
          ON CONFLICT (connection_id, id) DO UPDATE SET
              workspace_id = excluded.workspace_id, project_id = excluded.project_id,
              task_id = excluded.task_id, user_id = excluded.user_id,
@@ -81,7 +94,9 @@ pub fn upsert(
              description = excluded.description,
              description_folded = excluded.description_folded, start = excluded.start,
              stop = excluded.stop, duration = excluded.duration, billable = excluded.billable,
-             tag_ids = excluded.tag_ids, at = excluded.at, seen_pull = excluded.seen_pull",
+             tag_ids = excluded.tag_ids, at = excluded.at, seen_pull = excluded.seen_pull,
+             billable_amount_cents = excluded.billable_amount_cents,
+             hourly_rate_cents = excluded.hourly_rate_cents, currency = excluded.currency",
     )?;
     let mut clear_tags = conn
         .prepare_cached("DELETE FROM time_entry_tags WHERE connection_id = ?1 AND entry_id = ?2")?;
@@ -108,6 +123,9 @@ pub fn upsert(
             tag_ids,
             e.at,
             pull_id,
+            e.money.as_ref().and_then(|m| m.amount_cents),
+            e.money.as_ref().and_then(|m| m.hourly_rate_cents),
+            e.money.as_ref().and_then(|m| m.currency.as_deref()),
         ])?;
         clear_tags.execute(params![connection_id, e.id])?;
         for tag in &e.tag_ids {
@@ -174,6 +192,7 @@ mod tests {
             billable: None,
             tag_ids: vec![],
             at: None,
+            money: None,
         }
     }
 

@@ -11,7 +11,9 @@ use crate::error::AppResult;
 use chrono::SecondsFormat;
 use std::io::Write;
 
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 19] = [
+    "connection_id",
+    "connection",
     "id",
     "start",
     "stop",
@@ -26,20 +28,29 @@ pub const HEADER: [&str; 14] = [
     "description",
     "tags",
     "billable",
+    "billable_amount",
+    "hourly_rate",
+    "currency",
 ];
 
-/// Writes the entries matching `filter`, newest first (the table's order); returns how
-/// many rows were written, header excluded.
+/// Writes one connection's entries matching `filter`, newest first (the table's order);
+/// returns how many rows were written, header excluded.
 pub fn export_csv(
     db: &Db,
     connection_id: i64,
     filter: &Filter,
     writer: &mut dyn Write,
 ) -> AppResult<u64> {
+    review_export_csv(db, &filter.for_connection(connection_id), writer)
+}
+
+/// Writes the entries of the filter's connections, newest first.
+pub fn review_export_csv(db: &Db, filter: &Filter, writer: &mut dyn Write) -> AppResult<u64> {
     write_record(writer, HEADER.iter().map(|h| h.to_string()))?;
     let mut written = 0;
     db.read_long(|conn| {
-        for_each_row(conn, connection_id, filter, None, |row| {
+        let connections = filter.connections(conn)?;
+        for_each_row(conn, &connections, filter, None, |row| {
             write_record(writer, fields(&row))?;
             written += 1;
             Ok(())
@@ -54,6 +65,8 @@ fn fields(row: &EntryRow) -> impl Iterator<Item = String> {
     let iso = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     let text = |s: String| neutralize_formula(&s);
     [
+        row.connection_id.to_string(),
+        text(row.connection_name.clone()),
         row.id.to_string(),
         iso(row.start),
         row.stop.map(iso).unwrap_or_default(),
@@ -68,8 +81,25 @@ fn fields(row: &EntryRow) -> impl Iterator<Item = String> {
         text(row.description.clone().unwrap_or_default()),
         text(row.tags.join("; ")),
         row.billable.map(|b| b.to_string()).unwrap_or_default(),
+        cents(row.billable_amount_cents),
+        cents(row.hourly_rate_cents),
+        text(row.currency.clone().unwrap_or_default()),
     ]
     .into_iter()
+}
+
+/// Cents as a decimal amount ("1234.50"); empty when unknown.
+pub(crate) fn cents(value: Option<i64>) -> String {
+    value
+        .map(|c| {
+            let sign = if c < 0 { "-" } else { "" };
+            format!(
+                "{sign}{}.{:02}",
+                c.unsigned_abs() / 100,
+                c.unsigned_abs() % 100
+            )
+        })
+        .unwrap_or_default()
 }
 
 fn write_record(writer: &mut dyn Write, fields: impl Iterator<Item = String>) -> AppResult<()> {

@@ -35,9 +35,12 @@ impl PageRequest {
     }
 }
 
-/// One time entry as the table and the CSV show it.
+/// One time entry as the table and the CSV show it, with the connection and workspace
+/// it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntryRow {
+    pub connection_id: i64,
+    pub connection_name: String,
     pub id: i64,
     pub workspace_id: i64,
     pub workspace_name: Option<String>,
@@ -52,6 +55,10 @@ pub struct EntryRow {
     pub stop: Option<DateTime<Utc>>,
     pub duration_seconds: Option<i64>,
     pub billable: Option<bool>,
+    /// What Toggl's detailed report says the entry earns, in cents of `currency`.
+    pub billable_amount_cents: Option<i64>,
+    pub hourly_rate_cents: Option<i64>,
+    pub currency: Option<String>,
     pub tags: Vec<String>,
 }
 
@@ -62,30 +69,62 @@ pub struct EntriesPage {
     pub total_count: u64,
 }
 
+/// A page of one connection's entries (the per-connection review).
 pub fn entries_page(
     db: &Db,
     connection_id: i64,
     filter: &Filter,
     page: &PageRequest,
 ) -> AppResult<EntriesPage> {
+    review_page(db, &filter.for_connection(connection_id), page)
+}
+
+/// A page of the entries of the filter's connections, newest first across all of them.
+/// Each connection is asked for its own newest `offset + page_size` rows (an index walk
+/// that stops early) and the answers are merged, instead of one query that would sort
+/// every matching row of all connections.
+pub fn review_page(db: &Db, filter: &Filter, page: &PageRequest) -> AppResult<EntriesPage> {
     if page.page_size == 0 || page.page_size > MAX_PAGE_SIZE {
         return Err(AppError::page_size_out_of_range(MAX_PAGE_SIZE));
     }
     db.read(|conn| {
-        let total_count = count(conn, connection_id, filter)?;
-        let mut rows = Vec::with_capacity(page.page_size as usize);
+        let connections = filter.connections(conn)?;
+        let total_count = count(conn, &connections, filter)?;
         let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-        let limit_offset = (i64::from(page.page_size), offset);
-        for_each_row(conn, connection_id, filter, Some(limit_offset), |row| {
-            rows.push(row);
-            Ok(())
-        })?;
+        let size = i64::from(page.page_size);
+        if connections.len() <= 1 {
+            let mut rows = Vec::with_capacity(page.page_size as usize);
+            for_each_row(conn, &connections, filter, Some((size, offset)), |row| {
+                rows.push(row);
+                Ok(())
+            })?;
+            return Ok(EntriesPage { rows, total_count });
+        }
+        let mut rows = Vec::new();
+        for connection in connections {
+            let first = offset.saturating_add(size);
+            for_each_row(conn, &[connection], filter, Some((first, 0)), |row| {
+                rows.push(row);
+                Ok(())
+            })?;
+        }
+        rows.sort_by_key(|row| std::cmp::Reverse(newest_first(row)));
+        let rows = rows
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(page.page_size as usize)
+            .collect();
         Ok(EntriesPage { rows, total_count })
     })
 }
 
-fn count(conn: &Connection, connection_id: i64, filter: &Filter) -> AppResult<u64> {
-    let sql = filter.to_sql(connection_id);
+/// The table's order as a key (larger is listed first): ORDER BY below.
+fn newest_first(row: &EntryRow) -> (DateTime<Utc>, i64, i64) {
+    (row.start, row.id, row.connection_id)
+}
+
+fn count(conn: &Connection, connections: &[i64], filter: &Filter) -> AppResult<u64> {
+    let sql = filter.to_sql(connections);
     let n: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM time_entries e WHERE {}", sql.clause),
         params_from_iter(sql.params),
@@ -95,28 +134,30 @@ fn count(conn: &Connection, connection_id: i64, filter: &Filter) -> AppResult<u6
 }
 
 const SELECT: &str =
-    "SELECT e.id, e.workspace_id, w.name, e.project_id, p.name, c.name, e.user_id, \
-    e.user_name, e.description, e.start, e.stop, e.duration, e.billable, \
+    "SELECT e.connection_id, k.name, e.id, e.workspace_id, w.name, e.project_id, p.name, \
+    c.name, e.user_id, e.user_name, e.description, e.start, e.stop, e.duration, e.billable, \
+    e.billable_amount_cents, e.hourly_rate_cents, e.currency, \
     (SELECT json_group_array(g.name) FROM time_entry_tags t \
        JOIN toggl_tags g ON g.connection_id = t.connection_id AND g.id = t.tag_id \
        WHERE t.connection_id = e.connection_id AND t.entry_id = e.id) \
     FROM time_entries e \
+    JOIN connections k ON k.id = e.connection_id \
     LEFT JOIN toggl_workspaces w ON w.connection_id = e.connection_id AND w.id = e.workspace_id \
     LEFT JOIN toggl_projects p ON p.connection_id = e.connection_id AND p.id = e.project_id \
     LEFT JOIN toggl_clients c ON c.connection_id = e.connection_id AND c.id = p.client_id";
 
-/// Streams the filtered rows, newest first, to `each` without collecting them: the
-/// table reads one page through it, the CSV export every row.
+/// Streams the filtered rows of `connections`, newest first, to `each` without
+/// collecting them: the table reads one page through it, the exports every row.
 pub(crate) fn for_each_row(
     conn: &Connection,
-    connection_id: i64,
+    connections: &[i64],
     filter: &Filter,
     limit_offset: Option<(i64, i64)>,
     mut each: impl FnMut(EntryRow) -> AppResult<()>,
 ) -> AppResult<()> {
-    let mut sql = filter.to_sql(connection_id);
+    let mut sql = filter.to_sql(connections);
     let mut text = format!(
-        "{SELECT} WHERE {} ORDER BY e.start DESC, e.id DESC",
+        "{SELECT} WHERE {} ORDER BY e.start DESC, e.id DESC, e.connection_id DESC",
         sql.clause
     );
     if let Some((limit, offset)) = limit_offset {
@@ -137,25 +178,30 @@ fn time(ts: i64) -> DateTime<Utc> {
 }
 
 fn entry_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
-    let tags: Option<String> = r.get(13)?;
+    let tags: Option<String> = r.get(18)?;
     let mut tags: Vec<String> = tags
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
     tags.sort();
     Ok(EntryRow {
-        id: r.get(0)?,
-        workspace_id: r.get(1)?,
-        workspace_name: r.get(2)?,
-        project_id: r.get(3)?,
-        project_name: r.get(4)?,
-        client_name: r.get(5)?,
-        user_id: r.get(6)?,
-        user_name: r.get(7)?,
-        description: r.get(8)?,
-        start: time(r.get(9)?),
-        stop: r.get::<_, Option<i64>>(10)?.map(time),
-        duration_seconds: r.get(11)?,
-        billable: r.get(12)?,
+        connection_id: r.get(0)?,
+        connection_name: r.get(1)?,
+        id: r.get(2)?,
+        workspace_id: r.get(3)?,
+        workspace_name: r.get(4)?,
+        project_id: r.get(5)?,
+        project_name: r.get(6)?,
+        client_name: r.get(7)?,
+        user_id: r.get(8)?,
+        user_name: r.get(9)?,
+        description: r.get(10)?,
+        start: time(r.get(11)?),
+        stop: r.get::<_, Option<i64>>(12)?.map(time),
+        duration_seconds: r.get(13)?,
+        billable: r.get(14)?,
+        billable_amount_cents: r.get(15)?,
+        hourly_rate_cents: r.get(16)?,
+        currency: r.get(17)?,
         tags,
     })
 }

@@ -1,25 +1,33 @@
 //! The filter of the review page and its translation to SQL. Every condition maps to an
-//! indexed column of `time_entries` (or the `time_entry_tags` key), so filtering a
-//! million rows stays inside SQLite and never loads the table.
+//! indexed column of `time_entries`, the `time_entry_tags` key or the full-text index
+//! `time_entries_fts`, so filtering a million rows stays inside SQLite and never loads
+//! the table.
 
+use crate::error::AppResult;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 /// What the review page filters by; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Filter {
+    /// The connections reviewed; empty means every connection.
+    pub connection_ids: Vec<i64>,
     /// First day included (in the viewer's time zone, see `utc_offset_minutes`).
     pub start_date: Option<NaiveDate>,
     /// Last day included.
     pub end_date: Option<NaiveDate>,
     pub workspace_id: Option<i64>,
     pub project_id: Option<i64>,
+    pub client_id: Option<i64>,
     pub user_id: Option<i64>,
     pub tag_id: Option<i64>,
     /// Description contains this, ignoring case (Unicode-aware).
     pub text: Option<String>,
+    /// Only billable (`true`) or only non-billable (`false`) entries.
+    pub billable: Option<bool>,
     /// The viewer's offset from UTC, for day boundaries and the by-day totals, so a
     /// user east or west of UTC sees entries on the day they tracked them.
     pub utc_offset_minutes: i32,
@@ -31,19 +39,50 @@ pub(crate) struct Sql {
     pub params: Vec<Value>,
 }
 
+/// The shortest text the trigram index can look up; shorter text is matched by a scan.
+const FTS_MIN_CHARS: usize = 3;
+
 impl Filter {
+    /// The same filter over one connection only (the per-connection review).
+    pub fn for_connection(&self, connection_id: i64) -> Filter {
+        Filter {
+            connection_ids: vec![connection_id],
+            ..self.clone()
+        }
+    }
+
     fn offset_secs(&self) -> i64 {
         i64::from(self.utc_offset_minutes) * 60
     }
 
     /// Local midnight of `day` as unix seconds.
-    fn local_midnight(&self, day: NaiveDate) -> i64 {
+    pub(crate) fn local_midnight(&self, day: NaiveDate) -> i64 {
         crate::sync::model::midnight(day) - self.offset_secs()
     }
 
-    pub(crate) fn to_sql(&self, connection_id: i64) -> Sql {
-        let mut clause = String::from("e.connection_id = ?");
-        let mut params = vec![Value::Integer(connection_id)];
+    /// The connections reviewed, by id: the chosen ones, or every ready connection when
+    /// none is chosen.
+    pub(crate) fn connections(&self, conn: &Connection) -> AppResult<Vec<i64>> {
+        if !self.connection_ids.is_empty() {
+            let mut ids = self.connection_ids.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            return Ok(ids);
+        }
+        let mut stmt =
+            conn.prepare("SELECT id FROM connections WHERE state = 'ready' ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// The condition over `connections` (see [`Filter::connections`]). One connection
+    /// is an equality, so every index that starts with `connection_id` serves it.
+    pub(crate) fn to_sql(&self, connections: &[i64]) -> Sql {
+        let mut clause = match connections.len() {
+            1 => String::from("e.connection_id = ?"),
+            n => format!("e.connection_id IN ({})", vec!["?"; n].join(", ")),
+        };
+        let mut params: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
         let mut push = |sql: &str, value: Value| {
             clause.push_str(sql);
             params.push(value);
@@ -66,26 +105,51 @@ impl Filter {
         if let Some(id) = self.project_id {
             push(" AND e.project_id = ?", Value::Integer(id));
         }
+        if let Some(id) = self.client_id {
+            push(
+                " AND e.project_id IN (SELECT p.id FROM toggl_projects p \
+                 WHERE p.connection_id = e.connection_id AND p.client_id = ?)",
+                Value::Integer(id),
+            );
+        }
         if let Some(id) = self.user_id {
             push(" AND e.user_id = ?", Value::Integer(id));
         }
-        if let Some(id) = self.tag_id {
-            clause.push_str(
-                " AND e.id IN (SELECT t.entry_id FROM time_entry_tags t \
-                 WHERE t.connection_id = ? AND t.tag_id = ?)",
-            );
-            params.push(Value::Integer(connection_id));
-            params.push(Value::Integer(id));
+        if let Some(billable) = self.billable {
+            push(" AND e.billable = ?", Value::Integer(i64::from(billable)));
         }
-        if let Some(text) = self
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            clause.push_str(" AND instr(e.description_folded, ?) > 0");
-            params.push(Value::Text(text.to_lowercase()));
+        if let Some(id) = self.tag_id {
+            push(
+                " AND e.id IN (SELECT t.entry_id FROM time_entry_tags t \
+                 WHERE t.connection_id = e.connection_id AND t.tag_id = ?)",
+                Value::Integer(id),
+            );
+        }
+        if let Some(text) = self.folded_text() {
+            if text.chars().count() >= FTS_MIN_CHARS {
+                push(
+                    " AND e.rowid IN (SELECT rowid FROM time_entries_fts \
+                     WHERE time_entries_fts MATCH ?)",
+                    Value::Text(fts_phrase(&text)),
+                );
+            } else {
+                push(" AND instr(e.description_folded, ?) > 0", Value::Text(text));
+            }
         }
         Sql { clause, params }
     }
+
+    fn folded_text(&self) -> Option<String> {
+        self.text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_lowercase)
+    }
+}
+
+/// `text` as one FTS5 phrase: any substring, whatever characters it holds (quotes are
+/// doubled, so no text is read as query syntax).
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }

@@ -1,5 +1,7 @@
-//! Offline review of pulled data: totals, the paged entries table, the filter choices,
-//! CSV export and the row counts the connection page shows. Everything reads SQLite
+//! Offline review of pulled data, over one connection or any set of them: totals with
+//! billable hours and money per currency, periods beside the previous ones, the paged
+//! entries table, the filter choices, saved views, CSV export and the row counts the
+//! connection page shows. Everything reads SQLite
 //! only, so it works with no network.
 //!
 //! This is the read side of storage and the one place besides `db` that holds SQL:
@@ -10,18 +12,26 @@
 //!
 //! [`Db::read`]: crate::db::Db::read
 
+#[cfg(test)]
+mod across_tests;
 pub mod csv;
 pub mod entries;
 pub mod filter;
 pub mod options;
+pub mod periods;
 pub mod stored;
+mod tally;
 #[cfg(test)]
 mod tests;
 pub mod totals;
+pub mod views;
 
-pub use csv::export_csv;
-pub use entries::{entries_page, EntriesPage, EntryRow, PageRequest};
+pub use csv::{export_csv, review_export_csv};
+pub use entries::{entries_page, review_page, EntriesPage, EntryRow, PageRequest};
 pub use filter::Filter;
-pub use options::{filter_options, Choice, FilterOptions};
+pub use options::{filter_options, review_filter_options, Choice, FilterOptions};
+pub use periods::{review_periods, Figures, Grouping, PeriodRequest, PeriodTotal};
 pub use stored::stored_counts;
-pub use totals::{totals, DayTotal, TotalRow, Totals};
+pub use tally::Amount;
+pub use totals::{review_totals, totals, DayTotal, TotalRow, Totals};
+pub use views::{delete_view, list_views, open_view, save_view, SavedView};

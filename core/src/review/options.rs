@@ -1,8 +1,10 @@
 //! The choices of the filter dropdowns: what the connection's pulled data contains.
 
+use super::filter::Filter;
 use crate::db::Db;
 use crate::error::AppResult;
-use rusqlite::Connection;
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,44 +19,56 @@ pub struct Choice {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FilterOptions {
+    pub connections: Vec<Choice>,
     pub workspaces: Vec<Choice>,
     pub projects: Vec<Choice>,
     pub users: Vec<Choice>,
+    pub clients: Vec<Choice>,
     pub tags: Vec<Choice>,
 }
 
-/// Workspaces, projects, users and tags by name. Users are the stored members plus
-/// anyone who has entries (members are only listed where the role allows).
+/// The choices of one connection (the per-connection review).
 pub fn filter_options(db: &Db, connection_id: i64) -> AppResult<FilterOptions> {
+    review_filter_options(db, &Filter::default().for_connection(connection_id))
+}
+
+/// Connections, workspaces, projects, clients, users and tags by name, of the filter's
+/// connections (only its `connection_ids` count). Users are the stored members plus
+/// anyone who has entries (members are only listed where the role allows). A workspace,
+/// project or user seen through two connections is listed once (Toggl's ids are global).
+pub fn review_filter_options(db: &Db, filter: &Filter) -> AppResult<FilterOptions> {
     db.read(|conn| {
+        let connections = filter.connections(conn)?;
+        let marks = vec!["?"; connections.len()].join(", ");
+        let ids: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
+        let list = |sql: &str| choices(conn, &ids, &sql.replace("{ids}", &marks));
         Ok(FilterOptions {
-            workspaces: choices(
-                conn,
-                connection_id,
-                "SELECT id, name, NULL, 1 FROM toggl_workspaces WHERE connection_id = ?1 ORDER BY name, id",
+            connections: list(
+                "SELECT id, name, NULL, 1 FROM connections WHERE id IN ({ids}) ORDER BY name_key, id",
             )?,
-            projects: choices(
-                conn,
-                connection_id,
-                "SELECT id, name, workspace_id, active FROM toggl_projects WHERE connection_id = ?1 ORDER BY name, id",
+            workspaces: list(
+                "SELECT id, name, NULL, 1 FROM toggl_workspaces WHERE connection_id IN ({ids}) ORDER BY name, id",
             )?,
-            tags: choices(
-                conn,
-                connection_id,
-                "SELECT id, name, workspace_id, 1 FROM toggl_tags WHERE connection_id = ?1 ORDER BY name, id",
+            projects: list(
+                "SELECT id, name, workspace_id, active FROM toggl_projects WHERE connection_id IN ({ids}) ORDER BY name, id",
             )?,
-            users: choices(
-                conn,
-                connection_id,
+            clients: list(
+                "SELECT id, name, workspace_id, NOT archived FROM toggl_clients WHERE connection_id IN ({ids}) ORDER BY name, id",
+            )?,
+            tags: list(
+                "SELECT id, name, workspace_id, 1 FROM toggl_tags WHERE connection_id IN ({ids}) ORDER BY name, id",
+            )?,
+            users: list(
                 "WITH ids AS (
-                     SELECT DISTINCT user_id AS id FROM time_entries
-                     WHERE connection_id = ?1 AND user_id IS NOT NULL
-                     UNION SELECT user_id FROM toggl_members WHERE connection_id = ?1)
+                     SELECT DISTINCT connection_id, user_id AS id FROM time_entries
+                     WHERE connection_id IN ({ids}) AND user_id IS NOT NULL
+                     UNION SELECT connection_id, user_id FROM toggl_members
+                     WHERE connection_id IN ({ids}))
                  SELECT ids.id,
                         COALESCE((SELECT MAX(name) FROM toggl_members m
-                                  WHERE m.connection_id = ?1 AND m.user_id = ids.id),
+                                  WHERE m.connection_id = ids.connection_id AND m.user_id = ids.id),
                                  (SELECT user_name FROM time_entries e
-                                  WHERE e.connection_id = ?1 AND e.user_id = ids.id
+                                  WHERE e.connection_id = ids.connection_id AND e.user_id = ids.id
                                     AND e.user_name IS NOT NULL LIMIT 1),
                                  'User ' || ids.id) AS name,
                         NULL, 1
@@ -64,9 +78,12 @@ pub fn filter_options(db: &Db, connection_id: i64) -> AppResult<FilterOptions> {
     })
 }
 
-fn choices(conn: &Connection, connection_id: i64, sql: &str) -> AppResult<Vec<Choice>> {
+/// Rows of `sql` (its `?` marks bound to `ids`, once per `{ids}` list), each id once.
+fn choices(conn: &Connection, ids: &[Value], sql: &str) -> AppResult<Vec<Choice>> {
+    let lists = sql.matches("?").count() / ids.len().max(1);
+    let params = (0..lists).flat_map(|_| ids.iter().cloned());
     let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([connection_id], |r| {
+    let rows = stmt.query_map(params_from_iter(params), |r| {
         Ok(Choice {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -74,5 +91,13 @@ fn choices(conn: &Connection, connection_id: i64, sql: &str) -> AppResult<Vec<Ch
             active: r.get(3)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let choice = row?;
+        if seen.insert(choice.id) {
+            out.push(choice);
+        }
+    }
+    Ok(out)
 }

@@ -6,7 +6,7 @@ use crate::domain::{AccessReport, Privacy, TogglUser, Verdict, WorkspaceAccess};
 use crate::sync::test_support::add_connection;
 use chrono::{NaiveDate, TimeZone, Utc};
 
-fn access() -> AccessReport {
+pub(super) fn access() -> AccessReport {
     let ws = |id: i64, name: &str| WorkspaceAccess {
         id,
         name: name.into(),
@@ -29,7 +29,7 @@ fn access() -> AccessReport {
     }
 }
 
-fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> ProjectRecord {
+pub(super) fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> ProjectRecord {
     ProjectRecord {
         id,
         workspace_id: ws,
@@ -42,7 +42,7 @@ fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> ProjectRecord {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn entry(
+pub(super) fn entry(
     id: i64,
     ws: i64,
     project: Option<i64>,
@@ -69,6 +69,7 @@ fn entry(
         billable: Some(false),
         tag_ids: tags.to_vec(),
         at: None,
+        money: None,
     }
 }
 
@@ -338,12 +339,12 @@ fn csv_export_writes_the_filtered_rows_rfc_4180_with_iso_times() {
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(lines.len(), 4, "header, two rows, and the final CRLF");
-    assert_eq!(lines[0], "id,start,stop,duration_seconds,workspace_id,workspace,project_id,project,client,user_id,user,description,tags,billable");
+    assert_eq!(lines[0], "connection_id,connection,id,start,stop,duration_seconds,workspace_id,workspace,project_id,project,client,user_id,user,description,tags,billable,billable_amount,hourly_rate,currency");
     assert_eq!(
         lines[1],
-        "2,2025-11-03T23:30:00Z,2025-11-04T00:00:00Z,1800,10,Alpha,100,Website,Acme,2,Bob,\"Design review, \"\"v2\"\"\",review; urgent,false"
+        format!("{c},Review,2,2025-11-03T23:30:00Z,2025-11-04T00:00:00Z,1800,10,Alpha,100,Website,Acme,2,Bob,\"Design review, \"\"v2\"\"\",review; urgent,false,,,")
     );
-    assert_eq!(lines[2], "1,2025-11-03T09:00:00Z,2025-11-03T10:00:00Z,3600,10,Alpha,100,Website,Acme,1,Ann,Fix login bug,urgent,false");
+    assert_eq!(lines[2], format!("{c},Review,1,2025-11-03T09:00:00Z,2025-11-03T10:00:00Z,3600,10,Alpha,100,Website,Acme,1,Ann,Fix login bug,urgent,false,,,"));
     assert_eq!(lines[3], "");
 
     let mut all = Vec::new();
@@ -353,7 +354,9 @@ fn csv_export_writes_the_filtered_rows_rfc_4180_with_iso_times() {
         text.contains("\"ÉCLAIR app\nrelease\""),
         "a line break inside a field is quoted"
     );
-    assert!(text.contains("\r\n5,2025-11-06T12:00:00Z,,,20,Beta,,,,1,Ann,,,false\r\n"));
+    assert!(text.contains(&format!(
+        "\r\n{c},Review,5,2025-11-06T12:00:00Z,,,20,Beta,,,,1,Ann,,,false,,,\r\n"
+    )));
 }
 
 #[test]
@@ -468,7 +471,10 @@ fn a_cascade_delete_commits_while_an_export_is_under_way() {
     );
     assert!(writes_done.get());
     let text = String::from_utf8(writer.out).unwrap();
-    assert!(text.contains("\r\n1,2025-11-03T09:00:00Z,"), "{text}");
+    assert!(
+        text.contains(&format!("\r\n{c},Review,1,2025-11-03T09:00:00Z,")),
+        "{text}"
+    );
     assert!(
         ids(db, c, &Filter::default()).is_empty(),
         "the delete went through"

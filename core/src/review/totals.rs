@@ -1,10 +1,12 @@
-//! Totals of the review page: tracked seconds by project, user, client and day for the
-//! filtered entries, summed in one pass over the rows SQLite selects.
+//! Totals of the review page: tracked and billable seconds and money per currency by
+//! project, user, client and day for the filtered entries, summed in one pass over the
+//! rows SQLite selects.
 
 use super::filter::Filter;
+use super::tally::{scan, Amount, Currencies, Tally};
 use crate::db::Db;
 use crate::error::AppResult;
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +16,11 @@ pub struct TotalRow {
     pub id: Option<i64>,
     pub name: String,
     pub seconds: i64,
+    pub billable_seconds: i64,
+    pub non_billable_seconds: i64,
     pub entries: i64,
+    /// Billable money per currency; two currencies are never added together.
+    pub amounts: Vec<Amount>,
 }
 
 /// Seconds tracked on one day (`YYYY-MM-DD`, in the filter's time zone).
@@ -22,16 +28,18 @@ pub struct TotalRow {
 pub struct DayTotal {
     pub day: String,
     pub seconds: i64,
+    pub billable_seconds: i64,
     pub entries: i64,
 }
 
-/// Running entries (no duration yet) count as entries with zero seconds. Sums saturate
-/// rather than wrap: storage refuses absurd durations, and a sum is never allowed to
-/// overflow into a negative total whatever the file holds.
+/// Running entries (no duration yet) count as entries with zero seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
     pub seconds: i64,
+    pub billable_seconds: i64,
+    pub non_billable_seconds: i64,
     pub entries: i64,
+    pub amounts: Vec<Amount>,
     /// Largest first.
     pub by_project: Vec<TotalRow>,
     pub by_user: Vec<TotalRow>,
@@ -40,78 +48,65 @@ pub struct Totals {
     pub by_day: Vec<DayTotal>,
 }
 
+/// Totals of one connection (the per-connection review).
 pub fn totals(db: &Db, connection_id: i64, filter: &Filter) -> AppResult<Totals> {
+    review_totals(db, &filter.for_connection(connection_id))
+}
+
+/// Totals over the filter's connections. A project, client or user is one group
+/// whichever connection its entries came through (Toggl's ids are global).
+pub fn review_totals(db: &Db, filter: &Filter) -> AppResult<Totals> {
     db.read(|conn| {
-        let sums = scan(conn, connection_id, filter)?;
-        let names = Names::load(conn, connection_id, &sums)?;
-        let mut by_client: HashMap<Option<i64>, (i64, i64)> = HashMap::new();
-        for (project, (seconds, entries)) in &sums.by_project {
+        let connections = filter.connections(conn)?;
+        let mut currencies = Currencies::default();
+        let mut sums = Sums::default();
+        let offset = i64::from(filter.utc_offset_minutes) * 60;
+        scan(conn, &connections, filter, &mut currencies, |fact| {
+            sums.all.add(fact);
+            sums.by_project.entry(fact.project).or_default().add(fact);
+            sums.by_user.entry(fact.user).or_default().add(fact);
+            let day = fact.start.saturating_add(offset).div_euclid(86_400);
+            sums.by_day.entry(day).or_default().add(fact);
+        })?;
+        let names = Names::load(conn, &connections, &sums)?;
+        let mut by_client: HashMap<Option<i64>, Tally> = HashMap::new();
+        for (project, tally) in &sums.by_project {
             let client = project.and_then(|p| names.project_client.get(&p).copied().flatten());
-            let slot = by_client.entry(client).or_default();
-            slot.0 = slot.0.saturating_add(*seconds);
-            slot.1 = slot.1.saturating_add(*entries);
+            by_client.entry(client).or_default().merge(tally);
         }
         let by_day = sums
             .by_day
             .iter()
-            .map(|(day, (seconds, entries))| DayTotal {
+            .map(|(day, t)| DayTotal {
                 day: day_text(*day),
-                seconds: *seconds,
-                entries: *entries,
+                seconds: t.seconds,
+                billable_seconds: t.billable_seconds,
+                entries: t.entries,
             })
             .collect();
+        let rank = |groups: &HashMap<Option<i64>, Tally>, name: &dyn Fn(Option<i64>) -> String| {
+            ranked(groups, &currencies, name)
+        };
         Ok(Totals {
-            seconds: sums.seconds,
-            entries: sums.entries,
-            by_project: ranked(&sums.by_project, |id| names.project(id)),
-            by_user: ranked(&sums.by_user, |id| names.user(id)),
-            by_client: ranked(&by_client, |id| names.client(id)),
+            seconds: sums.all.seconds,
+            billable_seconds: sums.all.billable_seconds,
+            non_billable_seconds: sums.all.seconds - sums.all.billable_seconds,
+            entries: sums.all.entries,
+            amounts: sums.all.amounts(&currencies),
+            by_project: rank(&sums.by_project, &|id| names.project(id)),
+            by_user: rank(&sums.by_user, &|id| names.user(id)),
+            by_client: rank(&by_client, &|id| names.client(id)),
             by_day,
         })
     })
 }
 
-/// Seconds and entry counts per key, summed in one pass over the filtered rows.
 #[derive(Default)]
 struct Sums {
-    seconds: i64,
-    entries: i64,
-    by_project: HashMap<Option<i64>, (i64, i64)>,
-    by_user: HashMap<Option<i64>, (i64, i64)>,
-    by_day: BTreeMap<i64, (i64, i64)>,
-}
-
-/// One pass over the filtered entries, reading only the columns the totals need (the
-/// `time_entries_totals` index covers them, so an unfiltered pass never touches the
-/// table itself). Five GROUP BY queries would read the rows five times.
-fn scan(conn: &Connection, connection_id: i64, filter: &Filter) -> AppResult<Sums> {
-    let sql = filter.to_sql(connection_id);
-    let offset = i64::from(filter.utc_offset_minutes) * 60;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT e.project_id, e.user_id, e.start, e.duration FROM time_entries e WHERE {}",
-        sql.clause
-    ))?;
-    let mut rows = stmt.query(params_from_iter(sql.params))?;
-    let mut sums = Sums::default();
-    while let Some(row) = rows.next()? {
-        let project: Option<i64> = row.get(0)?;
-        let user: Option<i64> = row.get(1)?;
-        let start: i64 = row.get(2)?;
-        let seconds = row.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0);
-        sums.seconds = sums.seconds.saturating_add(seconds);
-        sums.entries += 1;
-        for slot in [
-            sums.by_project.entry(project).or_default(),
-            sums.by_user.entry(user).or_default(),
-            sums.by_day
-                .entry(start.saturating_add(offset).div_euclid(86_400))
-                .or_default(),
-        ] {
-            slot.0 = slot.0.saturating_add(seconds);
-            slot.1 += 1;
-        }
-    }
-    Ok(sums)
+    all: Tally,
+    by_project: HashMap<Option<i64>, Tally>,
+    by_user: HashMap<Option<i64>, Tally>,
+    by_day: BTreeMap<i64, Tally>,
 }
 
 fn day_text(days_since_epoch: i64) -> String {
@@ -124,16 +119,20 @@ fn day_text(days_since_epoch: i64) -> String {
 
 /// Largest first; ties by id, entries without one first.
 fn ranked(
-    sums: &HashMap<Option<i64>, (i64, i64)>,
-    name: impl Fn(Option<i64>) -> String,
+    groups: &HashMap<Option<i64>, Tally>,
+    currencies: &Currencies,
+    name: &dyn Fn(Option<i64>) -> String,
 ) -> Vec<TotalRow> {
-    let mut rows: Vec<TotalRow> = sums
+    let mut rows: Vec<TotalRow> = groups
         .iter()
-        .map(|(id, (seconds, entries))| TotalRow {
+        .map(|(id, t)| TotalRow {
             id: *id,
             name: name(*id),
-            seconds: *seconds,
-            entries: *entries,
+            seconds: t.seconds,
+            billable_seconds: t.billable_seconds,
+            non_billable_seconds: t.seconds - t.billable_seconds,
+            entries: t.entries,
+            amounts: t.amounts(currencies),
         })
         .collect();
     rows.sort_by(|a, b| b.seconds.cmp(&a.seconds).then(a.id.cmp(&b.id)));
@@ -149,37 +148,45 @@ struct Names {
 }
 
 impl Names {
-    fn load(conn: &Connection, connection_id: i64, sums: &Sums) -> AppResult<Names> {
+    /// The names as any of `connections` stores them (the first that has one).
+    fn load(conn: &Connection, connections: &[i64], sums: &Sums) -> AppResult<Names> {
         let mut names = Names {
             projects: HashMap::new(),
             project_client: HashMap::new(),
             clients: HashMap::new(),
             users: HashMap::new(),
         };
-        let mut stmt = conn
+        let mut projects = conn
             .prepare("SELECT id, name, client_id FROM toggl_projects WHERE connection_id = ?1")?;
-        let mut rows = stmt.query([connection_id])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            names.projects.insert(id, r.get(1)?);
-            names.project_client.insert(id, r.get(2)?);
-        }
-        let mut stmt =
+        let mut clients =
             conn.prepare("SELECT id, name FROM toggl_clients WHERE connection_id = ?1")?;
-        let mut rows = stmt.query([connection_id])?;
-        while let Some(r) = rows.next()? {
-            names.clients.insert(r.get(0)?, r.get(1)?);
-        }
-        let mut stmt = conn.prepare(
+        let mut user = conn.prepare(
             "SELECT COALESCE(
                  (SELECT user_name FROM time_entries WHERE connection_id = ?1 AND user_id = ?2
                     AND user_name IS NOT NULL LIMIT 1),
                  (SELECT MAX(name) FROM toggl_members WHERE connection_id = ?1 AND user_id = ?2))",
         )?;
-        for id in sums.by_user.keys().flatten() {
-            let name: Option<String> = stmt.query_row([connection_id, *id], |r| r.get(0))?;
-            if let Some(name) = name {
-                names.users.insert(*id, name);
+        for &connection_id in connections {
+            let mut rows = projects.query([connection_id])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if let std::collections::hash_map::Entry::Vacant(slot) = names.projects.entry(id) {
+                    slot.insert(r.get(1)?);
+                    names.project_client.insert(id, r.get(2)?);
+                }
+            }
+            let mut rows = clients.query([connection_id])?;
+            while let Some(r) = rows.next()? {
+                names.clients.entry(r.get(0)?).or_insert(r.get(1)?);
+            }
+            for id in sums.by_user.keys().flatten() {
+                if names.users.contains_key(id) {
+                    continue;
+                }
+                let name: Option<String> = user.query_row([connection_id, *id], |r| r.get(0))?;
+                if let Some(name) = name {
+                    names.users.insert(*id, name);
+                }
             }
         }
         Ok(names)

@@ -5,7 +5,7 @@
 
 use super::model::{PullRange, StageKind};
 use crate::db::metadata::{ClientRecord, MemberRecord, ProjectRecord, TagRecord};
-use crate::db::time_entries::EntryRecord;
+use crate::db::time_entries::{EntryRecord, Money};
 use crate::error::AppResult;
 use crate::toggl::models::{
     Client, Project, ReportQuery, ReportRow, Tag, TimeEntry, WorkspaceMember,
@@ -189,6 +189,7 @@ fn iso(t: &DateTime<chrono::FixedOffset>) -> String {
 pub fn report_entries(workspace_id: i64, rows: &[ReportRow]) -> Vec<EntryRecord> {
     rows.iter()
         .flat_map(|row| {
+            let single = row.time_entries.len() == 1;
             row.time_entries.iter().filter_map(move |t| {
                 let start = t.start?.timestamp();
                 let stop = t.stop.map(|s| s.timestamp());
@@ -206,10 +207,33 @@ pub fn report_entries(workspace_id: i64, rows: &[ReportRow]) -> Vec<EntryRecord>
                     billable: row.billable,
                     tag_ids: row.tag_ids.clone().unwrap_or_default(),
                     at: t.at.as_ref().map(iso),
+                    money: report_money(row, single, stop.and(t.seconds)),
                 })
             })
         })
         .collect()
+}
+
+/// The money of one entry of a report row. The row's amount is the entry's own when the
+/// row holds one entry (Toggl's default, ungrouped report); a grouped row's amount is
+/// shared out by the rate instead. `None` when Toggl gave neither amount nor rate.
+fn report_money(row: &ReportRow, single: bool, seconds: Option<i64>) -> Option<Money> {
+    if row.billable_amount_in_cents.is_none() && row.hourly_rate_in_cents.is_none() {
+        return None;
+    }
+    let amount_cents = if single {
+        row.billable_amount_in_cents
+    } else {
+        row.hourly_rate_in_cents
+            .zip(seconds)
+            .filter(|_| row.billable == Some(true))
+            .map(|(rate, secs)| (rate.saturating_mul(secs) + 1_800) / 3_600)
+    };
+    Some(Money {
+        amount_cents,
+        hourly_rate_cents: row.hourly_rate_in_cents,
+        currency: row.currency.clone(),
+    })
 }
 
 /// A v9 entry; a running one (negative duration) is stored without stop or duration.
@@ -228,6 +252,7 @@ pub fn own_entry(e: &TimeEntry, own_user_id: i64, own_user_name: &str) -> Option
         billable: e.billable,
         tag_ids: e.tag_ids.clone().unwrap_or_default(),
         at: e.at.as_ref().map(iso),
+        money: None,
     })
 }
 

@@ -1,0 +1,169 @@
+//! Hours by day, week or month, each period beside the one before it (this week beside
+//! last week), for the review's time chart and its comparison.
+
+use super::filter::Filter;
+use super::tally::{scan, Amount, Currencies, Tally};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grouping {
+    Day,
+    Week,
+    Month,
+}
+
+/// How to cut time into periods. `beginning_of_week` is the Toggl user's setting:
+/// 0 Sunday, 1 Monday (Toggl's default) … 6 Saturday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodRequest {
+    pub grouping: Grouping,
+    #[serde(default = "monday")]
+    pub beginning_of_week: u8,
+}
+
+fn monday() -> u8 {
+    1
+}
+
+/// The figures of one period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub seconds: i64,
+    pub billable_seconds: i64,
+    pub entries: i64,
+    pub amounts: Vec<Amount>,
+}
+
+/// One period (`start`..=`end`, local dates) and the whole period before it. The
+/// current figures count only what the filter lets in (a range that starts mid-week
+/// counts that week from its start day); the previous figures are the whole previous
+/// period, the same as the filter run over that period alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodTotal {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub current: Figures,
+    pub previous_start: NaiveDate,
+    pub previous_end: NaiveDate,
+    pub previous: Figures,
+}
+
+/// The most periods one answer lists (ten years of days).
+const MAX_PERIODS: usize = 3_660;
+
+/// Every period the filter's range touches, oldest first; without a range, from the
+/// oldest to the newest period with entries.
+pub fn review_periods(
+    db: &Db,
+    filter: &Filter,
+    request: &PeriodRequest,
+) -> AppResult<Vec<PeriodTotal>> {
+    if request.beginning_of_week > 6 {
+        return Err(AppError::InvalidInput(
+            "The first day of the week is 0 (Sunday) to 6 (Saturday).".into(),
+        ));
+    }
+    let cut = Cut(*request);
+    // Reach back to the whole period before the first one, for its comparison.
+    let mut wide = filter.clone();
+    wide.start_date = filter
+        .start_date
+        .map(|day| cut.previous(cut.period_start(day)));
+    let offset = i64::from(filter.utc_offset_minutes) * 60;
+    let first_counted = filter.start_date.map(|day| filter.local_midnight(day));
+    let mut currencies = Currencies::default();
+    let mut whole: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    let mut counted: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    db.read(|conn| {
+        let connections = wide.connections(conn)?;
+        scan(conn, &connections, &wide, &mut currencies, |fact| {
+            let day = local_day(fact.start.saturating_add(offset));
+            let period = cut.period_start(day);
+            whole.entry(period).or_default().add(fact);
+            if first_counted.is_none_or(|first| fact.start >= first) {
+                counted.entry(period).or_default().add(fact);
+            }
+        })
+    })?;
+    let first = match filter.start_date {
+        Some(day) => Some(cut.period_start(day)),
+        None => counted.keys().next().copied(),
+    };
+    let last = match filter.end_date {
+        Some(day) => Some(cut.period_start(day)),
+        None => counted.keys().next_back().copied(),
+    };
+    let (Some(mut period), Some(last)) = (first, last) else {
+        return Ok(Vec::new());
+    };
+    let figures = |tally: Option<&Tally>| {
+        tally
+            .map(|t| Figures {
+                seconds: t.seconds,
+                billable_seconds: t.billable_seconds,
+                entries: t.entries,
+                amounts: t.amounts(&currencies),
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    while period <= last && out.len() < MAX_PERIODS {
+        let previous = cut.previous(period);
+        let next = cut.next(period);
+        out.push(PeriodTotal {
+            start: period,
+            end: next.pred_opt().unwrap_or(period),
+            current: figures(counted.get(&period)),
+            previous_start: previous,
+            previous_end: period.pred_opt().unwrap_or(previous),
+            previous: figures(whole.get(&previous)),
+        });
+        period = next;
+    }
+    Ok(out)
+}
+
+fn local_day(local_secs: i64) -> NaiveDate {
+    let days = local_secs.div_euclid(86_400);
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(days + 719_163).unwrap_or(i32::MAX))
+        .unwrap_or_default()
+}
+
+/// Period arithmetic for one request.
+#[derive(Clone, Copy)]
+struct Cut(PeriodRequest);
+
+impl Cut {
+    fn period_start(self, day: NaiveDate) -> NaiveDate {
+        match self.0.grouping {
+            Grouping::Day => day,
+            Grouping::Week => {
+                let weekday = day.weekday().num_days_from_sunday();
+                let back = (weekday + 7 - u32::from(self.0.beginning_of_week)) % 7;
+                day - Days::new(u64::from(back))
+            }
+            Grouping::Month => day.with_day(1).unwrap_or(day),
+        }
+    }
+
+    fn next(self, start: NaiveDate) -> NaiveDate {
+        match self.0.grouping {
+            Grouping::Day => start + Days::new(1),
+            Grouping::Week => start + Days::new(7),
+            Grouping::Month => start + Months::new(1),
+        }
+    }
+
+    fn previous(self, start: NaiveDate) -> NaiveDate {
+        match self.0.grouping {
+            Grouping::Day => start - Days::new(1),
+            Grouping::Week => start - Days::new(7),
+            Grouping::Month => start - Months::new(1),
+        }
+    }
+}
