@@ -113,6 +113,10 @@ pub enum InputField {
     Request,
     /// The page size of the entries table.
     PageSize,
+    /// The name of a saved review view.
+    ViewName,
+    /// The first day of the week of the review's weekly periods.
+    WeekStart,
 }
 
 impl InputField {
@@ -125,6 +129,8 @@ impl InputField {
             InputField::Ticket => "ticket",
             InputField::Request => "request",
             InputField::PageSize => "page size",
+            InputField::ViewName => "view name",
+            InputField::WeekStart => "first day of the week",
         }
     }
 }
@@ -191,6 +197,14 @@ impl AppError {
         Self::invalid(
             InputField::Ticket,
             format!("\"{label}\" is longer than {max} characters; shorten it."),
+        )
+    }
+
+    /// A week start that is no day of the week (0 Sunday to 6 Saturday, as Toggl counts).
+    pub fn week_start_out_of_range() -> AppError {
+        Self::invalid(
+            InputField::WeekStart,
+            "The first day of the week is 0 (Sunday) to 6 (Saturday).".into(),
         )
     }
 

@@ -64,9 +64,7 @@ pub fn review_periods(
     request: &PeriodRequest,
 ) -> AppResult<Vec<PeriodTotal>> {
     if request.beginning_of_week > 6 {
-        return Err(AppError::InvalidInput(
-            "The first day of the week is 0 (Sunday) to 6 (Saturday).".into(),
-        ));
+        return Err(AppError::week_start_out_of_range());
     }
     let cut = Cut(*request);
     // Reach back to the whole period before the first one, for its comparison.

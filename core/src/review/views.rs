@@ -3,7 +3,7 @@
 
 use super::filter::Filter;
 use crate::db::Db;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, InputField};
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -23,10 +23,16 @@ pub struct SavedView {
 /// so saving again updates the view instead of failing.
 pub fn save_view(db: &Db, name: &str, filter: &Filter) -> AppResult<SavedView> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_VIEW_NAME {
-        return Err(AppError::InvalidInput(format!(
-            "A view name has 1 to {MAX_VIEW_NAME} characters."
-        )));
+    let chars = name.chars().count();
+    if chars == 0 {
+        return Err(AppError::text_missing(InputField::ViewName));
+    }
+    if chars > MAX_VIEW_NAME {
+        return Err(AppError::text_too_long(
+            InputField::ViewName,
+            chars,
+            MAX_VIEW_NAME,
+        ));
     }
     let json = serde_json::to_string(filter)
         .map_err(|e| AppError::Database(format!("the view could not be encoded: {e}")))?;
@@ -110,5 +116,5 @@ pub fn delete_view(db: &Db, id: i64) -> AppResult<()> {
 
 fn decode(json: &str) -> AppResult<Filter> {
     serde_json::from_str(json)
-        .map_err(|e| AppError::Database(format!("a saved view could not be read: {e}")))
+        .map_err(|e| AppError::DataFormat(format!("a saved view could not be read: {e}")))
 }
