@@ -6,6 +6,7 @@ mod data_commands;
 mod invoke;
 mod logging;
 mod settings;
+mod shutdown;
 mod state;
 
 use blink_core::config::Config;
@@ -20,6 +21,10 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .manage(app_state)
+        .setup(|app| {
+            shutdown::exit_on_terminate(app.handle());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_connections,
@@ -73,8 +78,13 @@ pub fn run() {
         tauri::Builder::default().plugin(single_instance()),
         app_state,
     )
-    .run(context)
-    .expect("error while running Blink Connections");
+    .build(context)
+    .expect("error while building Blink Connections")
+    .run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            app.state::<AppState>().close();
+        }
+    });
     // `run` exits the process; the folder stays claimed until then.
     drop(folder);
 }

@@ -10,15 +10,19 @@
 //! a pull page or a cascade delete is being written, so neither side waits for the
 //! other.
 
+mod clean_close;
 pub mod connections;
 pub mod metadata;
 pub mod pulls;
 pub mod secret_journal;
+#[cfg(any(test, feature = "synthetic-data"))]
+pub mod synthetic;
 pub mod time_entries;
 
 use crate::error::{AppError, AppResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -49,6 +53,8 @@ pub struct Db {
     conn: Mutex<Connection>,
     /// The read-only side; `None` for an in-memory database, whose reads use `conn`.
     reader: Option<Reader>,
+    /// Set by [`Db::close_cleanly`]; the next use of the writer voids the record.
+    closed_cleanly: AtomicBool,
 }
 
 struct Reader {
@@ -58,9 +64,19 @@ struct Reader {
 
 /// What [`Db::open`] found. A damaged database is not silently replaced: the caller
 /// gets the path it was moved to and must tell the user (see [`OpenedDb::notice`]).
+/// Whether opening runs the quick check.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Quick,
+    Skip,
+}
+
 pub struct OpenedDb {
     pub db: Db,
     pub moved_aside: Option<PathBuf>,
+    /// Whether the quick check ran: it is skipped for a file this app closed cleanly
+    /// and nothing changed since (see [`clean_close`]).
+    pub checked: bool,
 }
 
 impl OpenedDb {
@@ -75,7 +91,8 @@ impl OpenedDb {
 }
 
 impl Db {
-    /// Opens (or creates) the database at `path`, checks its integrity and migrates it.
+    /// Opens (or creates) the database at `path`, checks its integrity (unless the app
+    /// closed it cleanly and it is unchanged since) and migrates it.
     /// A file that is damaged or not a database at all is renamed to
     /// `<name>.corrupt-<timestamp>` (with its `-wal`/`-shm`) and a fresh one is started.
     /// Other failures (permissions, a newer schema) are errors: moving those aside would
@@ -84,18 +101,26 @@ impl Db {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        match Self::open_checked(path) {
+        let check = if clean_close::take(path) {
+            Check::Skip
+        } else {
+            Check::Quick
+        };
+        match Self::open_checked(path, check) {
             Ok(db) => Ok(OpenedDb {
                 db,
                 moved_aside: None,
+                checked: check == Check::Quick,
             }),
             Err(OpenError::Damaged(reason)) => {
                 tracing::warn!(%reason, "database failed its integrity check; moving it aside");
                 let moved_to = move_aside(path)?;
-                let db = Self::open_checked(path).map_err(OpenError::into_app_error)?;
+                let db =
+                    Self::open_checked(path, Check::Quick).map_err(OpenError::into_app_error)?;
                 Ok(OpenedDb {
                     db,
                     moved_aside: Some(moved_to),
+                    checked: true,
                 })
             }
             Err(other) => Err(other.into_app_error()),
@@ -106,7 +131,8 @@ impl Db {
     /// read connection: reads share the writer.
     pub fn open_in_memory() -> AppResult<Db> {
         let conn = Connection::open_in_memory()?;
-        let conn = Self::prepare(conn, SCHEMA_VERSION).map_err(OpenError::into_app_error)?;
+        let conn =
+            Self::prepare(conn, SCHEMA_VERSION, Check::Quick).map_err(OpenError::into_app_error)?;
         Ok(Db::single(conn))
     }
 
@@ -115,7 +141,7 @@ impl Db {
     #[cfg(test)]
     pub(crate) fn open_at_version(path: &Path, version: usize) -> AppResult<Db> {
         let conn = Connection::open(path)?;
-        let conn = Self::prepare(conn, version).map_err(OpenError::into_app_error)?;
+        let conn = Self::prepare(conn, version, Check::Quick).map_err(OpenError::into_app_error)?;
         Ok(Db::single(conn))
     }
 
@@ -123,6 +149,7 @@ impl Db {
         Db {
             conn: Mutex::new(conn),
             reader: None,
+            closed_cleanly: AtomicBool::new(false),
         }
     }
 
@@ -133,7 +160,13 @@ impl Db {
     /// back, and whatever transaction the panic left open is rolled back (a
     /// `rusqlite::Transaction` already rolls back when dropped during the unwind).
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> AppResult<T>) -> AppResult<T> {
-        f(&mut lock(&self.conn))
+        let mut conn = lock(&self.conn);
+        if self.closed_cleanly.swap(false, Ordering::SeqCst) {
+            if let Some(reader) = &self.reader {
+                clean_close::void(&reader.path);
+            }
+        }
+        f(&mut conn)
     }
 
     /// Runs `f` on the read-only connection inside one read transaction, so the queries
@@ -183,14 +216,32 @@ impl Db {
         self.with(|conn| Ok(user_version(conn)?))
     }
 
-    fn open_checked(path: &Path) -> Result<Db, OpenError> {
+    /// Makes the write-ahead log empty and records that the file was left sound, so the
+    /// next start may skip the quick check. Called as the app exits; any later write
+    /// changes the file and so voids the record.
+    pub fn close_cleanly(&self) -> AppResult<()> {
+        let Some(reader) = &self.reader else {
+            return Ok(());
+        };
+        self.with(|conn| {
+            let busy: i64 =
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+            if busy == 0 {
+                clean_close::record(&reader.path)?;
+                self.closed_cleanly.store(true, Ordering::SeqCst);
+            }
+            Ok(())
+        })
+    }
+
+    fn open_checked(path: &Path, check: Check) -> Result<Db, OpenError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(OpenError::classify)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(OpenError::classify)?;
-        let conn = Self::prepare(conn, SCHEMA_VERSION)?;
+        let conn = Self::prepare(conn, SCHEMA_VERSION, check)?;
         let reader = open_reader(path)?;
         Ok(Db {
             conn: Mutex::new(conn),
@@ -198,6 +249,7 @@ impl Db {
                 path: path.to_path_buf(),
                 conn: Mutex::new(reader),
             }),
+            closed_cleanly: AtomicBool::new(false),
         })
     }
 
@@ -205,14 +257,19 @@ impl Db {
     /// but skips matching index entries against their rows, which makes it about ten
     /// times faster than the full check on a large file; a problem it finds is
     /// confirmed and described by the full check before the file is moved aside.
-    fn prepare(conn: Connection, version: usize) -> Result<Connection, OpenError> {
+    fn prepare(
+        conn: Connection,
+        version: usize,
+        integrity: Check,
+    ) -> Result<Connection, OpenError> {
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(OpenError::classify)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(OpenError::classify)?;
-        if !check(&conn, "quick_check")
-            .map_err(OpenError::classify)?
-            .is_empty()
+        if integrity == Check::Quick
+            && !check(&conn, "quick_check")
+                .map_err(OpenError::classify)?
+                .is_empty()
         {
             let problems = check(&conn, "integrity_check").map_err(OpenError::classify)?;
             return Err(OpenError::Damaged(problems.join("; ")));
