@@ -164,6 +164,8 @@ fn ingest_and_query(total: i64) {
                 sweep_entries: None,
                 sweep_meta: None,
                 metadata_complete_at: None,
+                cursor_detail: None,
+                notices: None,
             },
         )
         .unwrap();

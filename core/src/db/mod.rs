@@ -42,6 +42,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0003_toggl_data.sql"),
     ),
     ("0004_review", include_str!("migrations/0004_review.sql")),
+    (
+        "0005_pull_cursors",
+        include_str!("migrations/0005_pull_cursors.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -161,6 +161,8 @@ pub struct StageRow {
     pub skipped: bool,
     pub pages: i64,
     pub items: i64,
+    /// The stage's full cursor as JSON, for stages one integer cannot resume (reports).
+    pub cursor_detail: Option<String>,
 }
 
 /// Adds a stage unless the pull has it already (a resumed pull keeps its cursors).
@@ -185,8 +187,8 @@ pub fn stage(
 ) -> AppResult<Option<StageRow>> {
     Ok(conn
         .query_row(
-            "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items FROM pull_stages
-             WHERE pull_id = ?1 AND workspace_id = ?2 AND stage = ?3",
+            "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items, cursor_detail
+             FROM pull_stages WHERE pull_id = ?1 AND workspace_id = ?2 AND stage = ?3",
             params![pull_id, workspace_id, stage],
             stage_from_row,
         )
@@ -195,8 +197,8 @@ pub fn stage(
 
 pub fn stages(conn: &Connection, pull_id: i64) -> AppResult<Vec<StageRow>> {
     let mut stmt = conn.prepare(
-        "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items FROM pull_stages
-         WHERE pull_id = ?1 ORDER BY rowid",
+        "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items, cursor_detail
+         FROM pull_stages WHERE pull_id = ?1 ORDER BY rowid",
     )?;
     let rows = stmt.query_map([pull_id], stage_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -211,6 +213,7 @@ fn stage_from_row(row: &Row<'_>) -> rusqlite::Result<StageRow> {
         skipped: row.get(4)?,
         pages: row.get(5)?,
         items: row.get(6)?,
+        cursor_detail: row.get(7)?,
     })
 }
 
@@ -228,6 +231,40 @@ pub fn advance_stage(
         "UPDATE pull_stages SET next_cursor = ?4, done = (?4 IS NULL), pages = pages + 1,
              items = items + ?5 WHERE pull_id = ?1 AND workspace_id = ?2 AND stage = ?3",
         params![pull_id, workspace_id, stage, next_cursor, items],
+    )?;
+    Ok(())
+}
+
+/// Sets a stage's full cursor (JSON), in the transaction of the page it follows.
+pub fn set_cursor_detail(
+    conn: &Connection,
+    pull_id: i64,
+    workspace_id: i64,
+    stage: &str,
+    detail: Option<&str>,
+) -> AppResult<()> {
+    conn.execute(
+        "UPDATE pull_stages SET cursor_detail = ?4
+         WHERE pull_id = ?1 AND workspace_id = ?2 AND stage = ?3",
+        params![pull_id, workspace_id, stage, detail],
+    )?;
+    Ok(())
+}
+
+/// What the pull could not reach (a JSON list), kept across its resumed runs.
+pub fn notices(conn: &Connection, pull_id: i64) -> AppResult<Option<String>> {
+    Ok(conn
+        .query_row("SELECT notices FROM pulls WHERE id = ?1", [pull_id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten())
+}
+
+pub fn set_notices(conn: &Connection, pull_id: i64, notices: &str) -> AppResult<()> {
+    conn.execute(
+        "UPDATE pulls SET notices = ?2 WHERE id = ?1",
+        params![pull_id, notices],
     )?;
     Ok(())
 }

@@ -172,6 +172,27 @@ pub fn sweep(
     Ok(conn.execute(&sql, params_from_iter(values))?)
 }
 
+/// Forgets that pull `pull_id` saw the entries in `scope`, so a second walk of that scope
+/// (its rows moved on Toggl while the pull was stopped) sweeps what it no longer sees.
+pub fn unsee(
+    conn: &Connection,
+    connection_id: i64,
+    pull_id: i64,
+    scope: &SweepScope<'_>,
+) -> AppResult<usize> {
+    if scope.workspace_ids.is_empty() {
+        return Ok(0);
+    }
+    let marks = vec!["?"; scope.workspace_ids.len()].join(", ");
+    let sql = format!(
+        "UPDATE time_entries SET seen_pull = 0 WHERE connection_id = ? AND seen_pull = ? \
+         AND start >= ? AND start < ? AND workspace_id IN ({marks})"
+    );
+    let mut values: Vec<i64> = vec![connection_id, pull_id, scope.start, scope.end];
+    values.extend_from_slice(scope.workspace_ids);
+    Ok(conn.execute(&sql, params_from_iter(values))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,13 @@
 //! page, committing every page with its cursor, until done, cancelled, out of quota or
 //! failed. Each outcome is recorded on the pull row before returning.
 
-use super::fetch::{fetch, FetchContext, Fetched};
-use super::model::{Progress, PullReport, PullRequest, PullStatus, StageKind};
-use super::plan::{metadata_stages, own_entry_workspaces, plan, PlannedStage};
-use super::store::{commit_page, PageCommit};
+use super::fetch::{fetch, FetchContext, Fetched, ReportPosition};
+use super::model::{
+    user_zone, BucketQuota, NoticeKind, Progress, PullNotice, PullReport, PullRequest, PullStatus,
+    StageKind,
+};
+use super::plan::{metadata_stages, own_entry_workspaces, plan, sees_everyone, PlannedStage};
+use super::store::{commit_page, restart_chunk, PageCommit};
 use crate::db::metadata::{self, MetaTable};
 use crate::db::time_entries::SweepScope;
 use crate::db::{connections, pulls, Db};
@@ -14,7 +17,8 @@ use crate::toggl::quota::MAX_WAIT_SECS;
 use crate::toggl::TogglClient;
 use crate::token::ApiToken;
 use chrono::{DateTime, Utc};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 /// The progress callback: called after every committed page and at stage changes,
 /// on the pulling task (keep it quick; forward to a channel or a Tauri event).
@@ -42,12 +46,21 @@ pub async fn pull(
     cancel: &AtomicBool,
 ) -> AppResult<PullReport> {
     let client = &client.metered();
+    for w in &request.access.workspaces {
+        if let Some(org) = w.organization_id {
+            client.note_workspace_organization(w.id, org);
+        }
+    }
     let stages = plan(&request.access);
     let (pull_id, resumed) = db.transaction(|tx| begin(tx, request, &stages))?;
     let before = db
         .with(|c| pulls::get(c, pull_id))?
         .ok_or(AppError::NotFound)?;
     let own_workspaces = own_entry_workspaces(&request.access);
+    let notices = db
+        .with(|c| pulls::notices(c, pull_id))?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
     let mut run = Run {
         db,
         request,
@@ -62,7 +75,10 @@ pub async fn pull(
             own_user_id: request.access.user.id,
             own_user_name: &request.access.user.fullname,
             own_workspaces: &own_workspaces,
-            own_window_days: request.options.own_entries_window_days,
+            workspaces: &request.access.workspaces,
+            zone: user_zone(request.access.user.timezone.as_deref()),
+            options: &request.options,
+            own_earliest: AtomicI64::new(i64::MIN),
         },
         requests_at_start: client.requests_made(),
         requests_committed: client.requests_made(),
@@ -75,6 +91,9 @@ pub async fn pull(
         entries: 0,
         stages_done: 0,
         skipped: 0,
+        notices,
+        rechecked: None,
+        lost: HashSet::new(),
     };
     let outcome = run.run_stages().await;
     let unrecorded = client.requests_made() - run.requests_committed;
@@ -171,6 +190,36 @@ struct Run<'a> {
     entries: u64,
     stages_done: u32,
     skipped: u32,
+    /// What the pull could not reach, all runs together.
+    notices: Vec<PullNotice>,
+    /// The access re-check after a 403 (at most one per run: it costs user-level requests).
+    rechecked: Option<crate::domain::AccessReport>,
+    /// Workspaces the account lost access to during this run: their stages are skipped.
+    lost: HashSet<i64>,
+}
+
+/// What a stage pulls, in words for a notice.
+fn stage_words(kind: StageKind) -> &'static str {
+    match kind {
+        StageKind::ReportEntries => "time entries",
+        StageKind::OwnEntries => "own time entries",
+        StageKind::ProjectsActive | StageKind::ProjectsArchived => "projects",
+        StageKind::Clients => "clients",
+        StageKind::Tags => "tags",
+        StageKind::Members => "members",
+    }
+}
+
+/// A refusal of one stage that leaves the others worth pulling: Toggl's 4xx answers
+/// (lost access, a plan without the feature, anything else refused). Quota, rate limit,
+/// a rejected token and transport trouble stop the whole pull instead.
+fn refuses_only_the_stage(error: &AppError) -> bool {
+    matches!(
+        error,
+        AppError::AccessChanged { .. }
+            | AppError::TogglRefused { .. }
+            | AppError::PaidFeatureRequired
+    )
 }
 
 impl Run<'_> {
@@ -188,7 +237,7 @@ impl Run<'_> {
                 self.stages_done += 1;
                 continue;
             }
-            if row.done {
+            if row.done || self.lost.contains(&w) {
                 self.stages_done += 1;
                 continue;
             }
@@ -198,13 +247,14 @@ impl Run<'_> {
                 continue;
             }
             self.emit(Some(kind), Some(w));
-            match self.run_stage(stage, row.next_cursor, row.pages).await {
+            match self.run_stage(stage, &row).await {
                 Err(AppError::PaidFeatureRequired)
                     if kind == StageKind::ReportEntries && row.pages == 0 =>
                 {
                     self.start_own_fallback(w)?;
                     self.run_own_fallback(w).await?;
                 }
+                Err(e) if refuses_only_the_stage(&e) => self.stage_refused(stage, e).await?,
                 other => other?,
             }
             self.stages_done += 1;
@@ -248,16 +298,128 @@ impl Run<'_> {
             kind: own,
         };
         self.emit(Some(own), Some(workspace_id));
-        self.run_stage(&stage, row.next_cursor, row.pages).await
+        match self.run_stage(&stage, &row).await {
+            Err(e) if refuses_only_the_stage(&e) => self.stage_refused(&stage, e).await,
+            other => other,
+        }
     }
 
-    async fn run_stage(
-        &mut self,
-        stage: &PlannedStage,
-        mut cursor: Option<i64>,
-        mut pages: i64,
-    ) -> AppResult<()> {
+    /// Toggl refused one stage: it is recorded as skipped with a notice saying what was
+    /// not pulled, and the pull goes on. A 403 off `/me` means the account lost access
+    /// there while the token works: access is checked again (once per run, two
+    /// user-level requests), and a workspace that no longer qualifies has its remaining
+    /// stages skipped without a request. A refused token there fails the pull.
+    async fn stage_refused(&mut self, stage: &PlannedStage, error: AppError) -> AppResult<()> {
         let (w, kind) = (stage.workspace_id, stage.kind);
+        tracing::info!(workspace = w, stage = kind.as_str(), code = error.code(), "stage refused");
+        let name = self.ctx.workspace_name(w);
+        let what = stage_words(kind);
+        let (kind_of_notice, message, skip_all) = match &error {
+            AppError::AccessChanged { toggl_says, .. } => {
+                let still = self.still_qualifies(w, kind).await?;
+                let says = toggl_says
+                    .as_deref()
+                    .map(|t| format!(" (Toggl says \"{t}\")"))
+                    .unwrap_or_default();
+                (
+                    NoticeKind::AccessChanged,
+                    format!(
+                        "Your access to {name} changed in Toggl{says}, so its {what} were not \
+                         pulled. The API token still works and needs no change: ask the \
+                         Organization Owner about your role in {name}, then test the \
+                         connection again."
+                    ),
+                    !still,
+                )
+            }
+            other => (
+                NoticeKind::StageRefused,
+                format!("The {what} of {name} were not pulled: {other} The other data was."),
+                false,
+            ),
+        };
+        let notice = PullNotice {
+            kind: kind_of_notice,
+            workspace_id: (w != super::plan::ALL_WORKSPACES).then_some(w),
+            not_reached: Some(self.request.range),
+            message,
+        };
+        self.add_notice(notice);
+        let skipped: Vec<StageKind> = if skip_all {
+            self.lost.insert(w);
+            self.stages
+                .iter()
+                .filter(|s| s.workspace_id == w)
+                .map(|s| s.kind)
+                .chain([kind])
+                .collect()
+        } else {
+            vec![kind]
+        };
+        let notices = self.notices_json();
+        let made = self.ctx.client.requests_made();
+        self.db.transaction(|tx| {
+            for k in &skipped {
+                let done = pulls::stage(tx, self.pull_id, w, k.as_str())?.is_some_and(|r| r.done);
+                if !done || *k == kind {
+                    pulls::skip_stage(tx, self.pull_id, w, k.as_str())?;
+                }
+            }
+            pulls::set_notices(tx, self.pull_id, &notices)?;
+            pulls::add_counts(
+                tx,
+                self.pull_id,
+                (made - self.requests_committed) as i64,
+                0,
+                0,
+                0,
+            )
+        })?;
+        self.requests_committed = made;
+        Ok(())
+    }
+
+    /// Whether the account still may read this stage of the workspace, by a fresh
+    /// access check (made once per run).
+    async fn still_qualifies(&mut self, workspace_id: i64, kind: StageKind) -> AppResult<bool> {
+        if self.rechecked.is_none() {
+            let fresh = crate::toggl::check_access(self.ctx.client, self.ctx.token).await?;
+            self.rechecked = Some(fresh);
+        }
+        let Some(access) = &self.rechecked else {
+            return Ok(false);
+        };
+        let Some(workspace) = access.workspaces.iter().find(|x| x.id == workspace_id) else {
+            return Ok(false);
+        };
+        let needs_admin = matches!(kind, StageKind::ReportEntries | StageKind::Members);
+        Ok(!needs_admin || sees_everyone(access, workspace))
+    }
+
+    fn add_notice(&mut self, notice: PullNotice) {
+        let same = |n: &PullNotice| n.kind == notice.kind && n.workspace_id == notice.workspace_id;
+        if !self.notices.iter().any(same) {
+            self.notices.push(notice);
+        }
+    }
+
+    fn notices_json(&self) -> String {
+        serde_json::to_string(&self.notices).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// Follows a stage page by page from its stored cursor. A report stage resumed
+    /// from an earlier run first checks that its cursor still points at its row; if
+    /// rows moved meanwhile, the chunk is walked again from its start before it may be
+    /// swept. A page repeating the previous page's rows ends the stage without a sweep.
+    async fn run_stage(&mut self, stage: &PlannedStage, row: &pulls::StageRow) -> AppResult<()> {
+        let (w, kind) = (stage.workspace_id, stage.kind);
+        let (mut cursor, mut pages) = (row.next_cursor, row.pages);
+        let mut position: Option<ReportPosition> = row
+            .cursor_detail
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok());
+        let mut check_moved = position.is_some_and(|p| p.row.is_some());
+        let mut previous_ids: Option<Vec<i64>> = None;
         loop {
             if self.cancel.load(Ordering::SeqCst) {
                 return Err(AppError::Cancelled);
@@ -276,39 +438,95 @@ impl Run<'_> {
                     ),
                 });
             }
-            let fetched = fetch(&self.ctx, kind, w, cursor).await?;
-            self.commit(stage, &fetched)?;
+            let fetched = fetch(&self.ctx, kind, w, cursor, position, check_moved).await?;
+            check_moved = false;
+            if let Some(window) = fetched.moved {
+                self.walk_again(stage, window, fetched.position)?;
+                (cursor, position) = (fetched.next, fetched.position);
+                continue;
+            }
+            let ids = fetched.data.ids();
+            if !ids.is_empty() && previous_ids.as_ref() == Some(&ids) {
+                tracing::warn!(stage = kind.as_str(), workspace = w, "a page repeated the previous one");
+                let end = Fetched {
+                    data: fetched.data.emptied(),
+                    next: None,
+                    window: None,
+                    position: None,
+                    notice: None,
+                    moved: None,
+                };
+                return self.commit(stage, &end, false);
+            }
+            previous_ids = Some(ids);
+            self.commit(stage, &fetched, true)?;
             pages += 1;
             self.emit(Some(kind), Some(w));
             match fetched.next {
-                Some(next) => cursor = Some(next),
+                Some(next) => (cursor, position) = (Some(next), fetched.position),
                 None => return Ok(()),
             }
         }
     }
 
-    fn commit(&mut self, stage: &PlannedStage, fetched: &Fetched) -> AppResult<()> {
+    /// Starts a report chunk over: this pull's marks on the chunk's entries are
+    /// cleared, so the sweep at the end of the new walk removes what Toggl dropped.
+    fn walk_again(
+        &mut self,
+        stage: &PlannedStage,
+        window: (i64, i64),
+        position: Option<ReportPosition>,
+    ) -> AppResult<()> {
+        let made = self.ctx.client.requests_made();
+        let scope = [stage.workspace_id];
+        restart_chunk(
+            self.db,
+            self.request.connection_id,
+            self.pull_id,
+            stage.workspace_id,
+            &SweepScope {
+                workspace_ids: &scope,
+                user_id: None,
+                start: window.0,
+                end: window.1,
+            },
+            position.and_then(|p| serde_json::to_string(&p).ok()).as_deref(),
+            made - self.requests_committed,
+        )?;
+        self.requests_committed = made;
+        Ok(())
+    }
+
+    /// Commits one page with its cursor; `sweeps`: the page may complete a pass whose
+    /// unseen rows are deleted (not so for a page that repeated the previous one).
+    fn commit(&mut self, stage: &PlannedStage, fetched: &Fetched, sweeps: bool) -> AppResult<()> {
         let (w, kind) = (stage.workspace_id, stage.kind);
-        let range = self.request.range;
+        if let Some(notice) = &fetched.notice {
+            self.add_notice(notice.clone());
+        }
         let stage_complete = fetched.next.is_none();
         let report_scope = [w];
         let sweep_entries = match (kind, fetched.window) {
+            _ if !sweeps => None,
             (StageKind::OwnEntries, Some((start, end))) => Some(SweepScope {
                 workspace_ids: self.ctx.own_scope(w, &report_scope),
                 user_id: Some(self.ctx.own_user_id),
                 start,
                 end,
             }),
-            (StageKind::ReportEntries, _) if stage_complete => Some(SweepScope {
+            (StageKind::ReportEntries, Some((start, end))) => Some(SweepScope {
                 workspace_ids: &report_scope,
                 user_id: None,
-                start: range.start_ts(),
-                end: range.end_ts_exclusive(),
+                start,
+                end,
             }),
             _ => None,
         };
+        let notices = fetched.notice.as_ref().map(|_| self.notices_json());
+        let cursor_detail = (kind == StageKind::ReportEntries)
+            .then(|| fetched.position.and_then(|p| serde_json::to_string(&p).ok()));
         let sweep_meta = match kind {
-            _ if !stage_complete => None,
+            _ if !stage_complete || !sweeps => None,
             StageKind::ProjectsArchived => Some(MetaTable::Projects),
             StageKind::Clients => Some(MetaTable::Clients),
             StageKind::Tags => Some(MetaTable::Tags),
@@ -317,8 +535,8 @@ impl Run<'_> {
         };
         let now = crate::db::now();
         let last_metadata = metadata_stages(self.stages, w).last().copied();
-        let metadata_complete_at =
-            (stage_complete && Some(kind) == last_metadata).then_some(now.as_str());
+        let metadata_complete_at = (stage_complete && sweeps && Some(kind) == last_metadata)
+            .then_some(now.as_str());
         let made = self.ctx.client.requests_made();
         let committed = commit_page(
             self.db,
@@ -333,6 +551,8 @@ impl Run<'_> {
                 sweep_entries,
                 sweep_meta,
                 metadata_complete_at,
+                cursor_detail: cursor_detail.as_ref().map(Option::as_deref),
+                notices: notices.as_deref(),
             },
         )?;
         self.requests_committed = made;
@@ -386,6 +606,7 @@ impl Run<'_> {
             requests_used: requests + self.requests_this_run(),
             quota_remaining: quota.map(|q| q.remaining),
             quota_resets_in_secs: quota.and_then(|q| q.resets_in_secs),
+            quota_buckets: BucketQuota::all(self.ctx.client),
         });
     }
 
@@ -417,6 +638,8 @@ impl Run<'_> {
             quota_resets_at,
             quota_remaining: self.ctx.client.last_quota().map(|q| q.remaining),
             stages_skipped: self.skipped,
+            notices: self.notices.clone(),
+            quota_buckets: BucketQuota::all(self.ctx.client),
         })
     }
 }

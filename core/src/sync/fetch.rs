@@ -3,16 +3,23 @@
 //! touches the database, so a failed request leaves no trace. This is where Toggl's
 //! wire shapes become storage's neutral records: `db` never sees a Toggl type.
 
-use super::model::{PullRange, StageKind};
+use super::model::{
+    midnight, own_entries_from, window_in, zone_midnight, NoticeKind, PullNotice, PullOptions,
+    PullRange, StageKind,
+};
+use super::plan::report_chunks;
 use crate::db::metadata::{ClientRecord, MemberRecord, ProjectRecord, TagRecord};
 use crate::db::time_entries::{EntryRecord, Money};
-use crate::error::AppResult;
+use crate::domain::WorkspaceAccess;
+use crate::error::{AppError, AppResult};
 use crate::toggl::models::{
     Client, Project, ReportQuery, ReportRow, Tag, TimeEntry, WorkspaceMember,
 };
-use crate::toggl::{ClientStatus, TogglClient};
+use crate::toggl::{own_entries_earliest_date, ClientStatus, ReportCursor, TogglClient};
 use crate::token::ApiToken;
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// Toggl's cap on one `/me/time_entries` answer.
 pub const OWN_ENTRIES_CAP: usize = 1000;
@@ -33,6 +40,28 @@ impl PageData {
         self.len() == 0
     }
 
+    /// The ids of the page's rows, to tell a page that repeats the previous one.
+    pub fn ids(&self) -> Vec<i64> {
+        match self {
+            PageData::Entries(v) => v.iter().map(|r| r.id).collect(),
+            PageData::Projects(v) => v.iter().map(|r| r.id).collect(),
+            PageData::Clients(v) => v.iter().map(|r| r.id).collect(),
+            PageData::Tags(v) => v.iter().map(|r| r.id).collect(),
+            PageData::Members(v) => v.iter().map(|r| r.user_id).collect(),
+        }
+    }
+
+    /// No rows, of the same kind.
+    pub fn emptied(&self) -> PageData {
+        match self {
+            PageData::Entries(_) => PageData::Entries(Vec::new()),
+            PageData::Projects(_) => PageData::Projects(Vec::new()),
+            PageData::Clients(_) => PageData::Clients(Vec::new()),
+            PageData::Tags(_) => PageData::Tags(Vec::new()),
+            PageData::Members(_) => PageData::Members(Vec::new()),
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             PageData::Entries(v) => v.len(),
@@ -44,13 +73,61 @@ impl PageData {
     }
 }
 
-/// A fetched page: its rows, the next cursor (`None`: the stage is complete), and for
-/// own entries the time window the page covered completely.
+/// A fetched page: its rows, the next cursor (`None`: the stage is complete), and the
+/// time window the page completed (for own entries each window; for a report the window
+/// Toggl reported a finished chunk on): stored entries there that were not seen go.
 #[derive(Debug)]
 pub struct Fetched {
     pub data: PageData,
     pub next: Option<i64>,
     pub window: Option<(i64, i64)>,
+    /// Where a report stage goes on (`None` with `next`: the stage is done).
+    pub position: Option<ReportPosition>,
+    /// Something the pull could not reach, to tell the user.
+    pub notice: Option<PullNotice>,
+    /// A resumed report cursor no longer points at its row (entries before it changed on
+    /// Toggl during the stop): this chunk window must be walked again before any sweep.
+    pub moved: Option<(i64, i64)>,
+}
+
+impl Fetched {
+    fn page(data: PageData, next: Option<i64>) -> Fetched {
+        Fetched {
+            data,
+            next,
+            window: None,
+            position: None,
+            notice: None,
+            moved: None,
+        }
+    }
+}
+
+/// Where a report stage stands: which chunk of the range (see [`report_chunks`]) and
+/// Toggl's full cursor within it (`row: None`: the chunk's first row).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPosition {
+    pub chunk: u32,
+    pub row: Option<i64>,
+    pub id: Option<i64>,
+    pub timestamp: Option<i64>,
+}
+
+impl ReportPosition {
+    fn cursor(&self) -> Option<ReportCursor> {
+        self.row.map(|row_number| ReportCursor {
+            row_number,
+            id: self.id,
+            timestamp: self.timestamp,
+        })
+    }
+
+    fn chunk_start(chunk: u32) -> ReportPosition {
+        ReportPosition {
+            chunk,
+            ..ReportPosition::default()
+        }
+    }
 }
 
 /// What a fetch needs to know beyond the stage and its cursor.
@@ -61,7 +138,11 @@ pub struct FetchContext<'a> {
     pub own_user_id: i64,
     pub own_user_name: &'a str,
     pub own_workspaces: &'a [i64],
-    pub own_window_days: u32,
+    pub workspaces: &'a [WorkspaceAccess],
+    pub zone: jiff::tz::TimeZone,
+    pub options: &'a PullOptions,
+    /// The earliest start `/me/time_entries` serves, once Toggl said (unix seconds).
+    pub own_earliest: AtomicI64,
 }
 
 impl<'a> FetchContext<'a> {
@@ -74,13 +155,29 @@ impl<'a> FetchContext<'a> {
             single
         }
     }
+
+    /// The workspace's name as the access snapshot has it.
+    pub fn workspace_name(&self, workspace_id: i64) -> String {
+        self.workspaces
+            .iter()
+            .find(|w| w.id == workspace_id)
+            .map_or_else(|| format!("workspace {workspace_id}"), |w| w.name.clone())
+    }
+
+    fn known_own_earliest(&self) -> Option<i64> {
+        Some(self.own_earliest.load(Ordering::Relaxed)).filter(|t| *t != i64::MIN)
+    }
 }
 
+/// Fetches the page at `cursor` (report stages: at `position`). `check_moved`: the
+/// position comes from an earlier run, so whether its row is still there is checked.
 pub async fn fetch(
     ctx: &FetchContext<'_>,
     kind: StageKind,
     workspace_id: i64,
     cursor: Option<i64>,
+    position: Option<ReportPosition>,
+    check_moved: bool,
 ) -> AppResult<Fetched> {
     let page_number = cursor.map_or(1, |c| c.max(1) as u32);
     let (client, token) = (ctx.client, ctx.token);
@@ -91,57 +188,130 @@ pub async fn fetch(
             let page = client
                 .projects_page(token, workspace_id, active, page_number)
                 .await?;
-            Fetched {
-                next: numbered(page.next),
-                data: PageData::Projects(projects(workspace_id, &page.items)),
-                window: None,
-            }
+            Fetched::page(
+                PageData::Projects(projects(workspace_id, &page.items)),
+                numbered(page.next),
+            )
         }
-        StageKind::Clients => Fetched {
-            data: PageData::Clients(clients(
+        StageKind::Clients => Fetched::page(
+            PageData::Clients(clients(
                 workspace_id,
                 &client
                     .clients(token, workspace_id, ClientStatus::Both)
                     .await?,
             )),
-            next: None,
-            window: None,
-        },
+            None,
+        ),
         StageKind::Tags => {
             let page = client.tags_page(token, workspace_id, page_number).await?;
-            Fetched {
-                next: numbered(page.next),
-                data: PageData::Tags(live_tags(workspace_id, &page.items)),
-                window: None,
-            }
+            Fetched::page(
+                PageData::Tags(live_tags(workspace_id, &page.items)),
+                numbered(page.next),
+            )
         }
-        StageKind::Members => Fetched {
-            data: PageData::Members(members(
+        StageKind::Members => Fetched::page(
+            PageData::Members(members(
                 &client.workspace_members(token, workspace_id).await?,
             )),
-            next: None,
-            window: None,
-        },
+            None,
+        ),
         StageKind::ReportEntries => {
-            let query = ReportQuery::between(
-                ctx.range.start_date.format("%Y-%m-%d").to_string(),
-                ctx.range.end_date.format("%Y-%m-%d").to_string(),
-            );
-            let page = client
-                .detailed_report_page(token, workspace_id, &query, cursor)
-                .await?;
-            Fetched {
-                data: PageData::Entries(report_entries(workspace_id, &page.items)),
-                next: page.next,
-                window: None,
-            }
+            report_page(
+                ctx,
+                workspace_id,
+                position.unwrap_or_default(),
+                check_moved,
+            )
+            .await?
         }
         StageKind::OwnEntries => own_entries(ctx, workspace_id, cursor).await?,
     })
 }
 
+/// One page of one chunk of the detailed report. A chunk's last page names the window
+/// Toggl reported on (`X-Range-*` when sent, else the dates asked) in the user's time
+/// zone, which is exactly what the chunk's sweep may cover.
+async fn report_page(
+    ctx: &FetchContext<'_>,
+    workspace_id: i64,
+    at: ReportPosition,
+    check_moved: bool,
+) -> AppResult<Fetched> {
+    let chunks = report_chunks(ctx.range, ctx.options.report_chunk_days);
+    let Some(chunk) = chunks.get(at.chunk as usize).copied() else {
+        return Ok(Fetched::page(PageData::Entries(Vec::new()), None));
+    };
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let query = ReportQuery::between(day(chunk.start_date), day(chunk.end_date));
+    let from = at.cursor();
+    let page = ctx
+        .client
+        .detailed_report_window(ctx.token, workspace_id, &query, from)
+        .await?;
+    let reported = page.range.map_or(chunk, |(start_date, end_date)| PullRange {
+        start_date,
+        end_date,
+    });
+    let window = window_in(reported, &ctx.zone);
+    if check_moved && from.is_some_and(|c| cursor_moved(c, &page.rows)) {
+        tracing::info!(
+            workspace = workspace_id,
+            chunk = at.chunk,
+            "report rows moved during the stop; walking the chunk again"
+        );
+        let restart = ReportPosition::chunk_start(at.chunk);
+        return Ok(Fetched {
+            position: Some(restart),
+            moved: Some(window),
+            ..Fetched::page(PageData::Entries(Vec::new()), Some(i64::from(at.chunk)))
+        });
+    }
+    let data = PageData::Entries(report_entries(workspace_id, &page.rows));
+    let (position, sweep) = match page.next {
+        Some(n) => (
+            Some(ReportPosition {
+                chunk: at.chunk,
+                row: Some(n.row_number),
+                id: n.id,
+                timestamp: n.timestamp,
+            }),
+            None,
+        ),
+        None => {
+            let next_chunk = at.chunk + 1;
+            let more = (next_chunk as usize) < chunks.len();
+            (
+                more.then(|| ReportPosition::chunk_start(next_chunk)),
+                Some(window),
+            )
+        }
+    };
+    Ok(Fetched {
+        window: sweep,
+        position,
+        ..Fetched::page(data, position.map(|p| i64::from(p.chunk)))
+    })
+}
+
+/// Whether a resumed page does not start at the row its cursor named: by the entry id
+/// Toggl named as next (`X-Next-ID`) and by the row number. When Toggl gives neither,
+/// nothing proves the rows stayed, so they count as moved.
+fn cursor_moved(cursor: ReportCursor, rows: &[ReportRow]) -> bool {
+    let Some(first) = rows.first() else {
+        return true;
+    };
+    let first_id = first.time_entries.first().map(|t| t.id);
+    let by_id = cursor.id.map(|id| first_id != Some(id));
+    let by_row = first.row_number.map(|n| n != cursor.row_number);
+    match (by_id, by_row) {
+        (None, None) => true,
+        (a, b) => a.unwrap_or(false) || b.unwrap_or(false),
+    }
+}
+
 /// One window of the account's own entries. A window that comes back at Toggl's cap
-/// may be missing entries, so it is halved and asked again (down to one day).
+/// may be missing entries, so it is halved and asked again (down to one day). A start
+/// Toggl no longer serves moves to the earliest it serves, with a notice.
 async fn own_entries(
     ctx: &FetchContext<'_>,
     workspace_id: i64,
@@ -149,15 +319,34 @@ async fn own_entries(
 ) -> AppResult<Fetched> {
     let single = [workspace_id];
     let workspaces = ctx.own_scope(workspace_id, &single);
-    let end = ctx.range.end_ts_exclusive();
-    let from = cursor.unwrap_or_else(|| ctx.range.start_ts());
-    let mut length = i64::from(ctx.own_window_days.max(1)) * DAY;
+    let (range_start, end) = window_in(ctx.range, &ctx.zone);
+    let asked = cursor.unwrap_or(range_start);
+    let mut from = ctx.known_own_earliest().map_or(asked, |e| asked.max(e));
+    let mut length = i64::from(ctx.options.own_entries_window_days.max(1)) * DAY;
     loop {
+        let notice = (from > asked).then(|| lookback_notice(ctx, workspace_id, asked, from));
+        if from >= end {
+            return Ok(Fetched {
+                notice,
+                ..Fetched::page(PageData::Entries(Vec::new()), None)
+            });
+        }
         let to = (from + length).min(end);
-        let entries = ctx
+        let entries = match ctx
             .client
             .my_time_entries(ctx.token, utc(from), utc(to))
-            .await?;
+            .await
+        {
+            Ok(entries) => entries,
+            Err(e) => match lookback_edge(ctx, &e) {
+                Some(edge) if edge > from => {
+                    ctx.own_earliest.store(edge, Ordering::Relaxed);
+                    from = edge;
+                    continue;
+                }
+                _ => return Err(e),
+            },
+        };
         if entries.len() >= OWN_ENTRIES_CAP && to - from > DAY {
             length = ((to - from) / 2).max(DAY);
             continue;
@@ -169,10 +358,69 @@ async fn own_entries(
             .filter_map(|e| own_entry(e, ctx.own_user_id, ctx.own_user_name))
             .collect();
         return Ok(Fetched {
-            data: PageData::Entries(rows),
-            next: (to < end).then_some(to),
             window: Some((from, to)),
+            notice,
+            ..Fetched::page(PageData::Entries(rows), (to < end).then_some(to))
         });
+    }
+}
+
+/// The first instant `/me/time_entries` serves, from its lookback 400: Toggl's date when
+/// it names one, else [`PullOptions::own_entries_lookback_days`] back from today. Which
+/// time zone Toggl reads that date in is unconfirmed, so the later of the user's and
+/// UTC midnight is taken: either reading accepts it.
+fn lookback_edge(ctx: &FetchContext<'_>, error: &AppError) -> Option<i64> {
+    let day = own_entries_earliest_date(error).or_else(|| match error {
+        AppError::TogglRefused {
+            status: 400,
+            toggl_says: Some(text),
+            ..
+        } if text.to_ascii_lowercase().contains("earlier than") => Some(own_entries_from(
+            Utc::now().date_naive(),
+            ctx.options.own_entries_lookback_days,
+        )),
+        _ => None,
+    })?;
+    Some(midnight(day).max(zone_midnight(&ctx.zone, day)))
+}
+
+fn lookback_notice(ctx: &FetchContext<'_>, workspace_id: i64, from: i64, edge: i64) -> PullNotice {
+    let zone_day = |ts: i64| {
+        jiff::Timestamp::from_second(ts)
+            .ok()
+            .map(|t| t.to_zoned(ctx.zone.clone()).date())
+            .and_then(|d| {
+                chrono::NaiveDate::from_ymd_opt(
+                    i32::from(d.year()),
+                    d.month() as u32,
+                    d.day() as u32,
+                )
+            })
+            .unwrap_or(ctx.range.start_date)
+    };
+    let first_served = zone_day(edge);
+    let missed = PullRange {
+        start_date: zone_day(from),
+        end_date: (first_served - chrono::Duration::days(1)).max(zone_day(from)),
+    };
+    let single = [workspace_id];
+    let names: Vec<String> = ctx
+        .own_scope(workspace_id, &single)
+        .iter()
+        .map(|w| ctx.workspace_name(*w))
+        .collect();
+    PullNotice {
+        kind: NoticeKind::OwnEntriesLookback,
+        workspace_id: (workspace_id != super::plan::ALL_WORKSPACES).then_some(workspace_id),
+        not_reached: Some(missed),
+        message: format!(
+            "Toggl serves your own time entries only from {first_served} on, so your entries \
+             in {} from {} to {} were not pulled (entries stored by earlier pulls are kept). \
+             Toggl's detailed report has older entries for workspaces you are an Admin of.",
+            names.join(", "),
+            missed.start_date,
+            missed.end_date
+        ),
     }
 }
 
@@ -185,7 +433,9 @@ fn iso(t: &DateTime<chrono::FixedOffset>) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Report rows carry the user's offset; stored times are UTC seconds.
+/// Report rows carry the user's offset; stored times are UTC seconds. The duration is
+/// stop − start: the report's `seconds` follow the user's rounding preference, and the
+/// admin's report and the own-entries figures must agree.
 pub fn report_entries(workspace_id: i64, rows: &[ReportRow]) -> Vec<EntryRecord> {
     rows.iter()
         .flat_map(|row| {
@@ -203,7 +453,7 @@ pub fn report_entries(workspace_id: i64, rows: &[ReportRow]) -> Vec<EntryRecord>
                     description: row.description.clone(),
                     start,
                     stop,
-                    duration: stop.and(t.seconds),
+                    duration: stop.map(|stop| stop - start),
                     billable: row.billable,
                     tag_ids: row.tag_ids.clone().unwrap_or_default(),
                     at: t.at.as_ref().map(iso),

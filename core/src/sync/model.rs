@@ -59,11 +59,42 @@ impl PullRange {
     }
 }
 
+/// The range's days as the Toggl user lives them: from the first instant of the first
+/// day to the first instant after the last, in the user's time zone (unix seconds). The
+/// detailed report reads dates this way, so a sweep of what it reported must too.
+pub fn window_in(range: PullRange, zone: &jiff::tz::TimeZone) -> (i64, i64) {
+    (
+        zone_midnight(zone, range.start_date),
+        zone_midnight(zone, range.end_date + Duration::days(1)),
+    )
+}
+
+/// The first instant of `day` in `zone`; UTC midnight when the zone cannot say.
+pub fn zone_midnight(zone: &jiff::tz::TimeZone, day: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    jiff::civil::Date::new(day.year() as i16, day.month() as i8, day.day() as i8)
+        .and_then(|d| d.to_zoned(zone.clone()))
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or_else(|_| midnight(day))
+}
+
+/// The user's time zone by Toggl's name for it; UTC when unknown or not given.
+pub fn user_zone(name: Option<&str>) -> jiff::tz::TimeZone {
+    name.and_then(|n| jiff::tz::TimeZone::get(n).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 pub(crate) fn midnight(day: NaiveDate) -> i64 {
     day.and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc().timestamp())
         .unwrap_or_default()
 }
+
+/// Days back `/me/time_entries` serves when Toggl's refusal names no date ("about three
+/// months"; the exact limit is unconfirmed, so Toggl's own date wins when it names one).
+pub const OWN_ENTRIES_LOOKBACK_DAYS: u32 = 90;
+/// Toggl's reports span at most a year (Reports v2; a public client says 366 days).
+pub const REPORT_CHUNK_DAYS: u32 = 365;
 
 /// Knobs of a pull; the defaults suit the real Toggl.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +109,10 @@ pub struct PullOptions {
     /// Length of one `/me/time_entries` request window (Toggl caps an answer at 1000
     /// entries; a window that comes back full is halved and asked again).
     pub own_entries_window_days: u32,
+    /// How far back `/me/time_entries` serves when Toggl's refusal names no date.
+    pub own_entries_lookback_days: u32,
+    /// Longest range of one detailed report request; longer ranges are walked in chunks.
+    pub report_chunk_days: u32,
 }
 
 impl Default for PullOptions {
@@ -86,6 +121,8 @@ impl Default for PullOptions {
             max_pages_per_stage: 10_000,
             metadata_max_age: Duration::hours(24),
             own_entries_window_days: 30,
+            own_entries_lookback_days: OWN_ENTRIES_LOOKBACK_DAYS,
+            report_chunk_days: REPORT_CHUNK_DAYS,
         }
     }
 }
@@ -167,6 +204,53 @@ pub struct Progress {
     /// From the latest quota headers, when Toggl sent them.
     pub quota_remaining: Option<i64>,
     pub quota_resets_in_secs: Option<u64>,
+    /// Each hourly bucket apart: user-level calls and each organization's.
+    pub quota_buckets: Vec<BucketQuota>,
+}
+
+/// What is left in one of Toggl's hourly buckets, as the latest answer from it said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BucketQuota {
+    pub bucket: crate::toggl::Bucket,
+    pub remaining: i64,
+    pub resets_in_secs: Option<u64>,
+}
+
+impl BucketQuota {
+    pub fn all(client: &crate::toggl::TogglClient) -> Vec<BucketQuota> {
+        client
+            .quotas()
+            .into_iter()
+            .map(|(bucket, q)| BucketQuota {
+                bucket,
+                remaining: q.remaining,
+                resets_in_secs: q.resets_in_secs,
+            })
+            .collect()
+    }
+}
+
+/// Why a notice was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// `/me/time_entries` no longer serves the start of the range.
+    OwnEntriesLookback,
+    /// The account lost access to a workspace during the pull; the token still works.
+    AccessChanged,
+    /// Toggl refused one stage (a 4xx); the other stages went on.
+    StageRefused,
+}
+
+/// Something the pull could not reach, said plainly; the page shows `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullNotice {
+    pub kind: NoticeKind,
+    /// The workspace concerned; `None` for own entries across workspaces.
+    pub workspace_id: Option<i64>,
+    /// The days not reached, when the notice is about dates.
+    pub not_reached: Option<PullRange>,
+    pub message: String,
 }
 
 /// How a pull ended (or stands).
@@ -235,6 +319,10 @@ pub struct PullReport {
     pub quota_remaining: Option<i64>,
     /// Metadata stages skipped because fresh (see [`PullOptions::metadata_max_age`]).
     pub stages_skipped: u32,
+    /// What this pull could not reach and why (all runs of a resumed pull).
+    pub notices: Vec<PullNotice>,
+    /// Each hourly bucket apart, as the last answers from them said.
+    pub quota_buckets: Vec<BucketQuota>,
 }
 
 /// How a started pull ended, as the data page shows it: `Ok` also when it stopped for
@@ -261,10 +349,15 @@ pub struct PullFacts {
     pub last: Option<PullSummary>,
     pub resumable: bool,
     pub pull_allowed_after: Option<DateTime<Utc>>,
+    /// The earliest day `/me/time_entries` is expected to serve today: own entries of
+    /// workspaces the account does not administer start here whatever the range.
+    pub own_entries_from: NaiveDate,
 }
 
-/// Days a first pull covers unless the user picks other dates.
-pub const DEFAULT_PULL_DAYS: u32 = 90;
+/// Days a first pull covers unless the user picks other dates: well inside the window
+/// `/me/time_entries` still serves ([`OWN_ENTRIES_LOOKBACK_DAYS`]), so a default pull
+/// never sits on that edge.
+pub const DEFAULT_PULL_DAYS: u32 = 60;
 
 impl PullFacts {
     pub fn derive(last: Option<PullSummary>, now: DateTime<Utc>) -> PullFacts {
@@ -281,8 +374,14 @@ impl PullFacts {
             last,
             resumable,
             pull_allowed_after,
+            own_entries_from: own_entries_from(now.date_naive(), OWN_ENTRIES_LOOKBACK_DAYS),
         }
     }
+}
+
+/// The first day of the `days` up to and including `today`.
+pub(crate) fn own_entries_from(today: NaiveDate, days: u32) -> NaiveDate {
+    today - Duration::days(i64::from(days.max(1)) - 1)
 }
 
 /// The time a stop for Toggl's limits holds pulls until, while it lies ahead.

@@ -2,7 +2,7 @@
 //! workspace the account belongs to, with everyone's entries where it is an admin and
 //! its own entries elsewhere.
 
-use super::model::StageKind;
+use super::model::{PullRange, StageKind};
 use crate::domain::{AccessReport, WorkspaceAccess};
 
 /// The workspace id under which the cross-workspace `OwnEntries` stage is recorded.
@@ -81,4 +81,44 @@ pub fn metadata_stages(stages: &[PlannedStage], workspace_id: i64) -> Vec<StageK
         .filter(|s| s.workspace_id == workspace_id && s.kind.is_metadata())
         .map(|s| s.kind)
         .collect()
+}
+
+/// The range cut into consecutive chunks of at most `max_days` days, each one detailed
+/// report query (Toggl's reports span at most a year).
+pub fn report_chunks(range: PullRange, max_days: u32) -> Vec<PullRange> {
+    let step = chrono::Duration::days(i64::from(max_days.max(1)));
+    let mut chunks = Vec::new();
+    let mut start = range.start_date;
+    while start <= range.end_date {
+        let end = (start + step - chrono::Duration::days(1)).min(range.end_date);
+        chunks.push(PullRange {
+            start_date: start,
+            end_date: end,
+        });
+        start = end + chrono::Duration::days(1);
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_ranges_are_cut_into_adjacent_chunks_of_at_most_a_year() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let range = PullRange::new(day(2023, 1, 1), day(2025, 3, 1)).unwrap();
+        let chunks = report_chunks(range, 365);
+        assert_eq!(chunks.len(), 3);
+        assert_eq!(chunks[0].start_date, range.start_date);
+        assert_eq!(chunks[2].end_date, range.end_date);
+        for pair in chunks.windows(2) {
+            assert_eq!(pair[0].end_date + chrono::Duration::days(1), pair[1].start_date);
+        }
+        assert!(chunks
+            .iter()
+            .all(|c| (c.end_date - c.start_date).num_days() < 365));
+        let short = PullRange::new(day(2025, 1, 1), day(2025, 1, 1)).unwrap();
+        assert_eq!(report_chunks(short, 365), vec![short]);
+    }
 }

@@ -260,6 +260,10 @@ fn outcome(report: PullReport, now: DateTime<Utc>) -> PullOutcome {
             "Stopped: the Toggl hourly request quota is used up. Kept {kept}; it resets in {wait}, then pull again and {resume}."
         ),
     };
+    let message = std::iter::once(message)
+        .chain(report.notices.iter().map(|n| n.message.clone()))
+        .collect::<Vec<_>>()
+        .join(" ");
     PullOutcome {
         report,
         resumable,

@@ -27,6 +27,10 @@ pub struct PageCommit<'a> {
     pub sweep_meta: Option<MetaTable>,
     /// Set when this page completes the workspace's metadata: the time to record.
     pub metadata_complete_at: Option<&'a str>,
+    /// The stage's full cursor after this page, for stages that keep one (reports).
+    pub cursor_detail: Option<Option<&'a str>>,
+    /// The pull's notices (JSON) when this page added one.
+    pub notices: Option<&'a str>,
 }
 
 /// What a commit changed.
@@ -75,6 +79,12 @@ pub fn commit_page(db: &Db, page: &PageCommit<'_>) -> AppResult<Committed> {
             page.next,
             page.data.len() as i64,
         )?;
+        if let Some(detail) = page.cursor_detail {
+            pulls::set_cursor_detail(tx, p, w, page.kind.as_str(), detail)?;
+        }
+        if let Some(notices) = page.notices {
+            pulls::set_notices(tx, p, notices)?;
+        }
         pulls::add_counts(
             tx,
             p,
@@ -84,5 +94,25 @@ pub fn commit_page(db: &Db, page: &PageCommit<'_>) -> AppResult<Committed> {
             outcome.entries_deleted as i64,
         )?;
         Ok(outcome)
+    })
+}
+
+/// Starts a report chunk over in one transaction: this pull's marks on the chunk's
+/// entries are cleared (so the new walk's sweep removes what Toggl dropped meanwhile),
+/// the stage's cursor goes back to the chunk's start and the spent requests are counted.
+pub fn restart_chunk(
+    db: &Db,
+    connection_id: i64,
+    pull_id: i64,
+    workspace_id: i64,
+    scope: &SweepScope<'_>,
+    cursor_detail: Option<&str>,
+    requests: u64,
+) -> AppResult<()> {
+    db.transaction(|tx| {
+        time_entries::unsee(tx, connection_id, pull_id, scope)?;
+        let stage = StageKind::ReportEntries.as_str();
+        pulls::set_cursor_detail(tx, pull_id, workspace_id, stage, cursor_detail)?;
+        pulls::add_counts(tx, pull_id, requests as i64, 0, 0, 0)
     })
 }

@@ -71,11 +71,13 @@ pub(crate) fn add_connection(db: &Db, name: &str, privacy: &Privacy, access: &Ac
     .unwrap()
 }
 
-/// Covers every generated entry (they lie in the 90 days before 2026-01-01).
+/// Covers every generated entry (they lie in the 90 days before 2026-01-01 UTC) as days
+/// of the generated users' time zone (Europe/Berlin, where the last UTC hour of 2025 is
+/// already 1 January).
 pub(crate) fn range() -> PullRange {
     PullRange::new(
         NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
-        NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
     )
     .unwrap()
 }

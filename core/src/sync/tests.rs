@@ -99,7 +99,11 @@ async fn a_full_pull_matches_the_fake_data_exactly() {
     assert_eq!(counts.clients, s.clients.len() as u64);
     assert_eq!(counts.tags, s.tags.len() as u64);
     assert_eq!(counts.members, 6);
-    assert_eq!((counts.workspaces, counts.organizations), (2, 1));
+    assert_eq!(
+        (counts.workspaces, counts.organizations),
+        (2, 2),
+        "the company's organization and the account's personal one"
+    );
     assert_eq!(
         probe::seconds_by_project(&setup.db, setup.connection_id),
         expected_sums(&s, |e| e.project_id)
@@ -330,9 +334,8 @@ async fn entries_deleted_or_edited_on_toggl_are_gone_or_updated_after_a_repull()
 }
 
 #[tokio::test]
-async fn the_page_cap_stops_a_report_that_never_ends() {
+async fn the_page_cap_stops_a_stage_with_more_pages_than_allowed() {
     let setup = Setup::new(scenario(), ADMIN).await;
-    setup.fake.faults().endless_report(true);
     let options = PullOptions {
         max_pages_per_stage: 3,
         ..PullOptions::default()
@@ -344,6 +347,19 @@ async fn the_page_cap_stops_a_report_that_never_ends() {
     assert_eq!(last.status, PullStatus::Failed);
     assert_eq!(last.error_code.as_deref(), Some("unexpected_response"));
     assert_eq!(last.requests_used, 3);
+}
+
+#[tokio::test]
+async fn a_report_that_repeats_its_rows_stops_at_the_second_page() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.faults().endless_report(true);
+    let error = run(&setup, PullOptions::default()).await.unwrap_err();
+    assert_eq!(error.code(), "unexpected_response");
+    assert_eq!(
+        setup.fake.request_count(),
+        2,
+        "the full cursor shows the loop"
+    );
 }
 
 #[tokio::test]
@@ -367,7 +383,11 @@ async fn non_admin_workspaces_get_the_accounts_own_entries_in_windows() {
         .iter()
         .filter(|r| r.path == "/api/v9/me/time_entries")
         .count();
-    assert_eq!(own_requests, 4, "92 days in 30-day windows");
+    assert_eq!(
+        own_requests,
+        1 + 4,
+        "the lookback 400, then 91 served days in 30-day windows"
+    );
     assert_eq!(
         probe::workspaces_with_members(&setup.db),
         1,
@@ -502,15 +522,15 @@ async fn a_workspace_refused_the_detailed_report_falls_back_to_own_entries() {
         .count();
     assert_eq!(
         (refused, windows),
-        (2, 2 * 4),
-        "one refusal and four windows per workspace"
+        (2, 1 + 2 * 4),
+        "one refusal per workspace, four windows each and one lookback 400 per pull"
     );
 
     setup.fake.log().clear();
     let again = run(&setup, PullOptions::default()).await.unwrap();
     assert_eq!(
         again.requests_used,
-        2 * (1 + 4),
+        2 * (1 + 4) + 1,
         "a re-pull asks the report again, then falls back"
     );
     assert_eq!(

@@ -79,7 +79,7 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
 /// row wherever it now is (Toggl documents the fields; how it combines them with
 /// `first_row_number` is unconfirmed); otherwise `first_row_number` is an offset.
 pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) -> Answer {
-    let offset = render::standard_offset(&user.timezone);
+    let zone = render::zone(&user.timezone);
     let Ok(body) = serde_json::from_slice::<Value>(call.body) else {
         return Answer::error(400, "Invalid JSON body");
     };
@@ -92,16 +92,21 @@ pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) 
         return Answer::error(400, "At least one parameter must be set");
     };
     let (range_start, range_end) = (start.date_naive(), end.date_naive());
-    let shift = if s.shape.report_dates_in_user_time_zone {
-        chrono::Duration::seconds(i64::from(offset.local_minus_utc()))
-    } else {
-        chrono::Duration::zero()
-    };
-    let (start, end) = (start - shift, end - shift);
-    if start > end {
+    if range_start > range_end {
         return Answer::error(400, "Invalid 'start_date' value: must be before end_date");
     }
-    let end_exclusive = end + chrono::Duration::days(1);
+    if s.shape.report_max_span_days.is_some_and(|days| {
+        (range_end - range_start).num_days() >= i64::from(days)
+    }) {
+        return Answer::error(400, "The maximum date range for this report is one year");
+    }
+    let day_zone = if s.shape.report_dates_in_user_time_zone {
+        zone.clone()
+    } else {
+        jiff::tz::TimeZone::UTC
+    };
+    let start = render::local_midnight(&day_zone, range_start);
+    let end_exclusive = render::local_midnight(&day_zone, range_end + chrono::Duration::days(1));
     let number = |key: &str| body.get(key).and_then(Value::as_u64);
     let page_size = number("page_size")
         .map_or(s.shape.report_page_size, |n| n as usize)
@@ -132,7 +137,7 @@ pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) 
         .enumerate()
         .skip(skip)
         .take(page_size)
-        .map(|(i, e)| render::report_row(s, e, i + 1, offset))
+        .map(|(i, e)| render::report_row(s, e, i + 1, &zone))
         .collect();
     let next_row = if call.endless_report {
         first_row + page_size

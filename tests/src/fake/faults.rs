@@ -18,6 +18,8 @@ pub(crate) struct FaultState {
     /// Requests still served before the quota runs out (`None`: no countdown).
     pub quota_left_before_exhaustion: Option<u32>,
     pub endless_report: bool,
+    /// Pages of projects and tags all hold the first page's items (numbered as asked).
+    pub repeated_list_pages: bool,
     /// Every request answers 307 to this host root plus the same path.
     pub redirect_to: Option<String>,
 }
@@ -94,6 +96,13 @@ impl Faults {
     /// next row, as a server bug might. Clients must cap the pages they follow.
     pub fn endless_report(&self, on: bool) -> &Self {
         self.lock().endless_report = on;
+        self
+    }
+
+    /// Every page of projects or tags holds the first page's items while `X-Page` names the
+    /// page asked for, as a server ignoring `page` would: clients must not loop.
+    pub fn repeated_list_pages(&self, on: bool) -> &Self {
+        self.lock().repeated_list_pages = on;
         self
     }
 

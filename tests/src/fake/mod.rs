@@ -34,3 +34,4 @@ pub use scenario::{
     Workspace, PERSONAL_ORG_BASE,
 };
 pub use server::FakeToggl;
+pub use settings::own_entries_earliest;

@@ -2,7 +2,7 @@
 //! names, nulls where Toggl sends nulls, legacy keys beside their successors).
 
 use super::scenario::{Client, Organization, Project, Scenario, Tag, TimeEntry, User, Workspace};
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 const CREATED: &str = "2024-03-17T10:58:40+00:00";
@@ -189,20 +189,28 @@ pub(crate) fn time_entry(s: &Scenario, e: &TimeEntry) -> Value {
     body
 }
 
-/// The fake's reading of a time zone name: its standard-time offset, with no daylight
-/// saving (a simplification a test can plan around); unknown names are UTC.
-pub(crate) fn standard_offset(time_zone: &str) -> FixedOffset {
-    let hours = match time_zone {
-        "Europe/Berlin" | "Europe/Paris" | "Europe/Madrid" => 1,
-        "Europe/London" | "UTC" | "Etc/UTC" => 0,
-        "America/New_York" => -5,
-        "America/Chicago" => -6,
-        "America/Denver" => -7,
-        "America/Los_Angeles" => -8,
-        "Asia/Tokyo" => 9,
-        _ => 0,
-    };
-    FixedOffset::east_opt(hours * 3600).expect("a valid offset")
+/// A Toggl time zone name as the real service reads it (daylight saving included);
+/// unknown names are UTC.
+pub(crate) fn zone(name: &str) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(name).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// The zone's offset at one instant.
+pub(crate) fn offset_at(zone: &jiff::tz::TimeZone, t: DateTime<Utc>) -> FixedOffset {
+    let seconds = jiff::Timestamp::from_second(t.timestamp())
+        .map(|ts| zone.to_offset(ts).seconds())
+        .unwrap_or(0);
+    FixedOffset::east_opt(seconds).unwrap_or(FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// The first instant of a calendar day in the zone.
+pub(crate) fn local_midnight(zone: &jiff::tz::TimeZone, day: NaiveDate) -> DateTime<Utc> {
+    let civil = jiff::civil::Date::new(day.year() as i16, day.month() as i8, day.day() as i8);
+    civil
+        .and_then(|d| d.to_zoned(zone.clone()))
+        .ok()
+        .and_then(|z| DateTime::from_timestamp(z.timestamp().as_second(), 0))
+        .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
 }
 
 /// A detailed-report row (ungrouped: one entry per row), times in the offset of the
@@ -211,13 +219,14 @@ pub(crate) fn report_row(
     s: &Scenario,
     e: &TimeEntry,
     row_number: usize,
-    offset: FixedOffset,
+    zone: &jiff::tz::TimeZone,
 ) -> Value {
     let local = |t: DateTime<Utc>| {
-        t.with_timezone(&offset)
+        t.with_timezone(&offset_at(zone, t))
             .to_rfc3339_opts(SecondsFormat::Secs, false)
     };
     let stop = stop_of(e);
+    let seconds = e.duration.map_or(0, |d| rounded(d, s.shape.report_rounding_minutes));
     json!({
         "user_id": e.user_id,
         "username": s.user(e.user_id).map(|u| u.fullname.clone()),
@@ -226,9 +235,18 @@ pub(crate) fn report_row(
         "billable_amount_in_cents": null, "hourly_rate_in_cents": null, "currency": "USD",
         "row_number": row_number,
         "time_entries": [{
-            "id": e.id, "seconds": e.duration.unwrap_or(0), "start": local(e.start),
+            "id": e.id, "seconds": seconds, "start": local(e.start),
             "stop": stop.map(local), "at": utc(stop.unwrap_or(e.start)),
             "at_tz": local(stop.unwrap_or(e.start)),
         }],
     })
+}
+
+/// Seconds rounded up to whole `minutes`, as a user's rounding preference makes the
+/// report's `seconds` (the entry's start and stop stay as recorded).
+fn rounded(seconds: i64, minutes: Option<u32>) -> i64 {
+    match minutes.map(|m| i64::from(m) * 60) {
+        Some(step) if step > 0 => (seconds + step - 1) / step * step,
+        _ => seconds,
+    }
 }

@@ -16,6 +16,8 @@ pub(crate) struct Call<'a> {
     pub body: &'a [u8],
     /// The endless-report fault: report pages repeat and always name a next row.
     pub endless_report: bool,
+    /// The repeated-list-pages fault: every list page holds the first page's items.
+    pub repeated_list_pages: bool,
 }
 
 impl Call<'_> {
@@ -191,7 +193,12 @@ fn list_page(s: &Scenario, all: Vec<Value>, call: &Call, default_per_page: usize
         Err(e) => return e,
     };
     let per_page = s.shape.max_per_page.map_or(asked, |cap| asked.min(cap));
-    match page_sized(all, call, per_page) {
+    let sliced = if call.repeated_list_pages {
+        Ok((all.into_iter().take(per_page).collect(), 1))
+    } else {
+        page_sized(all, call, per_page)
+    };
+    match sliced {
         Err(e) => e,
         Ok((items, _)) => {
             let page = call.query_number("page").ok().flatten().unwrap_or(1).max(1);

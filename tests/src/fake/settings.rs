@@ -26,10 +26,10 @@ impl Default for Limits {
     }
 }
 
-/// Response details the fact sheet marks unconfirmed; defaults follow the likeliest.
-/// Three real behaviours the app's pulls do not handle yet are off by default, so
-/// tests switch them on where they are handled: `personal_organizations`,
-/// `own_entries_earliest` (the lookback 400) and `report_dates_in_user_time_zone`.
+/// Response details the fact sheet marks unconfirmed; defaults follow the likeliest, and
+/// the real behaviours recorded traffic shows are on: a personal organization per
+/// account, the own-entries lookback 400 (three months before the generated data's
+/// end), report days in the user's time zone and the report's span limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
     /// Omit `role` on workspaces, leaving only the deprecated `admin` flag.
@@ -68,6 +68,12 @@ pub struct Shape {
     /// user's time zone, as Toggl does; off, as UTC days (what the app assumed so far).
     /// Row times carry the user's offset either way.
     pub report_dates_in_user_time_zone: bool,
+    /// The detailed report refuses (400) a range of more days than this, as Reports v2
+    /// did at one year (a public client names 366 days; unconfirmed for v3).
+    pub report_max_span_days: Option<u32>,
+    /// The report's `seconds` are rounded up to this many minutes, as a user's rounding
+    /// preference makes them (start and stop stay as recorded).
+    pub report_rounding_minutes: Option<u32>,
 }
 
 impl Default for Shape {
@@ -80,12 +86,20 @@ impl Default for Shape {
             me_time_entries_in_org_bucket: false,
             null_for_empty_lists: true,
             member_role_key: false,
-            personal_organizations: false,
+            personal_organizations: true,
             max_per_page: None,
-            own_entries_earliest: None,
+            own_entries_earliest: Some(own_entries_earliest()),
             bare_quota_refusals: false,
             odd_related_elements: false,
-            report_dates_in_user_time_zone: false,
+            report_dates_in_user_time_zone: true,
+            report_max_span_days: Some(366),
+            report_rounding_minutes: None,
         }
     }
+}
+
+/// The fake's own-entries lookback edge by default: 90 days before the generated data's
+/// end, so generated entries are all still served (they start on that day).
+pub fn own_entries_earliest() -> chrono::NaiveDate {
+    (super::generate::generated_epoch() - chrono::Duration::days(90)).date_naive()
 }
