@@ -311,7 +311,12 @@ impl Run<'_> {
     /// stages skipped without a request. A refused token there fails the pull.
     async fn stage_refused(&mut self, stage: &PlannedStage, error: AppError) -> AppResult<()> {
         let (w, kind) = (stage.workspace_id, stage.kind);
-        tracing::info!(workspace = w, stage = kind.as_str(), code = error.code(), "stage refused");
+        tracing::info!(
+            workspace = w,
+            stage = kind.as_str(),
+            code = error.code(),
+            "stage refused"
+        );
         let name = self.ctx.workspace_name(w);
         let what = stage_words(kind);
         let (kind_of_notice, message, skip_all) = match &error {
@@ -447,7 +452,11 @@ impl Run<'_> {
             }
             let ids = fetched.data.ids();
             if !ids.is_empty() && previous_ids.as_ref() == Some(&ids) {
-                tracing::warn!(stage = kind.as_str(), workspace = w, "a page repeated the previous one");
+                tracing::warn!(
+                    stage = kind.as_str(),
+                    workspace = w,
+                    "a page repeated the previous one"
+                );
                 let end = Fetched {
                     data: fetched.data.emptied(),
                     next: None,
@@ -490,7 +499,9 @@ impl Run<'_> {
                 start: window.0,
                 end: window.1,
             },
-            position.and_then(|p| serde_json::to_string(&p).ok()).as_deref(),
+            position
+                .and_then(|p| serde_json::to_string(&p).ok())
+                .as_deref(),
             made - self.requests_committed,
         )?;
         self.requests_committed = made;
@@ -523,8 +534,11 @@ impl Run<'_> {
             _ => None,
         };
         let notices = fetched.notice.as_ref().map(|_| self.notices_json());
-        let cursor_detail = (kind == StageKind::ReportEntries)
-            .then(|| fetched.position.and_then(|p| serde_json::to_string(&p).ok()));
+        let cursor_detail = (kind == StageKind::ReportEntries).then(|| {
+            fetched
+                .position
+                .and_then(|p| serde_json::to_string(&p).ok())
+        });
         let sweep_meta = match kind {
             _ if !stage_complete || !sweeps => None,
             StageKind::ProjectsArchived => Some(MetaTable::Projects),
@@ -535,8 +549,8 @@ impl Run<'_> {
         };
         let now = crate::db::now();
         let last_metadata = metadata_stages(self.stages, w).last().copied();
-        let metadata_complete_at = (stage_complete && sweeps && Some(kind) == last_metadata)
-            .then_some(now.as_str());
+        let metadata_complete_at =
+            (stage_complete && sweeps && Some(kind) == last_metadata).then_some(now.as_str());
         let made = self.ctx.client.requests_made();
         let committed = commit_page(
             self.db,

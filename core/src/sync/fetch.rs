@@ -216,13 +216,7 @@ pub async fn fetch(
             None,
         ),
         StageKind::ReportEntries => {
-            report_page(
-                ctx,
-                workspace_id,
-                position.unwrap_or_default(),
-                check_moved,
-            )
-            .await?
+            report_page(ctx, workspace_id, position.unwrap_or_default(), check_moved).await?
         }
         StageKind::OwnEntries => own_entries(ctx, workspace_id, cursor).await?,
     })
@@ -248,10 +242,12 @@ async fn report_page(
         .client
         .detailed_report_window(ctx.token, workspace_id, &query, from)
         .await?;
-    let reported = page.range.map_or(chunk, |(start_date, end_date)| PullRange {
-        start_date,
-        end_date,
-    });
+    let reported = page
+        .range
+        .map_or(chunk, |(start_date, end_date)| PullRange {
+            start_date,
+            end_date,
+        });
     let window = window_in(reported, &ctx.zone);
     if check_moved && from.is_some_and(|c| cursor_moved(c, &page.rows)) {
         tracing::info!(

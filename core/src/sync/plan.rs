@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(chunks[0].start_date, range.start_date);
         assert_eq!(chunks[2].end_date, range.end_date);
         for pair in chunks.windows(2) {
-            assert_eq!(pair[0].end_date + chrono::Duration::days(1), pair[1].start_date);
+            assert_eq!(
+                pair[0].end_date + chrono::Duration::days(1),
+                pair[1].start_date
+            );
         }
         assert!(chunks
             .iter()

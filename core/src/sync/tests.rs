@@ -606,3 +606,506 @@ async fn progress_ends_with_every_stage_done_also_when_metadata_is_skipped() {
         assert!(seen.windows(2).all(|w| w[0].pages_done <= w[1].pages_done));
     }
 }
+
+async fn run_range(setup: &Setup, range: PullRange, options: PullOptions) -> AppResult<PullReport> {
+    let cancel = AtomicBool::new(false);
+    let request = PullRequest {
+        range,
+        ..setup.request(options)
+    };
+    pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &request,
+        &quiet,
+        &cancel,
+    )
+    .await
+}
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Ids of the fake's entries that are stored.
+fn stored_entry_ids(setup: &Setup) -> std::collections::BTreeSet<i64> {
+    setup
+        .fake
+        .scenario()
+        .time_entries
+        .iter()
+        .map(|e| e.id)
+        .filter(|id| probe::entry_description(&setup.db, *id).is_some())
+        .collect()
+}
+
+/// User 1 administers workspace 1001 and is a plain member of 1002 (someone else owns
+/// the organization); half the entries move three months back, so the range's first
+/// half lies before the own-entries lookback.
+fn admin_of_one_member_of_another() -> Scenario {
+    let mut s = scenario();
+    s.organizations[0].owner_id = 99;
+    for ws in &mut s.workspaces {
+        if ws.id == 1002 {
+            ws.members.retain(|(id, _)| *id != ADMIN);
+            ws.members.push((ADMIN, "user".into()));
+        }
+    }
+    for (i, e) in s.time_entries.iter_mut().enumerate() {
+        if i % 2 == 0 {
+            e.start -= chrono::Duration::days(91);
+        }
+    }
+    s
+}
+
+#[tokio::test]
+async fn six_months_for_an_admin_of_one_workspace_and_member_of_another_store_what_is_reachable() {
+    let setup = Setup::new(admin_of_one_member_of_another(), ADMIN).await;
+    let range = PullRange::new(day(2025, 7, 1), day(2026, 1, 1)).unwrap();
+    let report = run_range(&setup, range, PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let s = setup.fake.scenario();
+    let edge = blink_fake_toggl::fake::own_entries_earliest()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let reachable: std::collections::BTreeSet<i64> = s
+        .time_entries
+        .iter()
+        .filter(|e| e.workspace_id == 1001 || (e.user_id == ADMIN && e.start >= edge))
+        .map(|e| e.id)
+        .collect();
+    assert!(s
+        .time_entries
+        .iter()
+        .any(|e| e.workspace_id == 1002 && e.user_id == ADMIN && e.start < edge));
+    assert_eq!(stored_entry_ids(&setup), reachable);
+    let lookback: Vec<_> = report
+        .notices
+        .iter()
+        .filter(|n| n.kind == model::NoticeKind::OwnEntriesLookback)
+        .collect();
+    assert_eq!(lookback.len(), 1, "{:?}", report.notices);
+    let missed = lookback[0].not_reached.unwrap();
+    assert_eq!(
+        (missed.start_date, missed.end_date),
+        (day(2025, 7, 1), day(2025, 10, 2))
+    );
+    assert!(
+        lookback[0].message.contains("Workspace 2"),
+        "{}",
+        lookback[0].message
+    );
+    assert!(
+        lookback[0].message.contains("2025-10-03"),
+        "{}",
+        lookback[0].message
+    );
+    let lookback_refusals = setup
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.status == Some(400))
+        .count();
+    assert_eq!(lookback_refusals, 1, "the limit is learned once");
+}
+
+#[tokio::test]
+async fn a_range_longer_than_a_year_is_reported_in_chunks_each_resumable() {
+    let range = PullRange::new(day(2024, 10, 1), day(2026, 1, 1)).unwrap();
+    let reference = Setup::new(scenario(), ADMIN).await;
+    let full = run_range(&reference, range, PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(full.status, PullStatus::Done);
+    assert_eq!(full.entries_stored_total, 640);
+    let spans: Vec<i64> = reference
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/reports/"))
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            let date = |k: &str| {
+                chrono::NaiveDate::parse_from_str(body[k].as_str().unwrap(), "%Y-%m-%d").unwrap()
+            };
+            (date("end_date") - date("start_date")).num_days() + 1
+        })
+        .collect();
+    assert!(spans.iter().all(|d| *d <= 365), "{spans:?}");
+    assert!(spans.contains(&365) && spans.len() > 2, "{spans:?}");
+
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.faults().exhaust_quota_after(3);
+    let stopped = run_range(&setup, range, PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(stopped.status, PullStatus::StoppedQuota);
+    setup.fake.faults().quota_exhausted(false);
+    let resumed = run_range(&setup, range, PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    assert!(resumed.resumed);
+    let ok = successful_requests(&setup);
+    assert_eq!(
+        ok.iter().collect::<HashSet<_>>().len(),
+        ok.len(),
+        "a page was fetched twice"
+    );
+    assert_same_tables(&setup, &reference);
+}
+
+/// Entries of the LA user at the UTC edges of November and December, where the UTC
+/// day and the Los Angeles day differ.
+fn los_angeles() -> Scenario {
+    use chrono::TimeZone;
+    let mut s = Scenario::generated(42, 1, 2, 400);
+    for u in &mut s.users {
+        u.timezone = "America/Los_Angeles".into();
+    }
+    let at = |m, d, h| chrono::Utc.with_ymd_and_hms(2025, m, d, h, 30, 0).unwrap();
+    for (n, start) in [
+        at(11, 1, 6),
+        at(11, 1, 7),
+        at(12, 1, 3),
+        at(12, 1, 7),
+        at(12, 1, 9),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.time_entries.push(blink_fake_toggl::fake::TimeEntry {
+            id: 7_000_000 + n as i64,
+            workspace_id: 1001,
+            user_id: 2,
+            project_id: None,
+            description: Some("edge".into()),
+            start,
+            duration: Some(600),
+            tag_ids: Vec::new(),
+            billable: false,
+        });
+    }
+    s
+}
+
+#[tokio::test]
+async fn a_user_in_los_angeles_pulling_two_adjacent_months_keeps_every_edge_entry() {
+    let setup = Setup::new(los_angeles(), ADMIN).await;
+    let november = PullRange::new(day(2025, 11, 1), day(2025, 11, 30)).unwrap();
+    let december = PullRange::new(day(2025, 12, 1), day(2025, 12, 31)).unwrap();
+    run_range(&setup, november, PullOptions::default())
+        .await
+        .unwrap();
+    run_range(&setup, december, PullOptions::default())
+        .await
+        .unwrap();
+    let zone = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap();
+    let month_in_la = |t: chrono::DateTime<chrono::Utc>| {
+        let local = jiff::Timestamp::from_second(t.timestamp())
+            .unwrap()
+            .to_zoned(zone.clone());
+        (local.year(), local.month())
+    };
+    let stored = stored_entry_ids(&setup);
+    let s = setup.fake.scenario();
+    let mut expected = BTreeMap::new();
+    let mut kept = BTreeMap::new();
+    for e in s.time_entries.iter().filter(|e| e.workspace_id == 1001) {
+        let month = month_in_la(e.start);
+        if month == (2025, 11) || month == (2025, 12) {
+            *expected.entry(month).or_insert(0) += 1;
+            if stored.contains(&e.id) {
+                *kept.entry(month).or_insert(0) += 1;
+            }
+        }
+    }
+    assert_eq!(kept, expected, "per Los Angeles month: stored vs Toggl's");
+    assert!(
+        stored.contains(&7_000_002),
+        "30 November 19:30 in Los Angeles"
+    );
+    assert!(
+        !stored.contains(&7_000_000),
+        "31 October in Los Angeles is in neither month"
+    );
+}
+
+/// Deletes the first `n` entries of workspace 1001 in report order (already pulled).
+fn delete_first_entries(s: &mut Scenario, n: usize) {
+    let mut ids: Vec<(chrono::DateTime<chrono::Utc>, i64)> = s
+        .time_entries
+        .iter()
+        .filter(|e| e.workspace_id == 1001)
+        .map(|e| (e.start, e.id))
+        .collect();
+    ids.sort();
+    let gone: HashSet<i64> = ids.iter().take(n).map(|(_, id)| *id).collect();
+    s.time_entries.retain(|e| !gone.contains(&e.id));
+}
+
+#[tokio::test]
+async fn deletions_on_toggl_during_a_quota_stop_leave_the_resumed_tables_as_a_fresh_pull() {
+    let reference = Setup::new(scenario(), ADMIN).await;
+    reference
+        .fake
+        .update_scenario(|s| delete_first_entries(s, 10));
+    run(&reference, PullOptions::default()).await.unwrap();
+
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.faults().exhaust_quota_after(3);
+    let stopped = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(stopped.status, PullStatus::StoppedQuota);
+    assert_eq!(stopped.entries_stored, 3 * PAGE as u64);
+    setup.fake.update_scenario(|s| delete_first_entries(s, 10));
+    setup.fake.faults().quota_exhausted(false);
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    assert_same_tables(&setup, &reference);
+    let bodies: Vec<String> = setup
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/workspace/1001/"))
+        .map(|r| r.body)
+        .collect();
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("\"first_id\"") && b.contains("\"first_timestamp\"")),
+        "the resumed page names its row by id and timestamp"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_admin_role_reads_as_changed_access_and_the_rest_is_pulled() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    setup.fake.update_scenario(|s| {
+        s.organizations[0].owner_id = 99;
+        for ws in &mut s.workspaces {
+            if ws.id == 1002 {
+                ws.members.retain(|(id, _)| *id != ADMIN);
+            }
+        }
+    });
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let s = setup.fake.scenario();
+    let in_1001 = s
+        .time_entries
+        .iter()
+        .filter(|e| e.workspace_id == 1001)
+        .count();
+    assert_eq!(
+        probe::entries_per_workspace(&setup.db).get(&1001),
+        Some(&in_1001)
+    );
+    let changed: Vec<_> = report
+        .notices
+        .iter()
+        .filter(|n| n.kind == model::NoticeKind::AccessChanged)
+        .collect();
+    assert_eq!(changed.len(), 1, "{:?}", report.notices);
+    assert_eq!(changed[0].workspace_id, Some(1002));
+    let text = &changed[0].message;
+    assert!(
+        text.contains("Your access to Workspace 2 changed"),
+        "{text}"
+    );
+    assert!(text.contains("still works"), "{text}");
+    assert!(!text.to_lowercase().contains("replace the"), "{text}");
+    let requests = setup.fake.requests();
+    let to_1002 = requests
+        .iter()
+        .filter(|r| r.path.contains("/1002/") || r.path.ends_with("/1002"))
+        .count();
+    let rechecks = requests
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v9/me"))
+        .count();
+    assert_eq!(
+        (to_1002, rechecks),
+        (1, 2),
+        "one refused report, one access check, nothing more asked of the lost workspace"
+    );
+}
+
+#[tokio::test]
+async fn a_pull_stopped_by_the_rate_limit_resumes_with_no_page_fetched_twice() {
+    let reference = Setup::new(scenario(), ADMIN).await;
+    run(&reference, PullOptions::default()).await.unwrap();
+
+    let setup = Setup::new(scenario(), ADMIN).await;
+    let faults = setup.fake.faults().clone();
+    let armed = AtomicBool::new(true);
+    let on_progress = move |p: &Progress| {
+        if p.pages_done == 2 && armed.swap(false, Ordering::SeqCst) {
+            faults.too_many_requests(1);
+        }
+    };
+    let cancel = AtomicBool::new(false);
+    let request = setup.request(PullOptions::default());
+    let stopped = pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &request,
+        &on_progress,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!(stopped.status, PullStatus::StoppedQuota);
+    assert_eq!(stopped.error_code.as_deref(), Some("rate_limited"));
+    assert_eq!(stopped.pages, 2);
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(resumed.status, PullStatus::Done);
+    assert!(resumed.resumed);
+    let ok = successful_requests(&setup);
+    assert_eq!(
+        ok.iter().collect::<HashSet<_>>().len(),
+        ok.len(),
+        "a page was fetched twice"
+    );
+    assert_same_tables(&setup, &reference);
+}
+
+#[tokio::test]
+async fn durations_are_stop_minus_start_whatever_the_reports_rounding() {
+    use blink_fake_toggl::fake::Shape;
+    let rounded = scenario().with_shape(Shape {
+        report_rounding_minutes: Some(15),
+        ..Shape::default()
+    });
+    let setup = Setup::new(rounded, ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let s = setup.fake.scenario();
+    assert_eq!(
+        probe::seconds_by_user(&setup.db, setup.connection_id),
+        expected_sums(&s, |e| Some(e.user_id))
+    );
+}
+
+/// Projects and tags in pages of at most two, whatever the client asks for.
+fn small_pages() -> Scenario {
+    use blink_fake_toggl::fake::Shape;
+    scenario().with_shape(Shape {
+        max_per_page: Some(2),
+        ..Shape::default()
+    })
+}
+
+#[tokio::test]
+async fn a_server_page_cap_below_the_size_asked_still_pulls_every_project_and_tag() {
+    let setup = Setup::new(small_pages(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let s = setup.fake.scenario();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.tags, s.tags.len() as u64);
+    assert_eq!(counts.projects, s.projects.len() as u64);
+}
+
+#[tokio::test]
+async fn a_list_page_repeating_the_previous_one_ends_the_stage_instead_of_looping() {
+    let setup = Setup::new(small_pages(), ADMIN).await;
+    setup.fake.faults().repeated_list_pages(true);
+    let options = PullOptions {
+        max_pages_per_stage: 50,
+        ..PullOptions::default()
+    };
+    let report = run(&setup, options).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let tag_requests = setup
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/tags"))
+        .count();
+    assert_eq!(
+        tag_requests,
+        2 * 2,
+        "two pages per workspace, the second a repeat"
+    );
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(
+        counts.tags,
+        2 * 2,
+        "the repeated page's rows, nothing swept"
+    );
+}
+
+#[tokio::test]
+async fn quota_buckets_are_reported_apart_and_a_bare_402_from_an_empty_one_is_the_quota() {
+    use blink_fake_toggl::fake::Shape;
+    let mut s = admin_of_one_member_of_another().with_shape(Shape {
+        bare_quota_refusals: true,
+        ..Shape::default()
+    });
+    s.limits.org_per_hour = Some(3);
+    let setup = Setup::new(s, ADMIN).await;
+    let seen = Mutex::new(Vec::new());
+    let record = |p: &Progress| seen.lock().unwrap().push(p.clone());
+    let cancel = AtomicBool::new(false);
+    let request = setup.request(PullOptions::default());
+    let report = pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &request,
+        &record,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.status, PullStatus::StoppedQuota);
+    assert_eq!(report.error_code.as_deref(), Some("quota_exhausted"));
+    let stages = setup.db.with(|c| pulls::stages(c, report.pull_id)).unwrap();
+    assert!(
+        !stages.iter().any(|s| s.workspace_id == 1001 && s.skipped),
+        "the quota 402 did not switch the workspace to own entries"
+    );
+    use crate::toggl::Bucket;
+    let bucket = |b: Bucket| report.quota_buckets.iter().find(|q| q.bucket == b).copied();
+    let user = bucket(Bucket::User).expect("the user-level bucket");
+    let org = bucket(Bucket::Organization(1)).expect("the organization's bucket");
+    assert_eq!(org.remaining, 0);
+    assert!(user.remaining > 0);
+    let last = seen.into_inner().unwrap().pop().unwrap();
+    assert_eq!(last.quota_buckets, report.quota_buckets);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["quota_buckets"][0]["bucket"]["kind"], "organization");
+}
+
+#[tokio::test]
+async fn a_workspace_with_no_clients_no_tags_and_no_projects_pulls() {
+    let mut s = scenario();
+    s.clients.retain(|c| c.workspace_id != 1002);
+    s.tags.retain(|t| t.workspace_id != 1002);
+    s.projects.retain(|p| p.workspace_id != 1002);
+    for e in &mut s.time_entries {
+        if e.workspace_id == 1002 {
+            e.project_id = None;
+            e.tag_ids.clear();
+        }
+    }
+    let setup = Setup::new(s, ADMIN).await;
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let s = setup.fake.scenario();
+    let counts = stored_counts(&setup.db, setup.connection_id).unwrap();
+    assert_eq!(counts.time_entries, s.time_entries.len() as u64);
+    assert_eq!(counts.clients, s.clients.len() as u64);
+}
+
+#[test]
+fn the_default_range_lies_well_inside_the_own_entries_lookback() {
+    let now = chrono::Utc::now();
+    let facts = PullFacts::derive(None, now);
+    assert!(facts.default_range.start_date > facts.own_entries_from + chrono::Duration::days(14));
+    assert_eq!(facts.default_range.end_date, now.date_naive());
+}

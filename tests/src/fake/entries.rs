@@ -95,9 +95,10 @@ pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) 
     if range_start > range_end {
         return Answer::error(400, "Invalid 'start_date' value: must be before end_date");
     }
-    if s.shape.report_max_span_days.is_some_and(|days| {
-        (range_end - range_start).num_days() >= i64::from(days)
-    }) {
+    if s.shape
+        .report_max_span_days
+        .is_some_and(|days| (range_end - range_start).num_days() >= i64::from(days))
+    {
         return Answer::error(400, "The maximum date range for this report is one year");
     }
     let day_zone = if s.shape.report_dates_in_user_time_zone {

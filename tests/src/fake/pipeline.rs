@@ -733,7 +733,10 @@ mod tests {
     async fn report_days_can_be_read_in_the_users_time_zone_with_times_in_its_offset() {
         let (ids, start) = report_ids_for_october(true).await;
         assert_eq!(ids, [4_200_001]);
-        assert_eq!(start, "2025-10-31T22:00:00-07:00", "still daylight saving time");
+        assert_eq!(
+            start, "2025-10-31T22:00:00-07:00",
+            "still daylight saving time"
+        );
         let (ids, _) = report_ids_for_october(false).await;
         assert!(ids.is_empty(), "as UTC days the entry is November's");
     }

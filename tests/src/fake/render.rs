@@ -226,7 +226,9 @@ pub(crate) fn report_row(
             .to_rfc3339_opts(SecondsFormat::Secs, false)
     };
     let stop = stop_of(e);
-    let seconds = e.duration.map_or(0, |d| rounded(d, s.shape.report_rounding_minutes));
+    let seconds = e
+        .duration
+        .map_or(0, |d| rounded(d, s.shape.report_rounding_minutes));
     json!({
         "user_id": e.user_id,
         "username": s.user(e.user_id).map(|u| u.fullname.clone()),

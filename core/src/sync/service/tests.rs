@@ -295,13 +295,19 @@ async fn the_facts_offer_the_default_days_until_a_pull_is_left_unfinished() {
     let p = Pulling::new().await;
     let fresh = p.service.facts(p.id).unwrap();
     let today = Utc::now().date_naive();
-    assert_eq!(fresh.default_range, PullRange::last_days(crate::sync::DEFAULT_PULL_DAYS, today));
+    assert_eq!(
+        fresh.default_range,
+        PullRange::last_days(crate::sync::DEFAULT_PULL_DAYS, today)
+    );
     assert_eq!(fresh.last, None);
     assert!(!fresh.resumable);
     assert_eq!(fresh.pull_allowed_after, None);
     p.pull(quiet()).await.unwrap();
     let done = p.service.facts(p.id).unwrap();
-    assert_eq!(done.default_range, PullRange::last_days(crate::sync::DEFAULT_PULL_DAYS, today));
+    assert_eq!(
+        done.default_range,
+        PullRange::last_days(crate::sync::DEFAULT_PULL_DAYS, today)
+    );
     assert_eq!(done.last.unwrap().status, PullStatus::Done);
     assert!(!done.resumable);
 }
