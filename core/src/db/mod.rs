@@ -530,6 +530,7 @@ mod tests {
             ("0002_toggl_identity", 547, 0x106b_9868_0a5d_8b59),
             ("0003_toggl_data", 6493, 0xe30f_c996_953a_be2e),
             ("0004_review", 2951, 0x8a5b_cad9_9d5e_319e),
+            ("0005_pull_cursors", 443, 0xa328_fb55_7a47_4ded),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

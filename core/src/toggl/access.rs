@@ -189,8 +189,16 @@ mod tests {
     async fn a_member_of_two_organizations_qualifies_only_where_the_workspace_role_allows() {
         let (report, fake) = check_as(two_organizations(), 7).await;
         let report = report.unwrap();
-        assert_eq!(report.organizations.len(), 2);
-        assert!(report.organizations.iter().all(|o| !o.owner && !o.admin));
+        let personal = blink_fake_toggl::fake::PERSONAL_ORG_BASE + 7;
+        assert_eq!(
+            report.organizations.len(),
+            3,
+            "two companies and the personal one"
+        );
+        assert!(report
+            .organizations
+            .iter()
+            .all(|o| (o.id == personal) == (o.owner && o.admin)));
         assert_eq!(
             report.verdict,
             Verdict::WorkspaceAdmin {

@@ -473,7 +473,11 @@ mod tests {
             roles,
             vec![Some("user".to_string()), Some("user".to_string())]
         );
-        assert_eq!(client.my_quota(&member).await.unwrap().len(), 2);
+        assert_eq!(
+            client.my_quota(&member).await.unwrap().len(),
+            3,
+            "the user bucket, the company's and the personal organization's"
+        );
         assert_eq!(fake.request_count(), 2);
     }
 

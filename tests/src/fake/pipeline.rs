@@ -329,7 +329,11 @@ mod tests {
         let body = json_at(&fake, DEMO_OWNER, "/api/v9/me/quota").await;
         assert_eq!(body[0]["organization_id"], Value::Null);
         assert_eq!(body[1]["organization_id"], json!(1));
-        assert_eq!(items(&body), 2);
+        assert_eq!(
+            body[2]["organization_id"],
+            json!(super::super::PERSONAL_ORG_BASE + DEMO_OWNER)
+        );
+        assert_eq!(items(&body), 3);
     }
 
     #[tokio::test]
@@ -585,12 +589,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn every_account_can_own_a_personal_organization_without_workspaces() {
-        let fake = FakeToggl::start(Scenario::demo().with_shape(Shape {
-            personal_organizations: true,
-            ..Shape::default()
-        }))
-        .await;
+    async fn every_account_owns_a_personal_organization_without_workspaces_by_default() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
         let orgs = json_at(&fake, DEMO_MEMBER, "/api/v9/me/organizations").await;
         let personal = super::super::PERSONAL_ORG_BASE + DEMO_MEMBER;
         let owned: Vec<&Value> = orgs
@@ -607,9 +607,13 @@ mod tests {
             .unwrap()
             .iter()
             .all(|w| w["organization_id"] != json!(personal)));
-        let plain = FakeToggl::start(Scenario::demo()).await;
+        let plain = FakeToggl::start(Scenario::demo().with_shape(Shape {
+            personal_organizations: false,
+            ..Shape::default()
+        }))
+        .await;
         let orgs = json_at(&plain, DEMO_MEMBER, "/api/v9/me/organizations").await;
-        assert_eq!(items(&orgs), 1, "off by default");
+        assert_eq!(items(&orgs), 1, "switched off");
     }
 
     #[tokio::test]
