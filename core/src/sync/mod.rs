@@ -11,10 +11,11 @@
 //! # Requests are a budget
 //!
 //! A first pull of a range costs, per workspace: report pages `max(1, ceil(n / 50))`
-//! (admin workspaces), projects `2` (one page each of active and archived while under
+//! per year-long chunk (admin workspaces), projects `2` (one page each of active and archived while under
 //! 200), clients `1`, tags `ceil(t / 200)` (at least 1), members `1` (admin workspaces);
 //! plus one `/me/time_entries` request per 30-day window when some workspace is not
-//! administered. **A re-pull of the same range** right after a complete one re-reads
+//! administered (and one refused request when the range reaches past the lookback, once
+//! per pull). **A re-pull of the same range** right after a complete one re-reads
 //! only the time entries (needed to see edits and deletions): the metadata stages are
 //! skipped while younger than [`PullOptions::metadata_max_age`] (24 h) unless stored
 //! entries name a project or tag that is not stored. So it costs exactly
@@ -28,11 +29,29 @@
 //! pull takes the same path). Each later pull asks the report once more (1 request)
 //! before falling back, in case the plan changed.
 //!
+//! # What real Toggl adds
+//!
+//! - The range's days are the Toggl user's days (their time zone), as the detailed
+//!   report reads `start_date`/`end_date`; own-entry windows use the same instants.
+//! - A report stage walks the range in chunks of at most a year ([`plan::report_chunks`]),
+//!   each resumable, by Toggl's full cursor (`first_row_number` with `first_id` and
+//!   `first_timestamp`). A stage resumed from an earlier run checks that its cursor still
+//!   names its row; if entries before it changed during the stop, the chunk is walked
+//!   again before it is swept.
+//! - `/me/time_entries` serves about three months: windows before the date Toggl's 400
+//!   names (90 days when it names none) are not asked, and the pull's notices say which
+//!   days of which workspaces were not pulled. Entries stored earlier for them are kept.
+//! - A stage Toggl refuses with a 4xx (lost access, a plan feature, anything else) is
+//!   skipped with a notice and the others go on; a 403 off `/me` re-checks access once
+//!   and skips the workspace's remaining stages when it no longer qualifies.
+//! - Durations are stop − start (the report's `seconds` follow the user's rounding).
+//! - A page that repeats the previous page's rows ends its stage without a sweep.
+//!
 //! # Deletions
 //!
-//! Rows carry the id of the pull that last saw them. When the report stage of a
-//! workspace completes, its entries in the range that this pull did not see are
-//! deleted, in the transaction of the last page; an own-entries window sweeps itself.
+//! Rows carry the id of the pull that last saw them. When a report chunk of a workspace
+//! completes, its entries in the window Toggl reported on that this pull did not see
+//! are deleted, in the transaction of the last page; an own-entries window sweeps itself.
 //! Metadata stages sweep their table for the workspace when they complete.
 //!
 //! # Running pulls
@@ -54,8 +73,8 @@ mod tests;
 
 pub use engine::{pull, ProgressFn};
 pub use model::{
-    Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest, PullStatus,
-    PullSummary, StageKind, StoredCounts, DEFAULT_PULL_DAYS,
+    BucketQuota, NoticeKind, Progress, PullFacts, PullNotice, PullOptions, PullOutcome, PullRange,
+    PullReport, PullRequest, PullStatus, PullSummary, StageKind, StoredCounts, DEFAULT_PULL_DAYS,
 };
 pub use service::{ProgressSink, PullService};
 pub use summary::{last_pull, stored_counts};

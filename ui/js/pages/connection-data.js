@@ -121,6 +121,15 @@ function pullControls() {
   };
 }
 
+/** What is left this hour, bucket by bucket: Toggl counts user-level calls and each
+ * organization's calls apart. */
+function quotaLeft(p) {
+  const buckets = p.quota_buckets ?? [];
+  if (!buckets.length) return p.quota_remaining == null ? "" : `, ${p.quota_remaining} left this hour`;
+  const name = (b) => (b.kind === "user" ? "user-level" : `${b.kind.replace(/_/g, " ")} ${b.id}`);
+  return ", left this hour: " + buckets.map((q) => `${name(q.bucket)} ${q.remaining}`).join(", ");
+}
+
 /** The progress bar and the counts line: live progress, then the outcome's sentence. */
 function progressPanel() {
   const bar = h("progress", { id: "pull-progress", max: "1", value: "0", hidden: true, "aria-label": "Pull progress" });
@@ -139,8 +148,7 @@ function progressPanel() {
         bar.value = p.stages_done;
       }
       counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${p.pages_done} pages, ` +
-        `${p.entries_stored} entries, ${p.requests_used} requests` +
-        (p.quota_remaining == null ? "" : `, ${p.quota_remaining} left this hour`);
+        `${p.entries_stored} entries, ${p.requests_used} requests` + quotaLeft(p);
     },
     end: (outcome) => {
       if (outcome.status === "done") {
