@@ -620,7 +620,7 @@ impl Run<'_> {
             requests_used: requests + self.requests_this_run(),
             quota_remaining: quota.map(|q| q.remaining),
             quota_resets_in_secs: quota.and_then(|q| q.resets_in_secs),
-            quota_buckets: BucketQuota::all(self.ctx.client),
+            quota_buckets: BucketQuota::all(self.ctx.client, &self.request.access),
         });
     }
 
@@ -653,7 +653,7 @@ impl Run<'_> {
             quota_remaining: self.ctx.client.last_quota().map(|q| q.remaining),
             stages_skipped: self.skipped,
             notices: self.notices.clone(),
-            quota_buckets: BucketQuota::all(self.ctx.client),
+            quota_buckets: BucketQuota::all(self.ctx.client, &self.request.access),
         })
     }
 }

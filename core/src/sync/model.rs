@@ -209,22 +209,42 @@ pub struct Progress {
 }
 
 /// What is left in one of Toggl's hourly buckets, as the latest answer from it said.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BucketQuota {
     pub bucket: crate::toggl::Bucket,
+    /// "user-level", or the organization's (workspace's) name, for the page.
+    pub label: String,
     pub remaining: i64,
     pub resets_in_secs: Option<u64>,
 }
 
 impl BucketQuota {
-    pub fn all(client: &crate::toggl::TogglClient) -> Vec<BucketQuota> {
+    /// Every bucket the client has seen, named from the access snapshot.
+    pub fn all(client: &crate::toggl::TogglClient, access: &AccessReport) -> Vec<BucketQuota> {
+        use crate::toggl::Bucket;
         client
             .quotas()
             .into_iter()
-            .map(|(bucket, q)| BucketQuota {
-                bucket,
-                remaining: q.remaining,
-                resets_in_secs: q.resets_in_secs,
+            .map(|(bucket, q)| {
+                let label = match bucket {
+                    Bucket::User => "user-level".to_string(),
+                    Bucket::Organization(id) => access
+                        .organizations
+                        .iter()
+                        .find(|o| o.id == id)
+                        .map_or_else(|| format!("organization {id}"), |o| o.name.clone()),
+                    Bucket::Workspace(id) => access
+                        .workspaces
+                        .iter()
+                        .find(|w| w.id == id)
+                        .map_or_else(|| format!("workspace {id}"), |w| w.name.clone()),
+                };
+                BucketQuota {
+                    bucket,
+                    label,
+                    remaining: q.remaining,
+                    resets_in_secs: q.resets_in_secs,
+                }
             })
             .collect()
     }

@@ -1070,11 +1070,12 @@ async fn quota_buckets_are_reported_apart_and_a_bare_402_from_an_empty_one_is_th
         "the quota 402 did not switch the workspace to own entries"
     );
     use crate::toggl::Bucket;
-    let bucket = |b: Bucket| report.quota_buckets.iter().find(|q| q.bucket == b).copied();
+    let bucket = |b: Bucket| report.quota_buckets.iter().find(|q| q.bucket == b).cloned();
     let user = bucket(Bucket::User).expect("the user-level bucket");
     let org = bucket(Bucket::Organization(1)).expect("the organization's bucket");
-    assert_eq!(org.remaining, 0);
+    assert_eq!((org.remaining, org.label.as_str()), (0, "Generated Org"));
     assert!(user.remaining > 0);
+    assert_eq!(user.label, "user-level");
     let last = seen.into_inner().unwrap().pop().unwrap();
     assert_eq!(last.quota_buckets, report.quota_buckets);
     let json = serde_json::to_value(&report).unwrap();

@@ -126,8 +126,7 @@ function pullControls() {
 function quotaLeft(p) {
   const buckets = p.quota_buckets ?? [];
   if (!buckets.length) return p.quota_remaining == null ? "" : `, ${p.quota_remaining} left this hour`;
-  const name = (b) => (b.kind === "user" ? "user-level" : `${b.kind.replace(/_/g, " ")} ${b.id}`);
-  return ", left this hour: " + buckets.map((q) => `${name(q.bucket)} ${q.remaining}`).join(", ");
+  return ", left this hour: " + buckets.map((q) => `${q.label} ${q.remaining}`).join(", ");
 }
 
 /** The progress bar and the counts line: live progress, then the outcome's sentence. */
