@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod privacy;
+pub mod standing;
 
 pub use access::{AccessReport, OrganizationAccess, TogglUser, Verdict, WorkspaceAccess};
 pub use privacy::Privacy;
+pub use standing::{Standing, WorkspaceStanding};
