@@ -54,7 +54,7 @@ pub enum AppError {
     NameTaken(String),
     #[error("That connection no longer exists. It may have been deleted.")]
     NotFound,
-    #[error("This token belongs to a different Toggl account ({0}). Confirm to switch the connection to that account.")]
+    #[error("This token belongs to a different Toggl account ({0}). Confirm to switch the connection to that account; the data pulled for workspaces that account is not connected for is then deleted, members' e-mails included.")]
     DifferentAccount(String),
     #[error("Cancelled. Nothing was changed.")]
     Cancelled,
@@ -117,6 +117,8 @@ pub enum InputField {
     ViewName,
     /// The first day of the week of the review's weekly periods.
     WeekStart,
+    /// The workspaces a connection is for.
+    Scope,
 }
 
 impl InputField {
@@ -131,6 +133,7 @@ impl InputField {
             InputField::PageSize => "page size",
             InputField::ViewName => "view name",
             InputField::WeekStart => "first day of the week",
+            InputField::Scope => "workspaces",
         }
     }
 }
@@ -213,6 +216,39 @@ impl AppError {
         Self::invalid(
             InputField::PageSize,
             format!("A page holds 1 to {max} entries."),
+        )
+    }
+
+    /// A save with no workspace chosen.
+    pub fn scope_empty() -> AppError {
+        Self::invalid(
+            InputField::Scope,
+            "Choose at least one workspace for the connection.".into(),
+        )
+    }
+
+    /// Removing the only workspace of a connection.
+    pub fn scope_last_workspace() -> AppError {
+        Self::invalid(
+            InputField::Scope,
+            "This is the connection's only workspace. Add another one first, or delete the connection.".into(),
+        )
+    }
+
+    /// A pull of a connection none of whose workspaces qualifies any more.
+    pub fn scope_nothing_qualifies(lost: &[String]) -> AppError {
+        AppError::RoleInsufficient(format!(
+            "No workspace of this connection qualifies now (lost: {}), so nothing can be pulled. {} Re-test the connection once the role is back, or add a workspace that qualifies.",
+            if lost.is_empty() { "none in scope".to_string() } else { lost.join(", ") },
+            crate::domain::access::ROLE_RULE
+        ))
+    }
+
+    /// Why a workspace the token no longer sees does not qualify.
+    pub fn workspace_unseen_reason() -> String {
+        format!(
+            "Toggl no longer lists this workspace for the account. {}",
+            crate::domain::access::ROLE_RULE
         )
     }
 
@@ -494,7 +530,7 @@ mod tests {
             (AppError::NotFound, plain("not_found", "That connection no longer exists. It may have been deleted.")),
             (
                 AppError::DifferentAccount("b@example.com".into()),
-                plain("different_account", "This token belongs to a different Toggl account (b@example.com). Confirm to switch the connection to that account."),
+                plain("different_account", "This token belongs to a different Toggl account (b@example.com). Confirm to switch the connection to that account; the data pulled for workspaces that account is not connected for is then deleted, members' e-mails included."),
             ),
             (AppError::Cancelled, plain("cancelled", "Cancelled. Nothing was changed.")),
             (AppError::CheckExpired, plain("check_expired", "The token check is no longer valid. Press Finish to check the token with Toggl again.")),

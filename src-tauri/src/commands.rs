@@ -7,6 +7,7 @@ use crate::state::AppState;
 use blink_core::connections::{
     CheckResult, ConnectionDetail, ConnectionService, ConnectionSummary, NewConnection,
 };
+use blink_core::db::scope::PulledRows;
 use blink_core::domain::Privacy;
 use blink_core::ticket::{save_ticket as write_ticket, TicketContext, TicketForm};
 use blink_core::{AppError, AppResult};
@@ -80,12 +81,14 @@ pub async fn create_connection(
     name: String,
     privacy: Privacy,
     request_id: String,
+    workspace_ids: Option<Vec<i64>>,
 ) -> Cmd<ConnectionSummary> {
     let checks = state.checks.clone();
     let new = NewConnection {
         name,
         privacy,
         request_id,
+        workspace_ids,
     };
     with_connections(&state, move |s| checks.save(s, &check_id, new)).await
 }
@@ -127,6 +130,40 @@ pub async fn swap_token(
 pub async fn retest_connection(state: State<'_, AppState>, id: i64) -> Cmd<ConnectionSummary> {
     let retested = state.connections.retest(&state.toggl, id).await;
     recorded(&state, retested)
+}
+
+/// Adds a qualifying workspace to the connection's scope (its standing re-read from Toggl).
+#[tauri::command]
+pub async fn add_workspace(
+    state: State<'_, AppState>,
+    id: i64,
+    workspace_id: i64,
+) -> Cmd<ConnectionSummary> {
+    let added = state
+        .connections
+        .add_workspace(&state.toggl, id, workspace_id)
+        .await;
+    recorded(&state, added)
+}
+
+/// What removing a workspace deletes, for the confirmation.
+#[tauri::command]
+pub async fn workspace_rows(
+    state: State<'_, AppState>,
+    id: i64,
+    workspace_id: i64,
+) -> Cmd<PulledRows> {
+    with_connections(&state, move |s| s.workspace_rows(id, workspace_id)).await
+}
+
+/// Takes a workspace out of the connection and deletes its pulled rows.
+#[tauri::command]
+pub async fn remove_workspace(
+    state: State<'_, AppState>,
+    id: i64,
+    workspace_id: i64,
+) -> Cmd<PulledRows> {
+    with_connections(&state, move |s| s.remove_workspace(id, workspace_id)).await
 }
 
 /// The only path by which a token leaves the credential store towards the page: the

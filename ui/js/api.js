@@ -25,13 +25,18 @@ export const api = {
   /** Checks a pasted token with Toggl; resolves to {check_id, report}. */
   checkToken: (token, checkId) => call("check_token", { token, checkId }),
   cancelCheck: (checkId) => call("cancel_check", { checkId }),
-  createConnection: (checkId, name, privacy, requestId) =>
-    call("create_connection", { checkId, name, privacy, requestId }),
+  /** workspaceIds: the chosen scope (null takes every qualifying workspace). */
+  createConnection: (checkId, name, privacy, requestId, workspaceIds = null) =>
+    call("create_connection", { checkId, name, privacy, requestId, workspaceIds }),
   renameConnection: (id, name) => call("rename_connection", { id, name }),
   setPrivacy: (id, privacy) => call("set_privacy", { id, privacy }),
   swapToken: (id, checkId, confirmDifferentAccount) =>
     call("swap_token", { id, checkId, confirmDifferentAccount }),
   retestConnection: (id) => call("retest_connection", { id }),
+  addWorkspace: (id, workspaceId) => call("add_workspace", { id, workspaceId }),
+  /** {entries, members, metadata}: what removing the workspace deletes. */
+  workspaceRows: (id, workspaceId) => call("workspace_rows", { id, workspaceId }),
+  removeWorkspace: (id, workspaceId) => call("remove_workspace", { id, workspaceId }),
   revealToken: (id) => call("reveal_token", { id }),
   deleteConnection: (id) => call("delete_connection", { id }),
   openTogglProfile: () => call("open_toggl_profile"),

@@ -1,10 +1,10 @@
 //! Export of connection definitions, where privacy has its real effect: connections
 //! Shared with Workspace and Shared with Team are exported so teammates can see what
 //! exists; Private to Me ones never leave the machine. A definition carries the name,
-//! privacy and Toggl identity only: tokens live in the credential store and are never
-//! read here.
+//! privacy, Toggl identity and scope (the workspaces and their organizations, names and
+//! ids) only: tokens live in the credential store and are never read here.
 
-use crate::db::{connections as rows, Db};
+use crate::db::{connections as rows, scope, Db};
 use crate::domain::{Privacy, Verdict};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
@@ -31,6 +31,17 @@ pub struct ConnectionDefinition {
     /// The role check's verdict when the connection was last checked.
     pub verdict: Verdict,
     pub last_verified_at: Option<DateTime<Utc>>,
+    /// The workspaces the connection is for.
+    pub scope: Vec<ScopeDefinition>,
+}
+
+/// One workspace of a connection's scope, with its organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeDefinition {
+    pub workspace_id: i64,
+    pub workspace_name: String,
+    pub organization_id: Option<i64>,
+    pub organization_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,9 +54,14 @@ pub struct DefinitionsFile {
 
 /// The shareable definitions, by name: every ready connection except Private to Me.
 pub fn connection_definitions(db: &Db) -> AppResult<DefinitionsFile> {
-    let saved = db.with(|c| rows::list_ready(c))?;
+    let saved = db.with(|c| {
+        rows::list_ready(c)?
+            .into_iter()
+            .map(|row| Ok((scope::list(c, row.id)?, row)))
+            .collect::<AppResult<Vec<_>>>()
+    })?;
     let mut connections = Vec::new();
-    for row in saved {
+    for (in_scope, row) in saved {
         let privacy = row.privacy;
         if privacy == Privacy::PrivateToMe {
             continue;
@@ -61,6 +77,15 @@ pub fn connection_definitions(db: &Db) -> AppResult<DefinitionsFile> {
             },
             verdict: row.access.verdict,
             last_verified_at: row.last_verified_at,
+            scope: in_scope
+                .into_iter()
+                .map(|w| ScopeDefinition {
+                    workspace_id: w.workspace_id,
+                    workspace_name: w.workspace_name,
+                    organization_id: w.organization_id,
+                    organization_name: w.organization_name,
+                })
+                .collect(),
         });
     }
     Ok(DefinitionsFile {
@@ -141,6 +166,7 @@ mod tests {
                 name: name.into(),
                 privacy,
                 request_id: format!("req-{name}"),
+                workspace_ids: None,
             };
             service.create(&checked, new).unwrap();
         }
@@ -169,5 +195,14 @@ mod tests {
         assert_eq!(file.connections[1].toggl.email, "olivia@example.test");
         assert_eq!(file.connections[1].toggl.fullname, "Olivia Owner");
         assert!(file.connections[1].verdict.is_allowed());
+        assert_eq!(
+            file.connections[1].scope,
+            [ScopeDefinition {
+                workspace_id: 10,
+                workspace_name: "Acme WS".into(),
+                organization_id: Some(1),
+                organization_name: Some("Acme".into()),
+            }]
+        );
     }
 }

@@ -65,11 +65,13 @@ pub mod definitions;
 mod model;
 pub mod orphans;
 pub mod pending;
+pub mod scope;
 
 pub use model::*;
 pub use pending::{CheckResult, CheckedToken, PendingChecks};
 
 use crate::db::connections::{self as rows, ConnectionRow, InsertRow, RowState};
+use crate::db::scope as scope_rows;
 use crate::db::secret_journal::{self as journal, Intent, JournalEntry};
 use crate::db::Db;
 use crate::domain::{AccessReport, Privacy};
@@ -122,13 +124,13 @@ impl ConnectionService {
         }
         if let Some(existing) = self.db.with(|c| rows::find_by_request_id(c, request_id))? {
             if existing.state == RowState::Ready {
-                return summarize(existing);
+                return self.db.with(|c| summarize(c, existing));
             }
             self.settle(Some(existing.id))?;
         }
         let name = normalize_name(&new.name)?;
         let privacy = new.privacy.normalized()?;
-        access.ensure_allowed()?;
+        let chosen = scope::chosen_scope(access, new.workspace_ids.as_deref())?;
 
         let (id, entry) = self.db.transaction(|tx| {
             let id = rows::insert_pending(
@@ -141,6 +143,9 @@ impl ConnectionService {
                     request_id,
                 },
             )?;
+            for standing in &chosen {
+                scope_rows::confirm(tx, id, standing, &access.checked_at)?;
+            }
             Ok((id, journal::add(tx, id, 0, Intent::Write)?))
         })?;
         self.secrets
@@ -157,21 +162,23 @@ impl ConnectionService {
 
     /// Every visible connection, by name. Reads SQLite only.
     pub fn list(&self) -> AppResult<Vec<ConnectionSummary>> {
-        self.db
-            .with(|c| rows::list_ready(c))?
-            .into_iter()
-            .map(summarize)
-            .collect()
+        self.db.with(|c| {
+            rows::list_ready(c)?
+                .into_iter()
+                .map(|row| summarize(c, row))
+                .collect()
+        })
     }
 
     /// The connections made with one Toggl account, e.g. to warn before saving the
     /// same account twice.
     pub fn find_by_toggl_user(&self, toggl_user_id: i64) -> AppResult<Vec<ConnectionSummary>> {
-        self.db
-            .with(|c| rows::list_ready_by_toggl_user(c, toggl_user_id))?
-            .into_iter()
-            .map(summarize)
-            .collect()
+        self.db.with(|c| {
+            rows::list_ready_by_toggl_user(c, toggl_user_id)?
+                .into_iter()
+                .map(|row| summarize(c, row))
+                .collect()
+        })
     }
 
     /// The detail page: reads the credential store once for the token's state and last
@@ -187,9 +194,13 @@ impl ConnectionService {
                 Err(_) => (TokenState::Unreadable, None),
             };
         let access = row.access.clone();
+        let (summary, workspaces) = self
+            .db
+            .with(|c| Ok((summarize(c, row)?, scope::workspaces(c, id, &access)?)))?;
         Ok(ConnectionDetail {
-            summary: summarize(row)?,
+            summary,
             access,
+            workspaces,
             token_state,
             token_last4,
         })
@@ -242,6 +253,11 @@ impl ConnectionService {
             .and_then(|_| {
                 self.db.transaction(|tx| {
                     rows::commit_swap(tx, id, new, access)?;
+                    if row.access.user.id == access.user.id {
+                        scope::confirm_qualifying(tx, id, access)?;
+                    } else {
+                        scope::rescope_for_new_account(tx, id, access)?;
+                    }
                     journal::remove(tx, entry)?;
                     journal::add(tx, id, old, Intent::Delete)
                 })
@@ -316,6 +332,7 @@ impl ConnectionService {
             match &booking {
                 Booking::Checked(access) => {
                     rows::record_access(tx, id, access)?;
+                    scope::confirm_qualifying(tx, id, access)?;
                     if let Err(e) = access.ensure_allowed() {
                         rows::record_error(tx, id, e.code())?;
                     }
@@ -330,12 +347,23 @@ impl ConnectionService {
     }
 
     /// What a pull needs, with one credential store read: the token and the access
-    /// snapshot that says which workspaces to pull and with which role.
+    /// snapshot narrowed to the connection's scope, less the workspaces whose
+    /// qualifying role was lost, so a pull neither asks Toggl about nor stores anything
+    /// of a workspace outside it. Refused when no workspace of the scope qualifies now.
     pub fn pull_credentials(&self, id: i64) -> AppResult<(ApiToken, AccessReport)> {
         let _op = self.serialize();
-        let row = self.db.with(|c| rows::get_ready(c, id))?;
+        let (row, in_scope) = self
+            .db
+            .with(|c| Ok((rows::get_ready(c, id)?, scope_rows::list(c, id)?)))?;
+        let pullable = scope::pullable(&row.access, &in_scope);
+        if pullable.is_empty() {
+            return Err(AppError::scope_nothing_qualifies(&scope::lost_names(
+                &row.access,
+                &in_scope,
+            )));
+        }
         let token = self.read_token(&row)?;
-        Ok((token, row.access))
+        Ok((token, row.access.within(&pullable)))
     }
 
     /// The token, for a re-test or a pull. It stays in the backend: commands must not
@@ -487,7 +515,10 @@ impl ConnectionService {
     }
 
     fn summary_of(&self, id: i64) -> AppResult<ConnectionSummary> {
-        summarize(self.db.with(|c| rows::get_ready(c, id))?)
+        self.db.with(|c| {
+            let row = rows::get_ready(c, id)?;
+            summarize(c, row)
+        })
     }
 }
 
@@ -497,8 +528,11 @@ enum Booking {
     Rejected,
 }
 
-fn summarize(row: ConnectionRow) -> AppResult<ConnectionSummary> {
+fn summarize(conn: &rusqlite::Connection, row: ConnectionRow) -> AppResult<ConnectionSummary> {
+    let in_scope = scope_rows::list(conn, row.id)?;
     Ok(ConnectionSummary {
+        workspaces_in_scope: in_scope.len(),
+        workspaces_lost: scope::lost_names(&row.access, &in_scope),
         id: row.id,
         source: row.source,
         name: row.name,

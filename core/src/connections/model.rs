@@ -1,7 +1,8 @@
 //! The shapes the connection service takes and returns. None of them holds a token:
 //! a new connection's token comes as a [`CheckedToken`](super::CheckedToken).
 
-use crate::domain::{AccessReport, Privacy, Verdict};
+use crate::db::scope::PulledRows;
+use crate::domain::{AccessReport, Privacy, Verdict, WorkspaceStanding};
 use crate::error::{AppResult, InputField};
 use crate::names::clean_name;
 use chrono::{DateTime, Utc};
@@ -36,6 +37,9 @@ pub struct NewConnection {
     /// Idempotency key made by the UI once per form: a double submit with the same key
     /// returns the connection the first one created.
     pub request_id: String,
+    /// The workspaces the connection is for; `None` takes every qualifying one. Each
+    /// must qualify under the role rule.
+    pub workspace_ids: Option<Vec<i64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +67,29 @@ pub struct ConnectionSummary {
     pub updated_at: DateTime<Utc>,
     pub last_verified_at: Option<DateTime<Utc>>,
     pub last_error_code: Option<String>,
+    /// How many workspaces the connection is for.
+    pub workspaces_in_scope: usize,
+    /// Workspaces in scope whose qualifying role was lost at the last check: left out
+    /// of pulls until the role is back or the user removes them.
+    pub workspaces_lost: Vec<String>,
+}
+
+/// One workspace on the detail page: in the connection's scope, seen by the token
+/// outside it, or gone from both with pulled rows still stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScopeWorkspace {
+    /// The standing found by the last check (a workspace the token no longer sees is
+    /// `not_enough`, with the reason).
+    #[serde(flatten)]
+    pub standing: WorkspaceStanding,
+    pub in_scope: bool,
+    /// In scope but no longer qualifying: left out of pulls.
+    pub lost: bool,
+    /// When a check last found it qualifying (in scope only; `None` for a scope carried
+    /// over from an older release until the first re-test confirms it).
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// What removing it from the connection deletes.
+    pub pulled: PulledRows,
 }
 
 /// The connection detail page: the summary, the full access snapshot, and the state of
@@ -72,6 +99,8 @@ pub struct ConnectionDetail {
     #[serde(flatten)]
     pub summary: ConnectionSummary,
     pub access: AccessReport,
+    /// Scope first (grouped by organization), then the others.
+    pub workspaces: Vec<ScopeWorkspace>,
     pub token_state: TokenState,
     pub token_last4: Option<String>,
 }

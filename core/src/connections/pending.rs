@@ -58,9 +58,35 @@ pub struct CheckResult {
     pub report: AccessReport,
     /// A name the connection can be saved under as it is.
     pub suggested_name: String,
+    /// Every workspace the token sees, grouped by organization, with the account's
+    /// standing there: the stepper's scope choice.
+    pub standings: Vec<crate::domain::WorkspaceStanding>,
 }
 
-/// The name offered for a new connection: "Toggl – {email}", or a shorter form when
+/// The name offered for a new connection: "Toggl – {organization}" when the workspaces
+/// that qualify (the default scope) all belong to one organization, else named after
+/// the account (see [`suggested_name`]).
+pub fn suggested_name_for(report: &AccessReport) -> String {
+    let mut organizations: Vec<String> = report
+        .standings()
+        .into_iter()
+        .filter(|s| s.qualifies)
+        .map(|s| s.organization_name)
+        .collect();
+    organizations.dedup();
+    match organizations.as_slice() {
+        [one] => {
+            let name = format!("Toggl – {one}");
+            match normalize_name(&name) {
+                Ok(clean) if clean == name => name,
+                _ => suggested_name(&report.user.email),
+            }
+        }
+        _ => suggested_name(&report.user.email),
+    }
+}
+
+/// The name offered after the account: "Toggl – {email}", or a shorter form when
 /// that would not be a valid name (too long), so the suggestion can always be saved.
 pub fn suggested_name(email: &str) -> String {
     let local = email.split('@').next().unwrap_or_default();
@@ -120,7 +146,8 @@ impl PendingChecks {
             .await?;
         Ok(CheckResult {
             check_id: check_id.to_string(),
-            suggested_name: suggested_name(&report.user.email),
+            suggested_name: suggested_name_for(&report),
+            standings: report.standings(),
             report,
         })
     }
@@ -259,6 +286,7 @@ mod tests {
             name: name.into(),
             privacy: Privacy::SharedWithWorkspace,
             request_id: format!("req-{name}"),
+            workspace_ids: None,
         }
     }
 
@@ -380,6 +408,30 @@ mod tests {
         pass(&expired, "c5").await;
         assert_eq!(expired.passed("c5").unwrap_err(), AppError::CheckExpired);
         assert!(expired.lock_passed().is_empty(), "the token is not kept");
+    }
+
+    #[test]
+    fn the_suggested_name_names_the_one_organization_in_scope_else_the_account() {
+        use crate::domain::{OrganizationAccess, WorkspaceAccess};
+        let one = report();
+        assert_eq!(suggested_name_for(&one), "Toggl – Acme");
+        let mut two = report();
+        two.organizations.push(OrganizationAccess {
+            id: 8,
+            name: "Beta".into(),
+            owner: true,
+            admin: true,
+        });
+        two.workspaces.push(WorkspaceAccess {
+            id: 80,
+            name: "Beta WS".into(),
+            organization_id: Some(8),
+            role: "user".into(),
+        });
+        assert_eq!(suggested_name_for(&two), "Toggl – ada@example.test");
+        let mut long = report();
+        long.organizations[0].name = "O".repeat(120);
+        assert_eq!(suggested_name_for(&long), "Toggl – ada@example.test");
     }
 
     #[test]

@@ -95,6 +95,7 @@ impl Harness {
                 name: name.into(),
                 privacy: Privacy::SharedWithWorkspace,
                 request_id: format!("req-{name}"),
+                workspace_ids: None,
             },
         )
     }
@@ -252,6 +253,7 @@ fn create_refuses_bad_names_and_a_token_whose_role_check_failed() {
                 name: "Member".into(),
                 privacy: Privacy::PrivateToMe,
                 request_id: "r".into(),
+                workspace_ids: None,
             },
         )
         .unwrap_err();
@@ -468,6 +470,7 @@ mod retest {
             name: "Acme".into(),
             privacy: Privacy::PrivateToMe,
             request_id: "r".into(),
+            workspace_ids: None,
         };
         let id = service.create(&checked(token, report), new).unwrap().id;
         (service, client, id)
@@ -483,6 +486,33 @@ mod retest {
         assert!(summary.last_verified_at.unwrap() >= before);
         assert_eq!(summary.last_error_code, None);
         assert_eq!(fake.request_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn adding_a_workspace_rereads_its_standing_with_two_requests() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let (service, client, id) = saved_connection(&fake).await;
+        let detail = service.get(id).unwrap();
+        let in_scope: Vec<i64> = detail
+            .workspaces
+            .iter()
+            .filter(|w| w.in_scope)
+            .map(|w| w.standing.workspace_id)
+            .collect();
+        assert!(in_scope.len() >= 2, "the demo owner has several workspaces");
+        service.remove_workspace(id, in_scope[0]).unwrap();
+        fake.log().clear();
+        let summary = service
+            .add_workspace(&client, id, in_scope[0])
+            .await
+            .unwrap();
+        assert_eq!(fake.request_count(), 2);
+        assert_eq!(summary.workspaces_in_scope, in_scope.len());
+        let unknown = service
+            .add_workspace(&client, id, 424_242)
+            .await
+            .unwrap_err();
+        assert_eq!(unknown, AppError::NotFound);
     }
 
     #[tokio::test]
@@ -717,6 +747,7 @@ fn a_crash_during_create_before_or_after_the_secret_write_heals_to_nothing() {
                     name: "Acme".into(),
                     privacy: Privacy::PrivateToMe,
                     request_id: "r1".into(),
+                    workspace_ids: None,
                 },
             );
         });
@@ -898,6 +929,7 @@ mod real_keyring {
                     name: "Real".into(),
                     privacy: Privacy::PrivateToMe,
                     request_id: "real".into(),
+                    workspace_ids: None,
                 },
             )
             .unwrap()
@@ -956,6 +988,7 @@ mod real_keyring {
                     name: "Acme".into(),
                     privacy: Privacy::PrivateToMe,
                     request_id: "r".into(),
+                    workspace_ids: None,
                 },
             )
             .unwrap_err();

@@ -14,6 +14,7 @@ mod clean_close;
 pub mod connections;
 pub mod metadata;
 pub mod pulls;
+pub mod scope;
 pub mod secret_journal;
 #[cfg(any(test, feature = "synthetic-data"))]
 pub mod synthetic;
@@ -45,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_pull_cursors",
         include_str!("migrations/0005_pull_cursors.sql"),
+    ),
+    (
+        "0006_connection_scope",
+        include_str!("migrations/0006_connection_scope.sql"),
     ),
 ];
 
@@ -531,6 +536,7 @@ mod tests {
             ("0003_toggl_data", 6493, 0xe30f_c996_953a_be2e),
             ("0004_review", 2951, 0x8a5b_cad9_9d5e_319e),
             ("0005_pull_cursors", 443, 0xa328_fb55_7a47_4ded),
+            ("0006_connection_scope", 1777, 0xfd2d_7868_676a_64e0),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

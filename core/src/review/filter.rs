@@ -33,6 +33,12 @@ pub struct Filter {
     pub utc_offset_minutes: i32,
 }
 
+/// Only entries of workspaces in the connection's scope are reviewed, totalled and
+/// exported: rows of a workspace that left it stay out until the user deletes them.
+pub(crate) const IN_SCOPE: &str =
+    "e.workspace_id IN (SELECT s.workspace_id FROM connection_scope s \
+     WHERE s.connection_id = e.connection_id)";
+
 /// A WHERE clause over `time_entries e` and its parameters, in order.
 pub(crate) struct Sql {
     pub clause: String,
@@ -82,6 +88,8 @@ impl Filter {
             1 => String::from("e.connection_id = ?"),
             n => format!("e.connection_id IN ({})", vec!["?"; n].join(", ")),
         };
+        clause.push_str(" AND ");
+        clause.push_str(IN_SCOPE);
         let mut params: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
         let mut push = |sql: &str, value: Value| {
             clause.push_str(sql);

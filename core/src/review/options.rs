@@ -47,7 +47,10 @@ pub fn review_filter_options(db: &Db, filter: &Filter) -> AppResult<FilterOption
                 "SELECT id, name, NULL, 1 FROM connections WHERE id IN ({ids}) ORDER BY name_key, id",
             )?,
             workspaces: list(
-                "SELECT id, name, NULL, 1 FROM toggl_workspaces WHERE connection_id IN ({ids}) ORDER BY name, id",
+                "SELECT id, name, NULL, 1 FROM toggl_workspaces w WHERE connection_id IN ({ids})
+                   AND id IN (SELECT s.workspace_id FROM connection_scope s
+                              WHERE s.connection_id = w.connection_id)
+                 ORDER BY name, id",
             )?,
             projects: list(
                 "SELECT id, name, workspace_id, active FROM toggl_projects WHERE connection_id IN ({ids}) ORDER BY name, id",

@@ -53,6 +53,8 @@ impl Setup {
     }
 }
 
+/// A ready connection whose scope is every workspace of `access`, whatever the role
+/// there (the review and export tests read what a pull stored).
 pub(crate) fn add_connection(db: &Db, name: &str, privacy: &Privacy, access: &AccessReport) -> i64 {
     db.transaction(|tx| {
         let id = insert_pending(
@@ -66,6 +68,9 @@ pub(crate) fn add_connection(db: &Db, name: &str, privacy: &Privacy, access: &Ac
             },
         )?;
         set_state(tx, id, RowState::Ready)?;
+        for workspace in access.standings() {
+            crate::db::scope::confirm(tx, id, &workspace, &access.checked_at)?;
+        }
         Ok(id)
     })
     .unwrap()

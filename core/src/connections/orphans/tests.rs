@@ -20,6 +20,7 @@ pub(crate) fn save(
         name: name.into(),
         privacy: Privacy::PrivateToMe,
         request_id: format!("req-{name}"),
+        workspace_ids: None,
     };
     service.create(&checked, new)
 }

@@ -59,6 +59,7 @@ impl Pulling {
             name: "Main".into(),
             privacy: Privacy::SharedWithWorkspace,
             request_id: "r".into(),
+            workspace_ids: None,
         };
         let checked = CheckedToken::for_tests(token, access);
         let id = connections.create(&checked, new).unwrap().id;
