@@ -49,6 +49,7 @@ export const Field = Object.freeze({
   TICKET: "ticket",
   REQUEST: "request",
   PAGE_SIZE: "page_size",
+  SCOPE: "scope",
 });
 
 /** Errors about the pasted token itself, shown under the token field. */

@@ -8,6 +8,7 @@ import { h } from "../dom.js";
 import { verdictText } from "../format.js";
 import { findTokenHelp } from "../help-content.js";
 import { privacyFieldset, readPrivacy } from "../privacy-field.js";
+import { ROLE_RULE, scopeFieldsets } from "../scope-list.js";
 import { settings } from "../settings.js";
 import { tokenField } from "../token-field.js";
 import { busy, clearErrors, errorSlot, showError, slotFor, statusSlot } from "../ui-kit.js";
@@ -148,7 +149,8 @@ function credentialsPanel(state, stepper) {
   return credentials;
 }
 
-/** Review Team Privacy and Save Connection: who the token belongs to, name, privacy, Save. */
+/** Review Team Privacy and Save Connection: who the token belongs to, the workspaces the
+ * connection is for, name, privacy, Save. */
 function privacyPanel(state, stepper, credentials, go) {
   const saveName = h("input", { id: "save-name", type: "text", maxlength: "100" });
   const nameError = errorSlot("save-name-error", saveName);
@@ -156,7 +158,11 @@ function privacyPanel(state, stepper, credentials, go) {
   const privacy = privacyFieldset("save-privacy", settings().default_privacy);
   const save = h("button", { id: "save-connection", class: "primary", type: "submit" }, "Save Connection");
   const account = h("div", { id: "checked-account", class: "card" });
+  const scope = h("div", { id: "save-scope" });
+  const scopeError = errorSlot("save-scope-error");
+  let chosen = () => null;
   const form = h("form", { id: "save-form", novalidate: true },
+    scope, scopeError,
     h("div", { class: "field" }, h("label", { for: "save-name" }, "Connection Name"), saveName, nameError),
     privacy.element,
     h("div", { class: "actions" }, save), saveError);
@@ -170,14 +176,22 @@ function privacyPanel(state, stepper, credentials, go) {
       h("h2", {}, "Toggl accepted the token"),
       h("p", {}, `${report.user.fullname} (${report.user.email}) — `, h("strong", { id: "checked-verdict" }, verdictText(report.verdict))),
     );
+    const list = scopeFieldsets("save-scope", state.check.standings,
+      { checked: (s) => s.qualifies, disabled: (s) => !s.qualifies });
+    chosen = list.chosen;
+    scope.replaceChildren(
+      h("h2", { id: "scope-label" }, "Workspaces in this connection"),
+      h("p", { class: "hint", id: "scope-rule" }, "Only workspaces that qualify can be included. Role needed: ", ROLE_RULE),
+      ...list.groups);
+  };
   };
   const submit = async () => {
-    clearErrors(saveError, nameError, privacy.error);
+    clearErrors(saveError, nameError, privacy.error, scopeError);
     try {
-      const saved = await api.createConnection(state.checkId, saveName.value, readPrivacy(privacy), state.requestId);
+      const saved = await api.createConnection(state.checkId, saveName.value, readPrivacy(privacy), state.requestId, chosen());
       go(`#/connections?source=toggl&highlight=${saved.id}`);
     } catch (error) {
-      const slots = { [Field.NAME]: nameError, [Field.TEAM]: privacy.error };
+      const slots = { [Field.NAME]: nameError, [Field.TEAM]: privacy.error, [Field.SCOPE]: scopeError };
       showError(slotFor(error, slots, saveError), error);
       if (error.code === Code.CHECK_EXPIRED) {
         state.check = null;

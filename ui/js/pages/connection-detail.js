@@ -7,6 +7,7 @@ import { confirmDialog } from "../dialog.js";
 import { h } from "../dom.js";
 import { privacyLabel, rolesList, verdictBadge, verdictText, when } from "../format.js";
 import { privacyFieldset, readPrivacy } from "../privacy-field.js";
+import { ROLE_RULE, scopeFieldsets } from "../scope-list.js";
 import { tokenField } from "../token-field.js";
 import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
@@ -47,6 +48,7 @@ function sections(c, { redraw, cleanups, go }) {
     tokenSection(c, redraw, cleanups),
     privacySection(c, redraw),
     accountSection(c, redraw),
+    scopeSection(c, redraw),
     deleteSection(c, go),
   ];
 }
@@ -213,8 +215,11 @@ function accountSection(c, redraw) {
   retest.addEventListener("click", () => busy(retest, "Re-testing…", async () => {
     clearError(error);
     try {
-      await api.retestConnection(c.id);
-      await redraw("Re-tested with Toggl: the token works.");
+      const summary = await api.retestConnection(c.id);
+      await redraw(summary.workspaces_lost.length
+        ? `Re-tested with Toggl: the qualifying role was lost in ${summary.workspaces_lost.join(", ")}; ` +
+          "those workspaces are left out of pulls and their data is kept until you remove them (see Workspaces)."
+        : "Re-tested with Toggl: the token works.");
     } catch (e) {
       // Core decides whether a failure is booked on the record: redraw shows what it kept.
       await redraw();
@@ -232,6 +237,64 @@ function accountSection(c, redraw) {
     ),
     h("h3", {}, "Roles"), rolesList(c.access),
     h("div", { class: "actions" }, retest), error);
+}
+
+/** The workspaces: the scope with each standing and when it was checked, the others
+ * the token sees (add one that qualifies), and rows of workspaces that left (delete). */
+function scopeSection(c, redraw) {
+  const error = errorSlot("scope-error");
+  const act = (button, label, work) => busy(button, label, async () => {
+    clearError(error);
+    try {
+      await redraw(await work());
+    } catch (e) {
+      showError(document.getElementById("scope-error") ?? error, e);
+    }
+  });
+  const remove = (w) => {
+    const button = h("button", { type: "button", id: `remove-ws-${w.workspace_id}`, class: "danger" },
+      w.in_scope ? "Remove from connection" : "Delete its data");
+    button.addEventListener("click", async () => {
+      clearError(error);
+      const rows = await api.workspaceRows(c.id, w.workspace_id).catch((e) => { showError(error, e); return null; });
+      if (!rows) return;
+      const sure = await confirmDialog({ id: "remove-ws-dialog", danger: true,
+        title: `Remove “${w.workspace_name}”?`,
+        text: `${rows.entries} time entries, ${rows.members} members (with their e-mails) and ${rows.metadata} projects, clients and tags pulled for “${w.workspace_name}” will be deleted from this computer.`,
+        confirmLabel: "Remove and delete", cancelLabel: "Keep it" });
+      if (!sure) return button.focus();
+      act(button, "Removing…", async () => {
+        const gone = await api.removeWorkspace(c.id, w.workspace_id);
+        return `“${w.workspace_name}” removed: ${gone.entries} entries and ${gone.members} members deleted.`;
+      });
+    });
+    return button;
+  };
+  const add = (w) => {
+    const button = h("button", { type: "button", id: `add-ws-${w.workspace_id}` }, "Add to connection");
+    button.addEventListener("click", () => act(button, "Checking with Toggl…", async () => {
+      await api.addWorkspace(c.id, w.workspace_id);
+      return `“${w.workspace_name}” added: Toggl confirmed the role.`;
+    }));
+    return button;
+  };
+  const extra = (w) => {
+    const parts = [];
+    if (w.in_scope) {
+      parts.push(h("span", { class: "checked-at" }, ` Checked: ${when(w.confirmed_at)}.`));
+      if (w.lost) parts.push(h("strong", { class: "badge warn" }, " Role lost: left out of pulls"));
+    }
+    if (w.pulled.entries || w.pulled.members) parts.push(` Stored: ${w.pulled.entries} entries, ${w.pulled.members} members.`);
+    if (!w.in_scope && w.qualifies) parts.push(" ", add(w));
+    if (w.in_scope || w.pulled.entries || w.pulled.members || w.pulled.metadata) parts.push(" ", remove(w));
+    return parts;
+  };
+  const list = scopeFieldsets("detail-scope", c.workspaces,
+    { checked: (w) => w.in_scope, disabled: () => true, extra });
+  return h("section", { class: "card", "aria-labelledby": "scope-label", id: "scope-section" },
+    h("h2", { id: "scope-label" }, "Workspaces"),
+    h("p", { class: "hint" }, `In this connection: ${c.workspaces_in_scope}. Pulls, review and exports use only these. Role needed: ${ROLE_RULE}`),
+    ...list.groups, error);
 }
 
 function deleteSection(c, go) {
