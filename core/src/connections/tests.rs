@@ -958,6 +958,7 @@ mod real_keyring {
                     name: "Lost reply".into(),
                     privacy: Privacy::PrivateToMe,
                     request_id: "lost".into(),
+                    workspace_ids: None,
                 },
             )
             .unwrap()

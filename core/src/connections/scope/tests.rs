@@ -143,6 +143,7 @@ fn entry(id: i64, workspace_id: i64) -> EntryRecord {
         billable: None,
         tag_ids: vec![],
         at: None,
+        money: None,
     }
 }
 
