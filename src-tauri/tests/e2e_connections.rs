@@ -80,7 +80,10 @@ async fn an_organization_owner_adds_a_connection_and_lands_on_toggl_connections(
         .await?
         .unwrap_or_default();
     let email = fake.scenario().user(DEMO_OWNER).unwrap().email.clone();
-    assert_eq!(suggested, format!("Toggl – {email}"));
+    assert_eq!(
+        suggested, "Toggl – Blink Demo",
+        "named after the one organization in scope"
+    );
     assert!(
         app.wait_for("#save-privacy-private_to_me")
             .await?

@@ -5,18 +5,7 @@ mod common;
 
 use blink_fake_toggl::e2e::AppSession;
 use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_OWNER};
-use common::TestResult;
-
-async fn set_value(app: &AppSession, id: &str, value: &str) -> TestResult {
-    app.client
-        .execute(
-            "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
-             el.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![id.into(), value.into()],
-        )
-        .await?;
-    Ok(())
-}
+use common::{set_value, TestResult};
 
 /// Splits RFC 4180 CSV text into records (quoted fields may hold commas and line breaks).
 fn parse_csv(text: &str) -> Vec<Vec<String>> {

@@ -64,8 +64,9 @@ impl WorkspaceAccess {
             }
         };
         let qualifies = standing != Standing::NotEnough;
-        let reason = (!qualifies)
-            .then(|| format!("The account is {role_label} here, which is not enough. {ROLE_RULE}"));
+        let reason = (!qualifies).then(|| {
+            format!("The account's role here is {role_label}, which is not enough. {ROLE_RULE}")
+        });
         WorkspaceStanding {
             workspace_id: self.id,
             workspace_name: self.name.clone(),

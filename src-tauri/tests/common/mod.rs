@@ -16,3 +16,16 @@ pub async fn launch(data: &Path, toggl_url: Option<&str>) -> AppSession {
     .await
     .expect("the app window opens")
 }
+
+/// Sets a form field's value the way a picker does and announces the change.
+#[allow(dead_code)]
+pub async fn set_value(app: &AppSession, id: &str, value: &str) -> TestResult {
+    app.client
+        .execute(
+            "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![id.into(), value.into()],
+        )
+        .await?;
+    Ok(())
+}

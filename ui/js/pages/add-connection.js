@@ -184,7 +184,6 @@ function privacyPanel(state, stepper, credentials, go) {
       h("p", { class: "hint", id: "scope-rule" }, "Only workspaces that qualify can be included. Role needed: ", ROLE_RULE),
       ...list.groups);
   };
-  };
   const submit = async () => {
     clearErrors(saveError, nameError, privacy.error, scopeError);
     try {
