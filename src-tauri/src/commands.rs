@@ -156,13 +156,17 @@ pub async fn workspace_rows(
     with_connections(&state, move |s| s.workspace_rows(id, workspace_id)).await
 }
 
-/// Takes a workspace out of the connection and deletes its pulled rows.
+/// Takes a workspace out of the connection and deletes its pulled rows; refused while
+/// the connection's pull runs (it would write that workspace's rows again).
 #[tauri::command]
 pub async fn remove_workspace(
     state: State<'_, AppState>,
     id: i64,
     workspace_id: i64,
 ) -> Cmd<PulledRows> {
+    if state.pulls.is_running(id) {
+        return recorded(&state, Err(AppError::PullRunning));
+    }
     with_connections(&state, move |s| s.remove_workspace(id, workspace_id)).await
 }
 

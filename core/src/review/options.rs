@@ -1,6 +1,6 @@
 //! The choices of the filter dropdowns: what the connection's pulled data contains.
 
-use super::filter::Filter;
+use super::filter::{Filter, IN_SCOPE};
 use crate::db::Db;
 use crate::error::AppResult;
 use rusqlite::types::Value;
@@ -41,7 +41,10 @@ pub fn review_filter_options(db: &Db, filter: &Filter) -> AppResult<FilterOption
         let connections = filter.connections(conn)?;
         let marks = vec!["?"; connections.len()].join(", ");
         let ids: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
-        let list = |sql: &str| choices(conn, &ids, &sql.replace("{ids}", &marks));
+        let list = |sql: &str| {
+            let sql = sql.replace("{ids}", &marks).replace("{scope}", IN_SCOPE);
+            choices(conn, &ids, &sql)
+        };
         Ok(FilterOptions {
             connections: list(
                 "SELECT id, name, NULL, 1 FROM connections WHERE id IN ({ids}) ORDER BY name_key, id",
@@ -53,20 +56,20 @@ pub fn review_filter_options(db: &Db, filter: &Filter) -> AppResult<FilterOption
                  ORDER BY name, id",
             )?,
             projects: list(
-                "SELECT id, name, workspace_id, active FROM toggl_projects WHERE connection_id IN ({ids}) ORDER BY name, id",
+                "SELECT id, name, workspace_id, active FROM toggl_projects e WHERE connection_id IN ({ids}) AND {scope} ORDER BY name, id",
             )?,
             clients: list(
-                "SELECT id, name, workspace_id, NOT archived FROM toggl_clients WHERE connection_id IN ({ids}) ORDER BY name, id",
+                "SELECT id, name, workspace_id, NOT archived FROM toggl_clients e WHERE connection_id IN ({ids}) AND {scope} ORDER BY name, id",
             )?,
             tags: list(
-                "SELECT id, name, workspace_id, 1 FROM toggl_tags WHERE connection_id IN ({ids}) ORDER BY name, id",
+                "SELECT id, name, workspace_id, 1 FROM toggl_tags e WHERE connection_id IN ({ids}) AND {scope} ORDER BY name, id",
             )?,
             users: list(
                 "WITH ids AS (
-                     SELECT DISTINCT connection_id, user_id AS id FROM time_entries
-                     WHERE connection_id IN ({ids}) AND user_id IS NOT NULL
-                     UNION SELECT connection_id, user_id FROM toggl_members
-                     WHERE connection_id IN ({ids}))
+                     SELECT DISTINCT connection_id, user_id AS id FROM time_entries e
+                     WHERE connection_id IN ({ids}) AND user_id IS NOT NULL AND {scope}
+                     UNION SELECT connection_id, user_id FROM toggl_members e
+                     WHERE connection_id IN ({ids}) AND {scope})
                  SELECT ids.id,
                         COALESCE((SELECT MAX(name) FROM toggl_members m
                                   WHERE m.connection_id = ids.connection_id AND m.user_id = ids.id),

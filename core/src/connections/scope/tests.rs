@@ -321,10 +321,24 @@ fn rows_of_a_workspace_outside_the_scope_are_listed_for_deletion() {
     // An older release pulled the member's own entries of a company workspace.
     pulled(&db, id, &member_with_personal_org(), &[(10, 4)]);
     pulled(&db, id, &member_with_personal_org(), &[(20, 2)]);
+    db.transaction(|tx| {
+        let colleague = MemberRecord {
+            user_id: 77,
+            name: Some("Company colleague".into()),
+            email: Some("colleague@example.test".into()),
+            role: None,
+        };
+        upsert_members(tx, id, 10, 1, &[colleague])
+    })
+    .unwrap();
     let filter = crate::review::Filter::default();
     let options = crate::review::filter_options(&db, id).unwrap();
     let offered: Vec<i64> = options.workspaces.iter().map(|w| w.id).collect();
     assert_eq!(offered, [20], "the review offers only the scope");
+    assert!(
+        options.users.iter().all(|u| u.id != 77),
+        "a member seen only outside the scope is not offered"
+    );
     let totals = crate::review::totals(&db, id, &filter).unwrap();
     assert_eq!(totals.entries, 2, "totals leave the company entries out");
     let page = crate::review::PageRequest {
