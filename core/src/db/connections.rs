@@ -285,6 +285,20 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     Ok(())
 }
 
+/// A ready connection "Old" (Private to Me) with the access snapshot `access` as JSON,
+/// written as an older release wrote it: for tests of reading and migrating old rows.
+#[cfg(test)]
+pub(crate) fn insert_as_an_older_release(conn: &Connection, access: &str) -> AppResult<()> {
+    conn.execute(
+        "INSERT INTO connections (source, name, name_key, privacy, access, created_at,
+             updated_at, secret_generation, state)
+         VALUES ('toggl', 'Old', 'old', '{\"kind\":\"private_to_me\"}', ?1,
+             '2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z', 0, 'ready')",
+        [access],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,17 +315,7 @@ mod tests {
             "workspaces":[{"id":10,"name":"Main","organization_id":1,"role":"user"}],
             "verdict":{"kind":"organization_admin","organizations":["Org"]},
             "checked_at":"2025-06-01T00:00:00Z"}"#;
-        db.with(|c| {
-            c.execute(
-                "INSERT INTO connections (source, name, name_key, privacy, access, created_at,
-                     updated_at, secret_generation, state)
-                 VALUES ('toggl', 'Old', 'old', '{\"kind\":\"private_to_me\"}', ?1,
-                     '2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z', 0, 'ready')",
-                [legacy],
-            )?;
-            Ok(())
-        })
-        .unwrap();
+        db.with(|c| insert_as_an_older_release(c, legacy)).unwrap();
         let rows = db.with(|c| list_ready(c)).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].privacy, Privacy::PrivateToMe);

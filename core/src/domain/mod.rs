@@ -6,6 +6,8 @@
 pub mod access;
 pub mod privacy;
 pub mod standing;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub use access::{AccessReport, OrganizationAccess, TogglUser, Verdict, WorkspaceAccess};
 pub use privacy::Privacy;

@@ -4,46 +4,16 @@ use super::*;
 use crate::db::metadata::{upsert_members, upsert_workspaces, MemberRecord};
 use crate::db::time_entries::{upsert, EntryRecord};
 use crate::db::Db;
-use crate::domain::{OrganizationAccess, Privacy, TogglUser, WorkspaceAccess};
+use crate::domain::test_support::{org as org_flags, report, ws};
+use crate::domain::{OrganizationAccess, Privacy};
 use crate::secrets::MemoryStore;
 
 const COMPANY: i64 = 1;
 const PERSONAL: i64 = 2;
 
+/// An organization whose owner is flagged as its admin too, as Toggl does.
 fn org(id: i64, name: &str, owner: bool) -> OrganizationAccess {
-    OrganizationAccess {
-        id,
-        name: name.into(),
-        owner,
-        admin: owner,
-    }
-}
-
-fn ws(id: i64, name: &str, organization_id: i64, role: &str) -> WorkspaceAccess {
-    WorkspaceAccess {
-        id,
-        name: name.into(),
-        organization_id: Some(organization_id),
-        role: role.into(),
-    }
-}
-
-fn report(
-    user_id: i64,
-    organizations: Vec<OrganizationAccess>,
-    workspaces: Vec<WorkspaceAccess>,
-) -> AccessReport {
-    AccessReport::new(
-        TogglUser {
-            id: user_id,
-            fullname: "Pat".into(),
-            email: format!("user{user_id}@example.test"),
-            timezone: None,
-        },
-        organizations,
-        workspaces,
-        chrono::Utc::now(),
-    )
+    org_flags(id, name, owner, owner)
 }
 
 /// A plain member of two company workspaces who owns a personal organization.
@@ -366,17 +336,8 @@ fn an_older_connection_gets_the_qualifying_workspaces_of_its_snapshot_unconfirme
     let path = dir.path().join("blink.sqlite3");
     let old = Db::open_at_version(&path, crate::db::SCHEMA_VERSION - 1).unwrap();
     let snapshot = serde_json::to_string(&member_with_personal_org()).unwrap();
-    old.with(|c| {
-        c.execute(
-            "INSERT INTO connections (source, name, name_key, privacy, access, created_at,
-                 updated_at, secret_generation, state)
-             VALUES ('toggl', 'Old', 'old', '{\"kind\":\"private_to_me\"}', ?1,
-                 '2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z', 0, 'ready')",
-            [snapshot],
-        )?;
-        Ok(())
-    })
-    .unwrap();
+    old.with(|c| rows::insert_as_an_older_release(c, &snapshot))
+        .unwrap();
     drop(old);
     let db = Db::open_at_version(&path, crate::db::SCHEMA_VERSION).unwrap();
     let rows = db.with(|c| scope::list(c, 1)).unwrap();

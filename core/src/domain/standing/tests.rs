@@ -1,41 +1,5 @@
 use super::*;
-use crate::domain::TogglUser;
-use chrono::Utc;
-
-fn org(id: i64, name: &str, owner: bool, admin: bool) -> OrganizationAccess {
-    OrganizationAccess {
-        id,
-        name: name.into(),
-        owner,
-        admin,
-    }
-}
-
-fn ws(id: i64, name: &str, organization_id: i64, role: &str) -> WorkspaceAccess {
-    WorkspaceAccess {
-        id,
-        name: name.into(),
-        organization_id: Some(organization_id),
-        role: role.into(),
-    }
-}
-
-fn report(
-    organizations: Vec<OrganizationAccess>,
-    workspaces: Vec<WorkspaceAccess>,
-) -> AccessReport {
-    AccessReport::new(
-        TogglUser {
-            id: 5,
-            fullname: "Pat".into(),
-            email: "pat@example.test".into(),
-            timezone: None,
-        },
-        organizations,
-        workspaces,
-        Utc::now(),
-    )
-}
+use crate::domain::test_support::{org, report, ws};
 
 /// (workspace id, standing) for every workspace, in the listed order.
 fn table(report: &AccessReport) -> Vec<(i64, Standing)> {
@@ -58,6 +22,7 @@ fn qualifying(report: &AccessReport) -> Vec<i64> {
 #[test]
 fn the_owner_of_the_company_organization_qualifies_for_all_its_workspaces() {
     let r = report(
+        5,
         vec![org(1, "Acme Analytics", true, true)],
         vec![
             ws(11, "Design", 1, "user"),
@@ -78,6 +43,7 @@ fn the_owner_of_the_company_organization_qualifies_for_all_its_workspaces() {
 #[test]
 fn a_workspace_admin_of_one_workspace_qualifies_only_for_that_one() {
     let r = report(
+        5,
         vec![org(1, "Acme Analytics", false, false)],
         vec![
             ws(10, "Consulting", 1, "user"),
@@ -94,6 +60,7 @@ fn a_workspace_admin_of_one_workspace_qualifies_only_for_that_one() {
 #[test]
 fn an_organization_admin_who_is_a_plain_user_in_the_workspaces_qualifies_for_none() {
     let r = report(
+        5,
         vec![org(1, "Acme Analytics", false, true)],
         vec![
             ws(10, "Consulting", 1, "user"),
@@ -116,6 +83,7 @@ fn an_organization_admin_who_is_a_plain_user_in_the_workspaces_qualifies_for_non
 #[test]
 fn a_plain_member_owning_a_personal_organization_qualifies_only_for_the_personal_workspace() {
     let r = report(
+        5,
         vec![
             org(1, "Acme Analytics", false, false),
             org(2, "Pat's organization", true, true),
@@ -145,6 +113,7 @@ fn a_plain_member_owning_a_personal_organization_qualifies_only_for_the_personal
 #[test]
 fn two_organizations_with_mixed_roles_are_listed_by_organization() {
     let r = report(
+        5,
         vec![
             org(2, "Beta Labs", false, true),
             org(1, "Acme Analytics", true, true),
@@ -176,6 +145,7 @@ fn two_organizations_with_mixed_roles_are_listed_by_organization() {
 #[test]
 fn a_role_lost_at_a_retest_shows_in_the_new_standing() {
     let before = report(
+        5,
         vec![org(1, "Acme Analytics", false, false)],
         vec![
             ws(10, "Consulting", 1, "admin"),
@@ -183,6 +153,7 @@ fn a_role_lost_at_a_retest_shows_in_the_new_standing() {
         ],
     );
     let after = report(
+        5,
         vec![org(1, "Acme Analytics", false, false)],
         vec![
             ws(10, "Consulting", 1, "user"),
@@ -200,6 +171,7 @@ fn a_role_lost_at_a_retest_shows_in_the_new_standing() {
 #[test]
 fn a_report_within_a_scope_keeps_only_those_workspaces_and_their_organizations() {
     let r = report(
+        5,
         vec![
             org(1, "Acme Analytics", false, false),
             org(2, "Pat's organization", true, true),
