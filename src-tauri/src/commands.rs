@@ -164,10 +164,8 @@ pub async fn remove_workspace(
     id: i64,
     workspace_id: i64,
 ) -> Cmd<PulledRows> {
-    if state.pulls.is_running(id) {
-        return recorded(&state, Err(AppError::PullRunning));
-    }
-    with_connections(&state, move |s| s.remove_workspace(id, workspace_id)).await
+    let removed = state.pulls.remove_workspace(id, workspace_id).await;
+    recorded(&state, removed)
 }
 
 /// The only path by which a token leaves the credential store towards the page: the

@@ -14,6 +14,7 @@ use super::model::{
 };
 use super::summary::last_pull;
 use crate::connections::ConnectionService;
+use crate::db::scope::PulledRows;
 use crate::db::Db;
 use crate::error::{human_duration, AppError, AppResult};
 use crate::toggl::TogglClient;
@@ -143,6 +144,20 @@ impl PullService {
         }
         let connections = Arc::clone(&self.connections);
         blocking(move || connections.delete(connection_id)).await
+    }
+
+    /// Takes a workspace out of the connection and deletes its pulled rows. It holds the
+    /// connection's running entry meanwhile: a running pull would write that workspace's
+    /// rows again, so the removal is refused while one runs, and no pull starts until the
+    /// removal is done.
+    pub async fn remove_workspace(
+        &self,
+        connection_id: i64,
+        workspace_id: i64,
+    ) -> AppResult<PulledRows> {
+        let _held = self.claim(connection_id)?;
+        let connections = Arc::clone(&self.connections);
+        blocking(move || connections.remove_workspace(connection_id, workspace_id)).await
     }
 
     fn claim(&self, connection_id: i64) -> AppResult<Claim> {

@@ -331,3 +331,40 @@ async fn dates_the_page_could_not_fill_are_refused_before_any_request() {
     assert_eq!(p.fake.request_count(), 0);
     assert!(!p.service.is_running(p.id));
 }
+
+#[tokio::test]
+async fn a_workspace_is_not_removed_while_the_connections_pull_runs() {
+    let p = Pulling::new().await;
+    let workspace = p.service.connections.get(p.id).unwrap().workspaces[0]
+        .standing
+        .workspace_id;
+    let faults = p.fake.faults().clone();
+    let (first_page_tx, first_page) = tokio::sync::oneshot::channel();
+    let first_page_tx = Mutex::new(Some(first_page_tx));
+    let progress = Pulling::after_first_page(move || {
+        faults.delay(Some(Duration::from_secs(2)));
+        if let Some(tx) = first_page_tx.lock().unwrap().take() {
+            let _ = tx.send(());
+        }
+    });
+    let running = {
+        let service = Arc::clone(&p.service);
+        let ((start, end), id) = (range_fields(), p.id);
+        tokio::spawn(async move { service.start(id, &start, &end, progress).await })
+    };
+    first_page.await.unwrap();
+    assert_eq!(
+        p.service
+            .remove_workspace(p.id, workspace)
+            .await
+            .unwrap_err(),
+        AppError::PullRunning
+    );
+    p.fake.faults().delay(None);
+    running.await.unwrap().unwrap();
+    let before = stored_counts(&p.db, p.id).unwrap();
+    let removed = p.service.remove_workspace(p.id, workspace).await.unwrap();
+    assert!(removed.entries > 0);
+    let after = stored_counts(&p.db, p.id).unwrap();
+    assert_eq!(after.time_entries + removed.entries, before.time_entries);
+}
