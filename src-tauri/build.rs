@@ -28,6 +28,14 @@ const COMMANDS: &[&str] = &[
     "review_entries",
     "export_csv",
     "export_definitions",
+    "across_options",
+    "across_totals",
+    "across_periods",
+    "across_entries",
+    "export_review",
+    "list_views",
+    "save_view",
+    "delete_view",
 ];
 
 fn main() {

@@ -5,18 +5,21 @@
 //! 2. ingest speed into SQLite for 1,000,000 entries, through the same page commit the
 //!    pull uses (pages of 50, one transaction each, on a WAL database on disk);
 //! 3. latency of the entries table's first page (with its total count) and of the
-//!    totals over those 1,000,000 entries, for a few filters;
-//! 4. what opening that database costs at start-up (the quick check and migrations),
+//!    totals over those 1,000,000 entries, for every filter, and of the weekly periods;
+//! 4. the same review query while a pull commits pages on the writing connection;
+//! 5. what opening that database costs at start-up (the quick check and migrations),
 //!    against the full integrity check it no longer runs at start.
 //!
 //! `cargo bench -p blink-core --bench pull_and_review` (set `BENCH_ENTRIES` to change
 //! the 1,000,000).
 
 use blink_core::db::connections::{insert_pending, set_state, InsertRow, RowState};
-use blink_core::db::time_entries::EntryRecord;
+use blink_core::db::time_entries::{EntryRecord, Money};
 use blink_core::db::{pulls, Db};
 use blink_core::domain::{AccessReport, Privacy};
-use blink_core::review::{entries_page, totals, Filter, PageRequest};
+use blink_core::review::{
+    entries_page, review_periods, totals, Filter, Grouping, PageRequest, PeriodRequest,
+};
 use blink_core::sync::fetch::PageData;
 use blink_core::sync::store::{commit_page, PageCommit};
 use blink_core::sync::{pull, PullOptions, PullRange, PullRequest, StageKind};
@@ -118,7 +121,11 @@ fn synthetic(i: i64) -> EntryRecord {
         billable: Some(i % 2 == 0),
         tag_ids: tags,
         at: Some("2025-12-31T00:00:00Z".into()),
-        money: None,
+        money: (i % 2 == 0).then(|| Money {
+            amount_cents: Some((60 + i % 7200) * 5_000 / 3_600),
+            hourly_rate_cents: Some(5_000),
+            currency: Some(if i % 3 == 0 { "EUR" } else { "USD" }.into()),
+        }),
     }
 }
 
@@ -206,6 +213,20 @@ fn ingest_and_query(total: i64) {
             },
         ),
         (
+            "client",
+            Filter {
+                client_id: Some(1_000),
+                ..Filter::default()
+            },
+        ),
+        (
+            "billable + month",
+            Filter {
+                billable: Some(true),
+                ..month(5)
+            },
+        ),
+        (
             "tag",
             Filter {
                 tag_id: Some(903),
@@ -233,6 +254,13 @@ fn ingest_and_query(total: i64) {
                 ..month(11)
             },
         ),
+        (
+            "text in 80% + month",
+            Filter {
+                text: Some("client work".into()),
+                ..month(7)
+            },
+        ),
     ];
     println!(
         "== first page of 50 with total count, and totals, over {total} entries (median of 5, ms)"
@@ -252,8 +280,96 @@ fn ingest_and_query(total: i64) {
             "{name:<30} page {page_ms:>8.1} ms   totals {totals_ms:>8.1} ms   ({count} matches)"
         );
     }
+    let weeks = PeriodRequest {
+        grouping: Grouping::Week,
+        beginning_of_week: 1,
+    };
+    let quarter = Filter {
+        start_date: NaiveDate::from_ymd_opt(2025, 4, 1),
+        end_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+        ..Filter::default()
+    };
+    let periods_ms = median(|| {
+        std::hint::black_box(review_periods(&db, &quarter, &weeks).unwrap());
+    });
+    println!(
+        "{:<30} periods {periods_ms:>5.1} ms",
+        "weeks of a quarter + previous"
+    );
+    println!("== review (first page and totals) while a pull writes");
+    while_pulling(&db, c, pull_id, total);
     drop(db);
     start_up(&path, total);
+}
+
+/// The review's first page and totals while another thread commits pages of 50
+/// entries as a pull does: reads run on their own connection in WAL mode, so they never
+/// wait for the writer's lock.
+fn while_pulling(db: &Db, c: i64, pull_id: i64, total: i64) {
+    let july = |text: Option<&str>| Filter {
+        text: text.map(str::to_string),
+        start_date: NaiveDate::from_ymd_opt(2025, 7, 1),
+        end_date: NaiveDate::from_ymd_opt(2025, 7, 31),
+        ..Filter::default()
+    };
+    let mut next_id = total;
+    for (name, filter) in [
+        ("month", july(None)),
+        ("text + month", july(Some("task 42"))),
+    ] {
+        let idle = median(|| {
+            std::hint::black_box(entries_page(db, c, &filter, &PageRequest::first(50)).unwrap());
+            std::hint::black_box(totals(db, c, &filter).unwrap());
+        });
+        let writing = AtomicBool::new(true);
+        let mut latencies = Vec::new();
+        let first = next_id;
+        let pages = 100;
+        next_id += pages * PAGE as i64;
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for page in 0..pages {
+                    let from = first + page * PAGE as i64;
+                    let rows: Vec<EntryRecord> =
+                        (from..from + PAGE as i64).map(synthetic).collect();
+                    let data = PageData::Entries(rows);
+                    commit_page(
+                        db,
+                        &PageCommit {
+                            connection_id: c,
+                            pull_id,
+                            workspace_id: 1,
+                            kind: StageKind::ReportEntries,
+                            data: &data,
+                            next: Some(from + PAGE as i64),
+                            requests: 1,
+                            sweep_entries: None,
+                            sweep_meta: None,
+                            metadata_complete_at: None,
+                        },
+                    )
+                    .unwrap();
+                }
+                writing.store(false, std::sync::atomic::Ordering::SeqCst);
+            });
+            while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                let t = Instant::now();
+                std::hint::black_box(
+                    entries_page(db, c, &filter, &PageRequest::first(50)).unwrap(),
+                );
+                std::hint::black_box(totals(db, c, &filter).unwrap());
+                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        });
+        latencies.sort_by(|a, b| a.total_cmp(b));
+        let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
+        println!(
+            "{name:<14} while a pull commits {pages} pages of {PAGE}: {} queries, median {:.1} ms, slowest {:.1} ms (idle {idle:.1} ms)",
+            latencies.len(),
+            at(0.5),
+            at(1.0)
+        );
+    }
 }
 
 /// Opening the database as start-up does, and the full check it leaves for when it is

@@ -94,6 +94,8 @@ pub enum AppError {
     DataFormat(String),
     #[error("The {} contains {}, which is invisible or changes how text is shown. Type the {} again without it.", field.noun(), character_description(*character), field.noun())]
     NameInvalidCharacters { field: InputField, character: char },
+    #[error("The export holds {entries} entries, more than one Excel sheet can ({max}). Narrow the filter (a shorter range, one workspace) or export CSV, which has no limit.")]
+    ExportTooLarge { entries: u64, max: u64 },
 }
 
 /// The input an [`AppError::InvalidInput`] (or another input error) is about. Its
@@ -211,6 +213,11 @@ impl AppError {
         )
     }
 
+    /// An Excel export of more entries than one sheet holds.
+    pub fn export_too_large(entries: u64, max: u64) -> AppError {
+        AppError::ExportTooLarge { entries, max }
+    }
+
     /// An entries page size outside what one page may hold.
     pub fn page_size_out_of_range(max: u32) -> AppError {
         Self::invalid(
@@ -316,6 +323,7 @@ impl AppError {
             AppError::DatabaseCorruptTokensLeft { .. } => "database_corrupt_tokens_left",
             AppError::DataFormat(_) => "data_format",
             AppError::NameInvalidCharacters { .. } => "name_invalid_characters",
+            AppError::ExportTooLarge { .. } => "export_too_large",
         }
     }
 
@@ -477,6 +485,7 @@ mod tests {
             AppError::DataFolderInUse { .. } => 31,
             AppError::InstallIdUnusable { .. } => 32,
             AppError::DatabaseCorruptTokensLeft { .. } => 33,
+            AppError::ExportTooLarge { .. } => 34,
         }
     }
 
@@ -569,6 +578,10 @@ mod tests {
             (
                 AppError::DatabaseCorruptTokensLeft { moved_to: "blink.db.damaged".into(), service: "com.example.x".into() },
                 plain("database_corrupt_tokens_left", "The local database was damaged and was moved aside to blink.db.damaged. A new, empty one was started. The API tokens of the old connections could not all be removed: they stay in the system credential store under the service com.example.x, where you can delete them (Seahorse, Keychain Access or Credential Manager)."),
+            ),
+            (
+                AppError::ExportTooLarge { entries: 2_000_000, max: 1_048_575 },
+                plain("export_too_large", "The export holds 2000000 entries, more than one Excel sheet can (1048575). Narrow the filter (a shorter range, one workspace) or export CSV, which has no limit."),
             ),
         ]
     }

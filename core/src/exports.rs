@@ -34,6 +34,35 @@ pub fn export_time_entries(
     Ok(exported(&path, count))
 }
 
+/// The review's export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewFormat {
+    Csv,
+    Xlsx,
+}
+
+/// Writes the entries of the review's connections that match `filter`: CSV, or an Excel
+/// workbook with a sheet per grouping (`periods` cuts its period sheet).
+pub fn export_review(
+    db: &Db,
+    data_dir: &Path,
+    filter: &Filter,
+    periods: &review::PeriodRequest,
+    format: ReviewFormat,
+) -> AppResult<Exported> {
+    let extension = match format {
+        ReviewFormat::Csv => "csv",
+        ReviewFormat::Xlsx => "xlsx",
+    };
+    let path = export_path(data_dir, "review", extension)?;
+    let count = write_whole_file(&path, |out| match format {
+        ReviewFormat::Csv => review::review_export_csv(db, filter, out),
+        ReviewFormat::Xlsx => review::review_export_xlsx(db, filter, periods, out),
+    })?;
+    Ok(exported(&path, count))
+}
+
 /// Writes the connections shared with the workspace or a team (never Private to Me,
 /// never tokens).
 pub fn export_definitions(db: &Db, data_dir: &Path) -> AppResult<Exported> {

@@ -5,6 +5,7 @@ mod commands;
 mod data_commands;
 mod invoke;
 mod logging;
+mod review_commands;
 mod settings;
 mod shutdown;
 mod state;
@@ -53,6 +54,14 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
             data_commands::review_entries,
             data_commands::export_csv,
             data_commands::export_definitions,
+            review_commands::across_options,
+            review_commands::across_totals,
+            review_commands::across_periods,
+            review_commands::across_entries,
+            review_commands::export_review,
+            review_commands::list_views,
+            review_commands::save_view,
+            review_commands::delete_view,
         ])
 }
 

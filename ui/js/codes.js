@@ -37,6 +37,7 @@ export const Code = Object.freeze({
   DATA_FOLDER_IN_USE: "data_folder_in_use",
   INSTALL_ID_UNUSABLE: "install_id_unusable",
   DATABASE_CORRUPT_TOKENS_LEFT: "database_corrupt_tokens_left",
+  EXPORT_TOO_LARGE: "export_too_large",
   /** Made by api.js itself when the page runs without the app's back end. */
   NO_BACKEND: "no_backend",
 });
@@ -50,6 +51,8 @@ export const Field = Object.freeze({
   REQUEST: "request",
   PAGE_SIZE: "page_size",
   SCOPE: "scope",
+  VIEW_NAME: "view_name",
+  WEEK_START: "week_start",
 });
 
 /** Errors about the pasted token itself, shown under the token field. */

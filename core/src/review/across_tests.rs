@@ -36,7 +36,7 @@ fn money(list: &[(&str, i64)]) -> Vec<(String, i64)> {
 
 /// "Agency" (workspaces Alpha 10, Beta 20) and "Studio" (Gamma 30). Ann (1) works in
 /// both; money in USD and EUR.
-fn two_connections(db: &Db) -> (i64, i64) {
+pub(super) fn two_connections(db: &Db) -> (i64, i64) {
     let agency_access = access();
     let mut studio_access = access();
     studio_access.workspaces = vec![WorkspaceAccess {

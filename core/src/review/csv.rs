@@ -1,13 +1,13 @@
-//! CSV export of the filtered entries: streamed row by row from SQLite to the writer,
-//! RFC 4180 (CRLF line ends, fields with a comma, quote or line break quoted, quotes
-//! doubled), a header row, times in ISO 8601 UTC; text that a spreadsheet would run as a
+//! CSV export of the filtered entries: streamed row by row from SQLite through the `csv`
+//! crate's writer, RFC 4180 (CRLF line ends, fields with a comma, quote or line break
+//! quoted, quotes doubled), a header row, times in ISO 8601 UTC; text that a spreadsheet would run as a
 //! formula is neutralized. Holds no token: none is stored here. The export reads on a
 //! read-only connection of its own, so a pull or a delete can write meanwhile.
 
 use super::entries::{for_each_row, EntryRow};
 use super::filter::Filter;
 use crate::db::Db;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use chrono::SecondsFormat;
 use std::io::Write;
 
@@ -46,18 +46,31 @@ pub fn export_csv(
 
 /// Writes the entries of the filter's connections, newest first.
 pub fn review_export_csv(db: &Db, filter: &Filter, writer: &mut dyn Write) -> AppResult<u64> {
-    write_record(writer, HEADER.iter().map(|h| h.to_string()))?;
+    // The caller buffers (a file export goes through a BufWriter): a small buffer here
+    // hands rows on as they are read instead of holding the first 8 KiB back.
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(256)
+        .from_writer(writer);
+    out.write_record(HEADER).map_err(csv_error)?;
     let mut written = 0;
     db.read_long(|conn| {
-        let connections = filter.connections(conn)?;
-        for_each_row(conn, &connections, filter, None, |row| {
-            write_record(writer, fields(&row))?;
+        let scope = filter.scope(conn)?;
+        for_each_row(conn, &scope, filter, None, |row| {
+            out.write_record(fields(&row)).map_err(csv_error)?;
             written += 1;
             Ok(())
         })
     })?;
-    writer.flush()?;
+    out.flush()?;
     Ok(written)
+}
+
+fn csv_error(e: csv::Error) -> AppError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => AppError::from(e),
+        other => AppError::Internal(format!("the CSV writer failed: {other:?}")),
+    }
 }
 
 fn fields(row: &EntryRow) -> impl Iterator<Item = String> {
@@ -102,13 +115,6 @@ pub(crate) fn cents(value: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-fn write_record(writer: &mut dyn Write, fields: impl Iterator<Item = String>) -> AppResult<()> {
-    let line: Vec<String> = fields.map(|f| quote(&f)).collect();
-    writer.write_all(line.join(",").as_bytes())?;
-    writer.write_all(b"\r\n")?;
-    Ok(())
-}
-
 /// Characters that make a spreadsheet read a cell as a formula, full-width forms
 /// included (some spreadsheets fold them to ASCII).
 const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
@@ -121,24 +127,19 @@ const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠
 /// return is neutralized whatever follows. Numbers and times are written by the app and
 /// left alone.
 pub fn neutralize_formula(field: &str) -> String {
-    let skipped = |c: char| {
-        c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}')
-    };
-    let first = field.trim_start_matches(skipped).chars().next();
-    let risky =
-        field.starts_with(['\t', '\r']) || first.is_some_and(|c| FORMULA_STARTS.contains(&c));
-    if risky {
+    if is_formula_like(field) {
         format!("'{field}")
     } else {
         field.to_string()
     }
 }
 
-/// RFC 4180: quote a field holding a comma, quote, CR or LF; double its quotes.
-pub fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
+/// Whether a spreadsheet would read `field` as a formula (see [`neutralize_formula`]);
+/// the Excel export marks such text as text instead of prefixing it.
+pub fn is_formula_like(field: &str) -> bool {
+    let skipped = |c: char| {
+        c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}')
+    };
+    let first = field.trim_start_matches(skipped).chars().next();
+    field.starts_with(['\t', '\r']) || first.is_some_and(|c| FORMULA_STARTS.contains(&c))
 }

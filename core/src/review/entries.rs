@@ -3,7 +3,7 @@
 //! offset; the count it shows already reads every matching row, so a deep page costs
 //! little more than the count.
 
-use super::filter::Filter;
+use super::filter::{Filter, Scope};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, TimeZone, Utc};
@@ -88,25 +88,31 @@ pub fn review_page(db: &Db, filter: &Filter, page: &PageRequest) -> AppResult<En
         return Err(AppError::page_size_out_of_range(MAX_PAGE_SIZE));
     }
     db.read(|conn| {
-        let connections = filter.connections(conn)?;
-        let total_count = count(conn, &connections, filter)?;
+        let scope = filter.scope(conn)?;
+        let total_count = count(conn, &scope, filter)?;
         let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
         let size = i64::from(page.page_size);
-        if connections.len() <= 1 {
+        if scope.connections.len() <= 1 {
             let mut rows = Vec::with_capacity(page.page_size as usize);
-            for_each_row(conn, &connections, filter, Some((size, offset)), |row| {
+            for_each_row(conn, &scope, filter, Some((size, offset)), |row| {
                 rows.push(row);
                 Ok(())
             })?;
             return Ok(EntriesPage { rows, total_count });
         }
         let mut rows = Vec::new();
-        for connection in connections {
+        for &connection in &scope.connections {
             let first = offset.saturating_add(size);
-            for_each_row(conn, &[connection], filter, Some((first, 0)), |row| {
-                rows.push(row);
-                Ok(())
-            })?;
+            for_each_row(
+                conn,
+                &scope.only(connection),
+                filter,
+                Some((first, 0)),
+                |row| {
+                    rows.push(row);
+                    Ok(())
+                },
+            )?;
         }
         rows.sort_by_key(|row| std::cmp::Reverse(newest_first(row)));
         let rows = rows
@@ -123,8 +129,8 @@ fn newest_first(row: &EntryRow) -> (DateTime<Utc>, i64, i64) {
     (row.start, row.id, row.connection_id)
 }
 
-fn count(conn: &Connection, connections: &[i64], filter: &Filter) -> AppResult<u64> {
-    let sql = filter.to_sql(connections);
+fn count(conn: &Connection, scope: &Scope, filter: &Filter) -> AppResult<u64> {
+    let sql = filter.to_sql(scope);
     let n: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM time_entries e WHERE {}", sql.clause),
         params_from_iter(sql.params),
@@ -134,14 +140,13 @@ fn count(conn: &Connection, connections: &[i64], filter: &Filter) -> AppResult<u
 }
 
 const SELECT: &str =
-    "SELECT e.connection_id, k.name, e.id, e.workspace_id, w.name, e.project_id, p.name, \
+    "SELECT e.connection_id, (SELECT k.name FROM connections k WHERE k.id = e.connection_id), e.id, e.workspace_id, w.name, e.project_id, p.name, \
     c.name, e.user_id, e.user_name, e.description, e.start, e.stop, e.duration, e.billable, \
     e.billable_amount_cents, e.hourly_rate_cents, e.currency, \
     (SELECT json_group_array(g.name) FROM time_entry_tags t \
        JOIN toggl_tags g ON g.connection_id = t.connection_id AND g.id = t.tag_id \
        WHERE t.connection_id = e.connection_id AND t.entry_id = e.id) \
     FROM time_entries e \
-    JOIN connections k ON k.id = e.connection_id \
     LEFT JOIN toggl_workspaces w ON w.connection_id = e.connection_id AND w.id = e.workspace_id \
     LEFT JOIN toggl_projects p ON p.connection_id = e.connection_id AND p.id = e.project_id \
     LEFT JOIN toggl_clients c ON c.connection_id = e.connection_id AND c.id = p.client_id";
@@ -150,14 +155,21 @@ const SELECT: &str =
 /// collecting them: the table reads one page through it, the exports every row.
 pub(crate) fn for_each_row(
     conn: &Connection,
-    connections: &[i64],
+    scope: &Scope,
     filter: &Filter,
     limit_offset: Option<(i64, i64)>,
     mut each: impl FnMut(EntryRow) -> AppResult<()>,
 ) -> AppResult<()> {
-    let mut sql = filter.to_sql(connections);
+    let mut sql = filter.to_sql(scope);
+    // One connection's rows are ordered by the index; several connections' (the
+    // export) need the connection as the last tie-break.
+    let tie_break = if scope.connections.len() > 1 {
+        ", e.connection_id DESC"
+    } else {
+        ""
+    };
     let mut text = format!(
-        "{SELECT} WHERE {} ORDER BY e.start DESC, e.id DESC, e.connection_id DESC",
+        "{SELECT} WHERE {} ORDER BY e.start DESC, e.id DESC{tie_break}",
         sql.clause
     );
     if let Some((limit, offset)) = limit_offset {

@@ -33,11 +33,24 @@ pub struct Filter {
     pub utc_offset_minutes: i32,
 }
 
-/// Only entries of workspaces in the connection's scope are reviewed, totalled and
-/// exported: rows of a workspace that left it stay out until the user deletes them.
-pub(crate) const IN_SCOPE: &str =
-    "e.workspace_id IN (SELECT s.workspace_id FROM connection_scope s \
-     WHERE s.connection_id = e.connection_id)";
+/// What the filter covers once read against the database: the connections, and the
+/// projects of the chosen client (a short list of ids, so the project index serves the
+/// client filter and a client without projects matches nothing at once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Scope {
+    pub connections: Vec<i64>,
+    pub client_projects: Option<Vec<i64>>,
+}
+
+impl Scope {
+    /// The same scope over one of its connections.
+    pub fn only(&self, connection_id: i64) -> Scope {
+        Scope {
+            connections: vec![connection_id],
+            client_projects: self.client_projects.clone(),
+        }
+    }
+}
 
 /// A WHERE clause over `time_entries e` and its parameters, in order.
 pub(crate) struct Sql {
@@ -66,31 +79,67 @@ impl Filter {
         crate::sync::model::midnight(day) - self.offset_secs()
     }
 
-    /// The connections reviewed, by id: the chosen ones, or every ready connection when
-    /// none is chosen.
-    pub(crate) fn connections(&self, conn: &Connection) -> AppResult<Vec<i64>> {
-        if !self.connection_ids.is_empty() {
+    /// The connections reviewed (the chosen ones, or every ready connection when none
+    /// is chosen) and the chosen client's projects in them.
+    pub(crate) fn scope(&self, conn: &Connection) -> AppResult<Scope> {
+        let connections: Vec<i64> = if self.connection_ids.is_empty() {
+            let mut stmt =
+                conn.prepare("SELECT id FROM connections WHERE state = 'ready' ORDER BY id")?;
+            let ids = stmt.query_map([], |r| r.get(0))?;
+            ids.collect::<Result<_, _>>()?
+        } else {
             let mut ids = self.connection_ids.clone();
             ids.sort_unstable();
             ids.dedup();
-            return Ok(ids);
-        }
-        let mut stmt =
-            conn.prepare("SELECT id FROM connections WHERE state = 'ready' ORDER BY id")?;
-        let ids = stmt.query_map([], |r| r.get(0))?;
-        Ok(ids.collect::<Result<_, _>>()?)
+            ids
+        };
+        let client_projects = match self.client_id {
+            None => None,
+            Some(client) => {
+                let marks = vec!["?"; connections.len()].join(", ");
+                let mut stmt = conn.prepare(&format!(
+                    "SELECT DISTINCT id FROM toggl_projects \
+                     WHERE client_id = ? AND connection_id IN ({marks}) ORDER BY id"
+                ))?;
+                let params = std::iter::once(client).chain(connections.iter().copied());
+                let ids = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
+                Some(ids.collect::<Result<_, _>>()?)
+            }
+        };
+        Ok(Scope {
+            connections,
+            client_projects,
+        })
     }
 
     /// The condition over `connections` (see [`Filter::connections`]). One connection
     /// is an equality, so every index that starts with `connection_id` serves it.
-    pub(crate) fn to_sql(&self, connections: &[i64]) -> Sql {
-        let mut clause = match connections.len() {
-            1 => String::from("e.connection_id = ?"),
-            n => format!("e.connection_id IN ({})", vec!["?"; n].join(", ")),
+    ///
+    /// The tag filter's subquery names the connections again instead of referring to
+    /// the outer row: a correlated subquery would run once per entry, an uncorrelated
+    /// one runs once and uses the tag key.
+    pub(crate) fn to_sql(&self, scope: &Scope) -> Sql {
+        let connections = &scope.connections;
+        let marks = |n: usize| vec!["?"; n].join(", ");
+        let among = |column: &str| match connections.len() {
+            1 => format!("{column} = ?"),
+            n => format!("{column} IN ({})", marks(n)),
         };
-        clause.push_str(" AND ");
-        clause.push_str(IN_SCOPE);
-        let mut params: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
+        let ids = || connections.iter().map(|c| Value::Integer(*c));
+        let mut clause = among("e.connection_id");
+        let mut params: Vec<Value> = ids().collect();
+        if let Some(projects) = &scope.client_projects {
+            clause.push_str(&format!(" AND e.project_id IN ({})", marks(projects.len())));
+            params.extend(projects.iter().map(|p| Value::Integer(*p)));
+        }
+        if let Some(tag) = self.tag_id {
+            clause.push_str(&format!(
+                " AND e.id IN (SELECT t.entry_id FROM time_entry_tags t WHERE {} AND t.tag_id = ?)",
+                among("t.connection_id")
+            ));
+            params.extend(ids());
+            params.push(Value::Integer(tag));
+        }
         let mut push = |sql: &str, value: Value| {
             clause.push_str(sql);
             params.push(value);
@@ -113,25 +162,11 @@ impl Filter {
         if let Some(id) = self.project_id {
             push(" AND e.project_id = ?", Value::Integer(id));
         }
-        if let Some(id) = self.client_id {
-            push(
-                " AND e.project_id IN (SELECT p.id FROM toggl_projects p \
-                 WHERE p.connection_id = e.connection_id AND p.client_id = ?)",
-                Value::Integer(id),
-            );
-        }
         if let Some(id) = self.user_id {
             push(" AND e.user_id = ?", Value::Integer(id));
         }
         if let Some(billable) = self.billable {
             push(" AND e.billable = ?", Value::Integer(i64::from(billable)));
-        }
-        if let Some(id) = self.tag_id {
-            push(
-                " AND e.id IN (SELECT t.entry_id FROM time_entry_tags t \
-                 WHERE t.connection_id = e.connection_id AND t.tag_id = ?)",
-                Value::Integer(id),
-            );
         }
         if let Some(text) = self.folded_text() {
             if text.chars().count() >= FTS_MIN_CHARS {

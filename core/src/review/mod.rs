@@ -1,6 +1,6 @@
 //! Offline review of pulled data, over one connection or any set of them: totals with
 //! billable hours and money per currency, periods beside the previous ones, the paged
-//! entries table, the filter choices, saved views, CSV export and the row counts the
+//! entries table, the filter choices, saved views, CSV and Excel exports and the row counts the
 //! connection page shows. Everything reads SQLite
 //! only, so it works with no network.
 //!
@@ -25,6 +25,9 @@ mod tally;
 mod tests;
 pub mod totals;
 pub mod views;
+pub mod xlsx;
+#[cfg(test)]
+mod xlsx_tests;
 
 pub use csv::{export_csv, review_export_csv};
 pub use entries::{entries_page, review_page, EntriesPage, EntryRow, PageRequest};
@@ -35,3 +38,4 @@ pub use stored::stored_counts;
 pub use tally::Amount;
 pub use totals::{review_totals, totals, DayTotal, TotalRow, Totals};
 pub use views::{delete_view, list_views, open_view, save_view, SavedView};
+pub use xlsx::review_export_xlsx;

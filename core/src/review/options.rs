@@ -38,7 +38,7 @@ pub fn filter_options(db: &Db, connection_id: i64) -> AppResult<FilterOptions> {
 /// project or user seen through two connections is listed once (Toggl's ids are global).
 pub fn review_filter_options(db: &Db, filter: &Filter) -> AppResult<FilterOptions> {
     db.read(|conn| {
-        let connections = filter.connections(conn)?;
+        let connections = filter.scope(conn)?.connections;
         let marks = vec!["?"; connections.len()].join(", ");
         let ids: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
         let list = |sql: &str| {

@@ -78,8 +78,8 @@ pub fn review_periods(
     let mut whole: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
     let mut counted: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
     db.read(|conn| {
-        let connections = wide.connections(conn)?;
-        scan(conn, &connections, &wide, &mut currencies, |fact| {
+        let scope = wide.scope(conn)?;
+        scan(conn, &scope, &wide, &mut currencies, |fact| {
             let day = local_day(fact.start.saturating_add(offset));
             let period = cut.period_start(day);
             whole.entry(period).or_default().add(fact);

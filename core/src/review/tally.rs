@@ -1,7 +1,7 @@
 //! The one pass over the filtered entries that totals and period figures both read:
 //! hours, billable hours and money per currency, summed as the rows stream by.
 
-use super::filter::Filter;
+use super::filter::{Filter, Scope};
 use crate::error::AppResult;
 use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, Connection};
@@ -102,16 +102,16 @@ impl Tally {
     }
 }
 
-/// Streams every entry of `connections` that matches `filter` to `each`, reading only
+/// Streams every entry of the scope that matches `filter` to `each`, reading only
 /// the columns of the `time_entries_totals` index.
 pub(crate) fn scan(
     conn: &Connection,
-    connections: &[i64],
+    scope: &Scope,
     filter: &Filter,
     currencies: &mut Currencies,
     mut each: impl FnMut(&Fact),
 ) -> AppResult<()> {
-    let sql = filter.to_sql(connections);
+    let sql = filter.to_sql(scope);
     let mut stmt = conn.prepare(&format!(
         "SELECT e.project_id, e.user_id, e.start, e.duration, e.billable, \
          e.billable_amount_cents, e.currency FROM time_entries e WHERE {}",

@@ -422,12 +422,11 @@ struct Pausing<F: FnMut()> {
 
 impl<F: FnMut()> std::io::Write for Pausing<F> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let before = self.lines;
         self.out.extend_from_slice(buf);
-        if buf == b"\r\n" {
-            self.lines += 1;
-            if self.lines == 2 {
-                (self.on_first_row)();
-            }
+        self.lines += buf.windows(2).filter(|w| w == b"\r\n").count();
+        if before < 2 && self.lines >= 2 {
+            (self.on_first_row)();
         }
         Ok(buf.len())
     }

@@ -57,18 +57,18 @@ pub fn totals(db: &Db, connection_id: i64, filter: &Filter) -> AppResult<Totals>
 /// whichever connection its entries came through (Toggl's ids are global).
 pub fn review_totals(db: &Db, filter: &Filter) -> AppResult<Totals> {
     db.read(|conn| {
-        let connections = filter.connections(conn)?;
+        let scope = filter.scope(conn)?;
         let mut currencies = Currencies::default();
         let mut sums = Sums::default();
         let offset = i64::from(filter.utc_offset_minutes) * 60;
-        scan(conn, &connections, filter, &mut currencies, |fact| {
+        scan(conn, &scope, filter, &mut currencies, |fact| {
             sums.all.add(fact);
             sums.by_project.entry(fact.project).or_default().add(fact);
             sums.by_user.entry(fact.user).or_default().add(fact);
             let day = fact.start.saturating_add(offset).div_euclid(86_400);
             sums.by_day.entry(day).or_default().add(fact);
         })?;
-        let names = Names::load(conn, &connections, &sums)?;
+        let names = Names::load(conn, &scope.connections, &sums)?;
         let mut by_client: HashMap<Option<i64>, Tally> = HashMap::new();
         for (project, tally) in &sums.by_project {
             let client = project.and_then(|p| names.project_client.get(&p).copied().flatten());
