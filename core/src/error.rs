@@ -595,7 +595,7 @@ mod tests {
             assert_eq!(&serde_json::to_value(error).unwrap(), expected, "{error:?}");
             assert_eq!(expected["code"], error.code());
         }
-        assert_eq!(seen.len(), 34, "every variant is listed");
+        assert_eq!(seen.len(), 35, "every variant is listed");
     }
 
     #[test]

@@ -53,6 +53,17 @@ export const api = {
   reviewEntries: (id, filter, page, pageSize) => call("review_entries", { id, filter, page, pageSize }),
   exportCsv: (id, filter) => call("export_csv", { id, filter }),
   exportDefinitions: () => call("export_definitions"),
+  // The review across connections: `filter.connection_ids` empty means every connection.
+  acrossOptions: (filter) => call("across_options", { filter }),
+  acrossTotals: (filter) => call("across_totals", { filter }),
+  /** `request` is {grouping: "day"|"week"|"month", beginning_of_week: 0-6}. */
+  acrossPeriods: (filter, request) => call("across_periods", { filter, request }),
+  acrossEntries: (filter, page, pageSize) => call("across_entries", { filter, page, pageSize }),
+  /** `format` is "csv" or "xlsx"; resolves to {path, count}. */
+  exportReview: (filter, request, format) => call("export_review", { filter, request, format }),
+  listViews: () => call("list_views"),
+  saveView: (name, filter) => call("save_view", { name, filter }),
+  deleteView: (id) => call("delete_view", { id }),
   getSettings: () => call("get_settings"),
   saveSettings: (settings) => call("save_settings", { settings }),
 };

@@ -6,6 +6,7 @@ import * as connections from "./pages/connections.js";
 import * as addConnection from "./pages/add-connection.js";
 import * as detail from "./pages/connection-detail.js";
 import * as data from "./pages/connection-data.js";
+import * as review from "./pages/review.js";
 import * as help from "./pages/help.js";
 import * as about from "./pages/about.js";
 
@@ -14,6 +15,7 @@ const routes = [
   { path: /^\/connections\/new$/, page: addConnection },
   { path: /^\/connections\/(\d+)\/data$/, page: data },
   { path: /^\/connections\/(\d+)$/, page: detail },
+  { path: /^\/review$/, page: review },
   { path: /^\/help$/, page: help },
   { path: /^\/about$/, page: about },
 ];

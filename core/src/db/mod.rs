@@ -51,6 +51,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_connection_scope",
         include_str!("migrations/0006_connection_scope.sql"),
     ),
+    (
+        "0007_tag_index",
+        include_str!("migrations/0007_tag_index.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -537,6 +541,7 @@ mod tests {
             ("0004_review", 2951, 0x8a5b_cad9_9d5e_319e),
             ("0005_pull_cursors", 443, 0xa328_fb55_7a47_4ded),
             ("0006_connection_scope", 1777, 0xfd2d_7868_676a_64e0),
+            ("0007_tag_index", 1502, 0xf00b_4160_e76f_86c7),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

@@ -101,7 +101,9 @@ pub fn upsert(
     let mut clear_tags = conn
         .prepare_cached("DELETE FROM time_entry_tags WHERE connection_id = ?1 AND entry_id = ?2")?;
     let mut add_tag = conn.prepare_cached(
-        "INSERT OR IGNORE INTO time_entry_tags (connection_id, entry_id, tag_id) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO time_entry_tags (connection_id, entry_id, tag_id, workspace_id,
+             start, project_id, user_id, duration, billable, billable_amount_cents, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for e in entries {
         let description = e.description.as_deref().filter(|d| !d.is_empty());
@@ -129,7 +131,19 @@ pub fn upsert(
         ])?;
         clear_tags.execute(params![connection_id, e.id])?;
         for tag in &e.tag_ids {
-            add_tag.execute(params![connection_id, e.id, tag])?;
+            add_tag.execute(params![
+                connection_id,
+                e.id,
+                tag,
+                e.workspace_id,
+                e.start,
+                e.project_id,
+                e.user_id,
+                e.duration,
+                e.billable,
+                e.money.as_ref().and_then(|m| m.amount_cents),
+                e.money.as_ref().and_then(|m| m.currency.as_deref()),
+            ])?;
         }
     }
     Ok(entries.len())

@@ -397,6 +397,17 @@ fn each_periods_previous_figures_equal_a_query_over_the_previous_period() {
         (months[0].current.seconds, months[0].previous.seconds),
         (25_200, 4_500)
     );
+    let stacked: Vec<(Option<i64>, i64)> = months[0]
+        .current
+        .by_project
+        .iter()
+        .map(|p| (p.id, p.seconds))
+        .collect();
+    assert_eq!(
+        stacked,
+        [(Some(300), 14_400), (Some(100), 10_800)],
+        "the month's hours by project, largest first"
+    );
     assert_eq!(
         amounts(&months[0].current.amounts),
         money(&[("EUR", 24_000), ("USD", 65_000)])

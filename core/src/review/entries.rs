@@ -132,26 +132,27 @@ fn newest_first(row: &EntryRow) -> (DateTime<Utc>, i64, i64) {
 fn count(conn: &Connection, scope: &Scope, filter: &Filter) -> AppResult<u64> {
     let sql = filter.to_sql(scope);
     let n: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM time_entries e WHERE {}", sql.clause),
+        &format!("SELECT COUNT(*) FROM {} WHERE {}", sql.from, sql.clause),
         params_from_iter(sql.params),
         |r| r.get(0),
     )?;
     Ok(n as u64)
 }
 
-const SELECT: &str =
-    "SELECT e.connection_id, (SELECT k.name FROM connections k WHERE k.id = e.connection_id), e.id, e.workspace_id, w.name, e.project_id, p.name, \
-    c.name, e.user_id, e.user_name, e.description, e.start, e.stop, e.duration, e.billable, \
-    e.billable_amount_cents, e.hourly_rate_cents, e.currency, \
-    (SELECT json_group_array(g.name) FROM time_entry_tags t \
-       JOIN toggl_tags g ON g.connection_id = t.connection_id AND g.id = t.tag_id \
-       WHERE t.connection_id = e.connection_id AND t.entry_id = e.id) \
-    FROM time_entries e \
+const COLUMNS: &str = "SELECT e.connection_id, \
+    (SELECT k.name FROM connections k WHERE k.id = e.connection_id), e.id, e.workspace_id, \
+    w.name, e.project_id, p.name, c.name, e.user_id, e.user_name, e.description, e.start, \
+    e.stop, e.duration, e.billable, e.billable_amount_cents, e.hourly_rate_cents, e.currency, \
+    (SELECT json_group_array(tg.name) FROM time_entry_tags t \
+       JOIN toggl_tags tg ON tg.connection_id = t.connection_id AND tg.id = t.tag_id \
+       WHERE t.connection_id = e.connection_id AND t.entry_id = e.id)";
+
+const NAMES: &str = "\
     LEFT JOIN toggl_workspaces w ON w.connection_id = e.connection_id AND w.id = e.workspace_id \
     LEFT JOIN toggl_projects p ON p.connection_id = e.connection_id AND p.id = e.project_id \
     LEFT JOIN toggl_clients c ON c.connection_id = e.connection_id AND c.id = p.client_id";
 
-/// Streams the filtered rows of `connections`, newest first, to `each` without
+/// Streams the filtered rows of the scope, newest first, to `each` without
 /// collecting them: the table reads one page through it, the exports every row.
 pub(crate) fn for_each_row(
     conn: &Connection,
@@ -168,8 +169,18 @@ pub(crate) fn for_each_row(
     } else {
         ""
     };
+    // A tag's links are walked newest first by their index; each row then joins its entry.
+    let (from, order) = if sql.by_tag() {
+        (
+            "time_entry_tags g JOIN time_entries e \
+             ON e.connection_id = g.connection_id AND e.id = g.entry_id",
+            "g.start DESC, g.entry_id DESC",
+        )
+    } else {
+        ("time_entries e", "e.start DESC, e.id DESC")
+    };
     let mut text = format!(
-        "{SELECT} WHERE {} ORDER BY e.start DESC, e.id DESC{tie_break}",
+        "{COLUMNS} FROM {from} {NAMES} WHERE {} ORDER BY {order}{tie_break}",
         sql.clause
     );
     if let Some((limit, offset)) = limit_offset {

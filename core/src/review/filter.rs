@@ -52,10 +52,22 @@ impl Scope {
     }
 }
 
-/// A WHERE clause over `time_entries e` and its parameters, in order.
+/// What the rows are read from, its alias in `clause`, and the WHERE clause with its
+/// parameters in order. A tag filter without text reads the entry–tag links
+/// (`time_entry_tags g`), which carry every column the filter and the sums use, so a
+/// tag's count and totals never visit `time_entries`; otherwise `time_entries e`.
 pub(crate) struct Sql {
+    pub from: &'static str,
+    pub alias: &'static str,
     pub clause: String,
     pub params: Vec<Value>,
+}
+
+impl Sql {
+    /// Reads through the tag links (see [`Sql`]).
+    pub fn by_tag(&self) -> bool {
+        self.alias == "g"
+    }
 }
 
 /// The shortest text the trigram index can look up; shorter text is matched by a scan.
@@ -112,74 +124,88 @@ impl Filter {
         })
     }
 
-    /// The condition over `connections` (see [`Filter::connections`]). One connection
-    /// is an equality, so every index that starts with `connection_id` serves it.
-    ///
-    /// The tag filter's subquery names the connections again instead of referring to
-    /// the outer row: a correlated subquery would run once per entry, an uncorrelated
-    /// one runs once and uses the tag key.
+    /// The condition over the scope's connections. One connection is an equality, so
+    /// every index that starts with `connection_id` serves it.
     pub(crate) fn to_sql(&self, scope: &Scope) -> Sql {
+        let text = self.folded_text();
+        let (from, a) = match (self.tag_id, &text) {
+            (Some(_), None) => ("time_entry_tags g", "g"),
+            _ => ("time_entries e", "e"),
+        };
         let connections = &scope.connections;
         let marks = |n: usize| vec!["?"; n].join(", ");
-        let among = |column: &str| match connections.len() {
-            1 => format!("{column} = ?"),
-            n => format!("{column} IN ({})", marks(n)),
+        let mut clause = match connections.len() {
+            1 => format!("{a}.connection_id = ?"),
+            n => format!("{a}.connection_id IN ({})", marks(n)),
         };
-        let ids = || connections.iter().map(|c| Value::Integer(*c));
-        let mut clause = among("e.connection_id");
-        let mut params: Vec<Value> = ids().collect();
+        let mut params: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
         if let Some(projects) = &scope.client_projects {
-            clause.push_str(&format!(" AND e.project_id IN ({})", marks(projects.len())));
+            clause.push_str(&format!(
+                " AND {a}.project_id IN ({})",
+                marks(projects.len())
+            ));
             params.extend(projects.iter().map(|p| Value::Integer(*p)));
         }
-        if let Some(tag) = self.tag_id {
-            clause.push_str(&format!(
-                " AND e.id IN (SELECT t.entry_id FROM time_entry_tags t WHERE {} AND t.tag_id = ?)",
-                among("t.connection_id")
-            ));
-            params.extend(ids());
-            params.push(Value::Integer(tag));
-        }
-        let mut push = |sql: &str, value: Value| {
-            clause.push_str(sql);
+        let mut push = |sql: String, value: Value| {
+            clause.push_str(&sql);
             params.push(value);
         };
+        if let Some(tag) = self.tag_id {
+            if a == "g" {
+                push(" AND g.tag_id = ?".into(), Value::Integer(tag));
+            } else {
+                // With text, the text index narrows first; the link is a key lookup.
+                push(
+                    " AND EXISTS (SELECT 1 FROM time_entry_tags t WHERE t.connection_id = \
+                     e.connection_id AND t.tag_id = ? AND t.entry_id = e.id)"
+                        .into(),
+                    Value::Integer(tag),
+                );
+            }
+        }
         if let Some(day) = self.start_date {
             push(
-                " AND e.start >= ?",
+                format!(" AND {a}.start >= ?"),
                 Value::Integer(self.local_midnight(day)),
             );
         }
         if let Some(day) = self.end_date {
             push(
-                " AND e.start < ?",
+                format!(" AND {a}.start < ?"),
                 Value::Integer(self.local_midnight(day) + 86_400),
             );
         }
-        if let Some(id) = self.workspace_id {
-            push(" AND e.workspace_id = ?", Value::Integer(id));
+        for (column, value) in [
+            ("workspace_id", self.workspace_id),
+            ("project_id", self.project_id),
+            ("user_id", self.user_id),
+            ("billable", self.billable.map(i64::from)),
+        ] {
+            if let Some(v) = value {
+                push(format!(" AND {a}.{column} = ?"), Value::Integer(v));
+            }
         }
-        if let Some(id) = self.project_id {
-            push(" AND e.project_id = ?", Value::Integer(id));
-        }
-        if let Some(id) = self.user_id {
-            push(" AND e.user_id = ?", Value::Integer(id));
-        }
-        if let Some(billable) = self.billable {
-            push(" AND e.billable = ?", Value::Integer(i64::from(billable)));
-        }
-        if let Some(text) = self.folded_text() {
+        if let Some(text) = text {
             if text.chars().count() >= FTS_MIN_CHARS {
                 push(
                     " AND e.rowid IN (SELECT rowid FROM time_entries_fts \
-                     WHERE time_entries_fts MATCH ?)",
+                     WHERE time_entries_fts MATCH ?)"
+                        .into(),
                     Value::Text(fts_phrase(&text)),
                 );
             } else {
-                push(" AND instr(e.description_folded, ?) > 0", Value::Text(text));
+                push(
+                    " AND instr(e.description_folded, ?) > 0".into(),
+                    Value::Text(text),
+                );
             }
         }
-        Sql { clause, params }
+        Sql {
+            from,
+            alias: a,
+            clause,
+            params,
+        }
     }
 
     fn folded_text(&self) -> Option<String> {

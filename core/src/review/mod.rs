@@ -33,7 +33,7 @@ pub use csv::{export_csv, review_export_csv};
 pub use entries::{entries_page, review_page, EntriesPage, EntryRow, PageRequest};
 pub use filter::Filter;
 pub use options::{filter_options, review_filter_options, Choice, FilterOptions};
-pub use periods::{review_periods, Figures, Grouping, PeriodRequest, PeriodTotal};
+pub use periods::{review_periods, Figures, Grouping, PeriodRequest, PeriodTotal, ProjectSeconds};
 pub use stored::stored_counts;
 pub use tally::Amount;
 pub use totals::{review_totals, totals, DayTotal, TotalRow, Totals};

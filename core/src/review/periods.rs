@@ -37,6 +37,16 @@ pub struct Figures {
     pub billable_seconds: i64,
     pub entries: i64,
     pub amounts: Vec<Amount>,
+    /// Seconds per project, largest first, for a chart stacked by project (the current
+    /// period only; empty for the previous one).
+    pub by_project: Vec<ProjectSeconds>,
+}
+
+/// Seconds of one project (`id` is `None` for entries without a project).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectSeconds {
+    pub id: Option<i64>,
+    pub seconds: i64,
 }
 
 /// One period (`start`..=`end`, local dates) and the whole period before it. The
@@ -77,6 +87,7 @@ pub fn review_periods(
     let mut currencies = Currencies::default();
     let mut whole: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
     let mut counted: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    let mut projects: BTreeMap<NaiveDate, BTreeMap<Option<i64>, i64>> = BTreeMap::new();
     db.read(|conn| {
         let scope = wide.scope(conn)?;
         scan(conn, &scope, &wide, &mut currencies, |fact| {
@@ -85,6 +96,9 @@ pub fn review_periods(
             whole.entry(period).or_default().add(fact);
             if first_counted.is_none_or(|first| fact.start >= first) {
                 counted.entry(period).or_default().add(fact);
+                let slot = projects.entry(period).or_default().entry(fact.project);
+                let seconds = slot.or_default();
+                *seconds = seconds.saturating_add(fact.seconds);
             }
         })
     })?;
@@ -99,13 +113,23 @@ pub fn review_periods(
     let (Some(mut period), Some(last)) = (first, last) else {
         return Ok(Vec::new());
     };
-    let figures = |tally: Option<&Tally>| {
+    let figures = |tally: Option<&Tally>, by_project: Option<&BTreeMap<Option<i64>, i64>>| {
+        let mut by_project: Vec<ProjectSeconds> = by_project
+            .into_iter()
+            .flatten()
+            .map(|(id, seconds)| ProjectSeconds {
+                id: *id,
+                seconds: *seconds,
+            })
+            .collect();
+        by_project.sort_by(|a, b| b.seconds.cmp(&a.seconds).then(a.id.cmp(&b.id)));
         tally
             .map(|t| Figures {
                 seconds: t.seconds,
                 billable_seconds: t.billable_seconds,
                 entries: t.entries,
                 amounts: t.amounts(&currencies),
+                by_project,
             })
             .unwrap_or_default()
     };
@@ -116,10 +140,10 @@ pub fn review_periods(
         out.push(PeriodTotal {
             start: period,
             end: next.pred_opt().unwrap_or(period),
-            current: figures(counted.get(&period)),
+            current: figures(counted.get(&period), projects.get(&period)),
             previous_start: previous,
             previous_end: period.pred_opt().unwrap_or(previous),
-            previous: figures(whole.get(&previous)),
+            previous: figures(whole.get(&previous), None),
         });
         period = next;
     }

@@ -103,7 +103,7 @@ impl Tally {
 }
 
 /// Streams every entry of the scope that matches `filter` to `each`, reading only
-/// the columns of the `time_entries_totals` index.
+/// the columns of the `time_entries_totals` index (or, for a tag, of the links' index).
 pub(crate) fn scan(
     conn: &Connection,
     scope: &Scope,
@@ -112,10 +112,11 @@ pub(crate) fn scan(
     mut each: impl FnMut(&Fact),
 ) -> AppResult<()> {
     let sql = filter.to_sql(scope);
+    let a = sql.alias;
     let mut stmt = conn.prepare(&format!(
-        "SELECT e.project_id, e.user_id, e.start, e.duration, e.billable, \
-         e.billable_amount_cents, e.currency FROM time_entries e WHERE {}",
-        sql.clause
+        "SELECT {a}.project_id, {a}.user_id, {a}.start, {a}.duration, {a}.billable, \
+         {a}.billable_amount_cents, {a}.currency FROM {} WHERE {}",
+        sql.from, sql.clause
     ))?;
     let mut rows = stmt.query(params_from_iter(sql.params))?;
     while let Some(row) = rows.next()? {

@@ -510,3 +510,114 @@ fn filter_options_list_what_the_data_holds() {
     assert_eq!(names(&options.tags), ["review", "urgent"]);
     assert_eq!(options.projects[1].workspace_id, Some(20));
 }
+
+/// A tag alone is read from the entry–tag links and their copied columns; a tag with
+/// text from the entries: both give the same rows and sums as the entries they list.
+#[test]
+fn a_tag_filter_counts_and_sums_from_its_links_as_the_entries_do() {
+    let (db, c) = known_data();
+    for filter in [
+        Filter {
+            tag_id: Some(7),
+            ..Filter::default()
+        },
+        Filter {
+            tag_id: Some(7),
+            text: Some("review".into()),
+            ..Filter::default()
+        },
+        Filter {
+            tag_id: Some(7),
+            user_id: Some(2),
+            start_date: Some(day(3)),
+            ..Filter::default()
+        },
+        Filter {
+            tag_id: Some(8),
+            billable: Some(true),
+            ..Filter::default()
+        },
+    ] {
+        let page = entries_page(&db, c, &filter, &PageRequest::first(50)).unwrap();
+        let t = totals(&db, c, &filter).unwrap();
+        assert_eq!(page.total_count as i64, t.entries, "{filter:?}");
+        let listed: i64 = page
+            .rows
+            .iter()
+            .map(|r| r.duration_seconds.unwrap_or(0))
+            .sum();
+        assert_eq!(listed, t.seconds, "{filter:?}");
+    }
+    let ids = |f: Filter| ids(&db, c, &f);
+    assert_eq!(
+        ids(Filter {
+            tag_id: Some(7),
+            ..Filter::default()
+        }),
+        [2, 1]
+    );
+    assert_eq!(
+        ids(Filter {
+            tag_id: Some(7),
+            text: Some("login".into()),
+            ..Filter::default()
+        }),
+        [1]
+    );
+    assert_eq!(
+        ids(Filter {
+            tag_id: Some(7),
+            user_id: Some(2),
+            ..Filter::default()
+        }),
+        [2]
+    );
+    assert!(ids(Filter {
+        tag_id: Some(8),
+        billable: Some(true),
+        ..Filter::default()
+    })
+    .is_empty());
+}
+
+/// Links stored before the links carried the entries' columns are filled in by the
+/// migration, so a tag filter over an older database sums what it did before.
+#[test]
+fn the_tag_index_migration_fills_in_links_stored_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blink.sqlite3");
+    let c = {
+        let db = Db::open_at_version(&path, 6).unwrap();
+        let c = add_connection(&db, "Old", &Privacy::PrivateToMe, &access());
+        db.with(|conn| {
+            conn.execute_batch(&format!(
+                "INSERT INTO time_entries (connection_id, id, workspace_id, project_id, user_id,
+                     start, stop, duration, billable, seen_pull)
+                 VALUES ({c}, 1, 10, 100, 1, 1762160400, 1762164000, 3600, 1, 1),
+                        ({c}, 2, 10, 100, 2, 1762162200, 1762164000, 1800, 0, 1);
+                 INSERT INTO time_entry_tags (connection_id, entry_id, tag_id)
+                 VALUES ({c}, 1, 7), ({c}, 2, 7), ({c}, 2, 8);"
+            ))?;
+            Ok(())
+        })
+        .unwrap();
+        c
+    };
+    let db = Db::open(&path).unwrap().db;
+    let t = totals(
+        &db,
+        c,
+        &Filter {
+            tag_id: Some(7),
+            ..Filter::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((t.entries, t.seconds, t.billable_seconds), (2, 5400, 3600));
+    let late = Filter {
+        tag_id: Some(8),
+        ..Filter::default()
+    };
+    assert_eq!(ids(&db, c, &late), [2]);
+    assert_eq!(totals(&db, c, &late).unwrap().seconds, 1800);
+}

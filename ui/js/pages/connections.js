@@ -13,7 +13,10 @@ export async function render(main, { query, go }) {
   const title = source === "toggl" ? "Toggl Connections" : "Connections";
   const addButton = h("button", { id: "add-connection", class: "primary", type: "button",
     onclick: () => go("#/connections/new") }, "Add Connection");
-  main.append(h("div", { class: "page-head" }, h("h1", {}, title), addButton));
+  const reviewLink = h("a", { id: "open-review", class: "button", href: "#/review",
+    title: "Totals, charts, table and exports over any set of connections, offline" }, "Review across connections");
+  main.append(h("div", { class: "page-head" }, h("h1", {}, title),
+    h("div", { class: "actions" }, reviewLink, addButton)));
 
   let connections;
   try {

@@ -1,0 +1,228 @@
+//! The review across connections in the real window: two connections pulled from the
+//! fake Toggl, one review over both whose totals are their sum, a chart with axes and
+//! a tooltip that gives the hours, and a saved view that reopens after a restart.
+
+mod common;
+
+use blink_fake_toggl::e2e::AppSession;
+use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_OWNER, DEMO_WORKSPACE_ADMIN};
+use common::TestResult;
+
+/// Adds a connection under `name`, pulls its range and returns how many entries the
+/// pull stored (from the outcome the data page shows).
+async fn add_and_pull(
+    app: &AppSession,
+    token: &str,
+    name: &str,
+) -> Result<u64, Box<dyn std::error::Error>> {
+    app.click("#add-connection").await?;
+    app.click("#source-toggl").await?;
+    app.wait_for("#api-token").await?.send_keys(token).await?;
+    app.click("#finish").await?;
+    let field = app
+        .wait_for("#panel-privacy:not([hidden]) #save-name")
+        .await?;
+    field.clear().await?;
+    field.send_keys(name).await?;
+    app.click("#save-connection").await?;
+    app.click(".connection.highlight a").await?;
+    app.click("#open-data").await?;
+    app.wait_for_text("#last-pull", "Nothing pulled yet")
+        .await?;
+    for (id, value) in [("pull-start", "2025-09-01"), ("pull-end", "2026-01-31")] {
+        app.client
+            .execute(
+                "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+                 el.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![id.into(), value.into()],
+            )
+            .await?;
+    }
+    app.click("#pull-start-button").await?;
+    let done = app
+        .wait_for_text_within("#pull-counts", "Done", 120)
+        .await?;
+    let entries = count_before(&done, " entries")
+        .ok_or_else(|| format!("no entry count in the outcome: {done}"))?;
+    app.client
+        .execute("location.hash = '#/connections'", vec![])
+        .await?;
+    app.wait_for_text("main h1", "Connections").await?;
+    Ok(entries)
+}
+
+/// "12.5 h in 40 entries" → 40.
+fn entries_in(text: &str) -> Option<u64> {
+    let (_, after) = text.split_once(" in ")?;
+    after.split_whitespace().next()?.parse().ok()
+}
+
+/// The number just before the first `unit` ("… 120 entries …" → 120).
+fn count_before(text: &str, unit: &str) -> Option<u64> {
+    let (before, _) = text.split_once(unit)?;
+    before
+        .split_whitespace()
+        .last()?
+        .trim_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()
+}
+
+async fn number(app: &AppSession, script: &str) -> Result<f64, Box<dyn std::error::Error>> {
+    let value = app.client.execute(script, vec![]).await?;
+    value
+        .as_f64()
+        .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+        .ok_or_else(|| format!("{script} gave {value}").into())
+}
+
+#[tokio::test]
+async fn the_review_across_two_connections_sums_them_charts_them_and_keeps_a_saved_view(
+) -> TestResult {
+    let mut fake = FakeToggl::start(Scenario::demo()).await;
+    let data = tempfile::tempdir()?;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
+    let owner = add_and_pull(&app, &fake.token_of(DEMO_OWNER), "Owner Toggl").await?;
+    let admin = add_and_pull(
+        &app,
+        &fake.token_of(DEMO_WORKSPACE_ADMIN),
+        "Client Work Toggl",
+    )
+    .await?;
+    assert!(
+        owner > 0 && admin > 0,
+        "both pulls stored entries: {owner}, {admin}"
+    );
+
+    app.click("#open-review").await?;
+    let total = app.wait_for_text("#review-total-hours", "entries").await?;
+    assert_eq!(entries_in(&total), Some(owner + admin), "{total}");
+    let sum_of_connections = number(
+        &app,
+        "return [...document.querySelectorAll('#review-by-connection tbody tr')] \
+         .reduce((n, r) => n + Number(r.dataset.seconds), 0)",
+    )
+    .await?;
+    let all = number(
+        &app,
+        "return Number(document.getElementById('review-total-hours').dataset.seconds)",
+    )
+    .await?;
+    assert_eq!(
+        all, sum_of_connections,
+        "the review's total is the sum of the connections'"
+    );
+    let named = app.wait_for("#review-by-connection").await?.text().await?;
+    assert!(
+        named.contains("Owner Toggl") && named.contains("Client Work Toggl"),
+        "{named}"
+    );
+    let rows = app.wait_for("#review-entries-table").await?.text().await?;
+    assert!(
+        rows.contains("Owner Toggl") || rows.contains("Client Work Toggl"),
+        "rows name their connection"
+    );
+
+    // The chart: both axes with ticks and titles, and a tooltip giving the hours.
+    app.wait_for("#review-period-chart").await?;
+    let axes: String = app
+        .client
+        .execute(
+            "const c = Chart.getChart('review-period-chart'); \
+             return [c.scales.x.ticks.length > 0, c.scales.y.ticks.length > 0, \
+                     c.options.scales.y.title.text].join(',');",
+            vec![],
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(axes, "true,true,Hours");
+    let tooltip: String = app
+        .client
+        .execute_async(
+            "const done = arguments[0]; \
+             const chart = Chart.getChart('review-period-chart'); \
+             const meta = chart.getDatasetMeta(0); \
+             const i = meta.data.findIndex((_, n) => chart.data.datasets[0].data[n] > 0); \
+             const bar = meta.data[i]; \
+             const box = chart.canvas.getBoundingClientRect(); \
+             chart.canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: box.left + bar.x, \
+               clientY: box.top + bar.y + 2, bubbles: true })); \
+             requestAnimationFrame(() => requestAnimationFrame(() => { \
+               const t = document.getElementById('review-period-chart-tooltip'); \
+               const hours = (chart.data.datasets[0].data[i]).toFixed(1); \
+               done((t.hidden ? 'hidden' : t.textContent) + '|' + chart.data.datasets[0].label + ': ' + hours); \
+             }));",
+            vec![],
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (shown, expected) = tooltip.split_once('|').unwrap_or_default();
+    assert!(
+        shown.contains(expected) && shown.contains(" h"),
+        "tooltip {shown:?} should give {expected:?} h"
+    );
+    app.client
+        .execute(
+            "document.getElementById('review-totals').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+    app.screenshot("review-across").await?;
+
+    // A saved view: the second connection only, reopened after a restart.
+    let owner_box: String = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#filter-connections label')] \
+             .find((l) => l.textContent.includes('Owner Toggl')).querySelector('input').id",
+            vec![],
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    app.click(&format!("#{owner_box}")).await?;
+    app.wait_for_text("#review-total-hours", &format!("in {admin} entries"))
+        .await?;
+    app.wait_for("#view-name")
+        .await?
+        .send_keys("Client Work only")
+        .await?;
+    app.click("#save-view").await?;
+    app.wait_for_text("#view-status", "Saved").await?;
+    app.close().await;
+
+    fake.stop();
+    let app = common::launch(data.path(), None).await;
+    app.client
+        .execute("location.hash = '#/review'", vec![])
+        .await?;
+    app.wait_for_text(
+        "#review-total-hours",
+        &format!("in {} entries", owner + admin),
+    )
+    .await?;
+    app.click("#saved-views .view-open").await?;
+    let reopened = app
+        .wait_for_text("#review-total-hours", &format!("in {admin} entries"))
+        .await?;
+    assert_eq!(entries_in(&reopened), Some(admin));
+    let only: bool = app
+        .client
+        .execute(
+            "const boxes = [...document.querySelectorAll('#filter-connections input')]; \
+             return boxes.filter((b) => b.checked).length === 1 && \
+               !document.getElementById(arguments[0]).checked",
+            vec![owner_box.clone().into()],
+        )
+        .await?
+        .as_bool()
+        .unwrap_or(false);
+    assert!(only, "the view's connection choice is shown again");
+    app.close().await;
+    Ok(())
+}
