@@ -140,6 +140,15 @@ fn ingest_and_query(total: i64) {
     }))
     .unwrap();
     let c = connection(&db, &access);
+    // The synthetic entries' three workspaces are the connection's scope.
+    db.with(|conn| {
+        Ok(conn.execute_batch(&format!(
+            "INSERT INTO connection_scope (connection_id, workspace_id, workspace_name, added_at)
+             VALUES ({c}, 1, 'One', '2026-01-01T00:00:00Z'), ({c}, 2, 'Two', '2026-01-01T00:00:00Z'),
+                    ({c}, 3, 'Three', '2026-01-01T00:00:00Z')"
+        ))?)
+    })
+    .unwrap();
     let pull_id = db
         .transaction(|tx| {
             let id = pulls::insert(
@@ -346,6 +355,8 @@ fn while_pulling(db: &Db, c: i64, pull_id: i64, total: i64) {
                             sweep_entries: None,
                             sweep_meta: None,
                             metadata_complete_at: None,
+                            cursor_detail: None,
+                            notices: None,
                         },
                     )
                     .unwrap();

@@ -552,3 +552,25 @@ fn the_text_index_follows_every_write_and_matches_any_substring() {
     assert_eq!(text_ids(&db, "landing"), Vec::<i64>::new());
     assert_eq!(text_ids(&db, "build"), [11]);
 }
+
+#[test]
+fn a_workspace_outside_a_connections_scope_stays_out_of_the_review_across_connections() {
+    let db = Db::open_in_memory().unwrap();
+    let (agency, studio) = two_connections(&db);
+    db.with(|c| crate::db::scope::remove(c, agency, 20))
+        .unwrap();
+    let all = review_totals(&db, &Filter::default()).unwrap();
+    assert_eq!(
+        (all.entries, all.seconds),
+        (5, 29_700 - 1_800),
+        "Beta's entry is out"
+    );
+    let page = review_page(&db, &Filter::default(), &PageRequest::first(50)).unwrap();
+    assert_eq!(page.total_count, 5);
+    assert!(page.rows.iter().all(|r| r.workspace_id != 20));
+    let studio_only = totals(&db, studio, &Filter::default()).unwrap();
+    assert_eq!(
+        studio_only.entries, 3,
+        "the other connection's scope is its own"
+    );
+}

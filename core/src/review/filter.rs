@@ -39,6 +39,10 @@ pub struct Filter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Scope {
     pub connections: Vec<i64>,
+    /// (connection, workspace) for every workspace in a connection's scope: only those
+    /// entries are reviewed, totalled and exported; rows of a workspace that left a
+    /// scope stay out until the user deletes them.
+    pub workspaces: Vec<(i64, i64)>,
     pub client_projects: Option<Vec<i64>>,
 }
 
@@ -47,6 +51,12 @@ impl Scope {
     pub fn only(&self, connection_id: i64) -> Scope {
         Scope {
             connections: vec![connection_id],
+            workspaces: self
+                .workspaces
+                .iter()
+                .copied()
+                .filter(|(c, _)| *c == connection_id)
+                .collect(),
             client_projects: self.client_projects.clone(),
         }
     }
@@ -105,10 +115,18 @@ impl Filter {
             ids.dedup();
             ids
         };
+        let marks = vec!["?"; connections.len()].join(", ");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT connection_id, workspace_id FROM connection_scope \
+             WHERE connection_id IN ({marks}) ORDER BY connection_id, workspace_id"
+        ))?;
+        let pairs = stmt.query_map(rusqlite::params_from_iter(connections.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        let workspaces = pairs.collect::<Result<_, _>>()?;
         let client_projects = match self.client_id {
             None => None,
             Some(client) => {
-                let marks = vec!["?"; connections.len()].join(", ");
                 let mut stmt = conn.prepare(&format!(
                     "SELECT DISTINCT id FROM toggl_projects \
                      WHERE client_id = ? AND connection_id IN ({marks}) ORDER BY id"
@@ -120,6 +138,7 @@ impl Filter {
         };
         Ok(Scope {
             connections,
+            workspaces,
             client_projects,
         })
     }
@@ -139,6 +158,26 @@ impl Filter {
             n => format!("{a}.connection_id IN ({})", marks(n)),
         };
         let mut params: Vec<Value> = connections.iter().map(|c| Value::Integer(*c)).collect();
+        // The scope as a list of ids, not a subquery per row.
+        let workspaces = &scope.workspaces;
+        match (connections.len(), workspaces.len()) {
+            (_, 0) => clause.push_str(" AND 0"),
+            (1, n) => {
+                clause.push_str(&format!(" AND {a}.workspace_id IN ({})", marks(n)));
+                params.extend(workspaces.iter().map(|(_, w)| Value::Integer(*w)));
+            }
+            (_, n) => {
+                clause.push_str(&format!(
+                    " AND ({a}.connection_id, {a}.workspace_id) IN (VALUES {})",
+                    vec!["(?, ?)"; n].join(", ")
+                ));
+                params.extend(
+                    workspaces
+                        .iter()
+                        .flat_map(|(c, w)| [Value::Integer(*c), Value::Integer(*w)]),
+                );
+            }
+        }
         if let Some(projects) = &scope.client_projects {
             clause.push_str(&format!(
                 " AND {a}.project_id IN ({})",

@@ -334,7 +334,8 @@ fn rows_of_a_workspace_outside_the_scope_are_listed_for_deletion() {
 fn an_older_connection_gets_the_qualifying_workspaces_of_its_snapshot_unconfirmed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blink.sqlite3");
-    let old = Db::open_at_version(&path, crate::db::SCHEMA_VERSION - 1).unwrap();
+    // Version 5: the last before 0006_connection_scope.
+    let old = Db::open_at_version(&path, 5).unwrap();
     let snapshot = serde_json::to_string(&member_with_personal_org()).unwrap();
     old.with(|c| rows::insert_as_an_older_release(c, &snapshot))
         .unwrap();
