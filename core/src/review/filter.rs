@@ -80,6 +80,12 @@ impl Sql {
     }
 }
 
+/// The scope condition as a subquery over `time_entries e`, for the filter choices
+/// (small lookups); the review's own queries use the scope's ids (see [`Scope`]).
+pub(crate) const IN_SCOPE: &str =
+    "e.workspace_id IN (SELECT s.workspace_id FROM connection_scope s \
+     WHERE s.connection_id = e.connection_id)";
+
 /// The shortest text the trigram index can look up; shorter text is matched by a scan.
 const FTS_MIN_CHARS: usize = 3;
 
