@@ -60,6 +60,7 @@
 //! its Cancel, and one [`PullOutcome`] for the page whatever way the pull ended.
 
 mod engine;
+mod estimate;
 pub mod fetch;
 pub mod model;
 pub mod plan;
@@ -72,9 +73,10 @@ pub(crate) mod test_support;
 mod tests;
 
 pub use engine::{pull, ProgressFn};
+pub use estimate::{estimate, EstimateSource, PullEstimate, QuotaView, FREE_PLAN_PER_HOUR};
 pub use model::{
     BucketQuota, NoticeKind, Progress, PullFacts, PullNotice, PullOptions, PullOutcome, PullRange,
     PullReport, PullRequest, PullStatus, PullSummary, StageKind, StoredCounts, DEFAULT_PULL_DAYS,
 };
-pub use service::{ProgressSink, PullService};
+pub use service::{ProgressSink, PullService, ResumeFacts};
 pub use summary::{last_pull, stored_counts};

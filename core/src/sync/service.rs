@@ -8,6 +8,7 @@
 //! restart, the next pull simply resumes it.
 
 use super::engine::{pull, ProgressFn};
+use super::estimate::{estimate, PullEstimate};
 use super::model::{
     held_until, Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest,
     PullStatus,
@@ -17,8 +18,10 @@ use crate::connections::ConnectionService;
 use crate::db::scope::PulledRows;
 use crate::db::Db;
 use crate::error::{human_duration, AppError, AppResult};
+use crate::toggl::quota::TOKEN_CHECK_RESERVE;
 use crate::toggl::TogglClient;
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,12 +40,36 @@ struct Running {
     finished: watch::Receiver<()>,
 }
 
+/// Pulls stopped by the quota that go on by themselves when it resets, by connection.
+type ResumeSet = Arc<Mutex<HashMap<i64, ScheduledResume>>>;
+
+struct ScheduledResume {
+    at: DateTime<Utc>,
+    range: PullRange,
+    abort: AbortHandle,
+}
+
+/// A pull waiting for the quota to reset, as the data page shows it (countdown, Cancel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResumeFacts {
+    /// When the stopped pull goes on by itself; `None` when none waits.
+    pub auto_resume_at: Option<DateTime<Utc>>,
+    pub auto_resume_range: Option<PullRange>,
+    /// A stopped pull no one resumes (the app was closed while it waited, or it was
+    /// cancelled): the page offers to resume it.
+    pub offer_resume: bool,
+    /// What pulling the page's range would cost, before it starts.
+    pub estimate: PullEstimate,
+}
+
+#[derive(Clone)]
 pub struct PullService {
     db: Arc<Db>,
     connections: Arc<ConnectionService>,
     client: TogglClient,
     options: PullOptions,
     running: RunningSet,
+    resumes: ResumeSet,
 }
 
 impl PullService {
@@ -59,9 +86,10 @@ impl PullService {
         Self {
             db,
             connections,
-            client,
+            client: client.keeping_user_reserve(TOKEN_CHECK_RESERVE),
             options,
             running: RunningSet::default(),
+            resumes: ResumeSet::default(),
         }
     }
 
@@ -78,13 +106,33 @@ impl PullService {
         progress: ProgressSink,
     ) -> AppResult<PullOutcome> {
         let range = PullRange::parse(start_date, end_date)?;
+        let outcome = self
+            .run(connection_id, range, Arc::clone(&progress), true)
+            .await?;
+        self.schedule_resume(connection_id, range, &outcome, progress);
+        Ok(outcome)
+    }
+
+    /// One run of a pull. `check_hold`: refuse while the last stop for Toggl's limits
+    /// holds (a scheduled resume runs when its own wait has passed).
+    async fn run(
+        &self,
+        connection_id: i64,
+        range: PullRange,
+        progress: ProgressSink,
+        check_hold: bool,
+    ) -> AppResult<PullOutcome> {
         let claim = self.claim(connection_id)?;
         let (db, connections) = (Arc::clone(&self.db), Arc::clone(&self.connections));
         let (token, access) = blocking(move || {
-            refuse_while_held(&db, connection_id)?;
+            if check_hold {
+                refuse_while_held(&db, connection_id)?;
+            }
             connections.pull_credentials(connection_id)
         })
         .await?;
+        // Past the hold: a resume still waiting would only pull the same pages again.
+        self.cancel_resume(connection_id);
         let request = PullRequest {
             connection_id,
             access,
@@ -109,11 +157,100 @@ impl PullService {
         }
     }
 
-    /// Asks the connection's running pull to stop after its current page.
+    /// Asks the connection's running pull to stop after its current page, and drops a
+    /// resume waiting for the quota: Cancel means the user wants no more requests now.
     pub fn cancel(&self, connection_id: i64) {
+        self.cancel_resume(connection_id);
         if let Some(running) = lock(&self.running).get(&connection_id) {
             running.cancel.store(true, Ordering::SeqCst);
         }
+    }
+
+    /// Drops the connection's pull waiting for the quota, if one waits.
+    pub fn cancel_resume(&self, connection_id: i64) {
+        if let Some(waiting) = lock_resumes(&self.resumes).remove(&connection_id) {
+            waiting.abort.abort();
+        }
+    }
+
+    /// A pull stopped by the hourly quota goes on by itself once the quota resets,
+    /// while the app runs, with the same progress sink; a resumed run stopped again
+    /// waits again. Cancel, a new pull or a deleted connection drops the wait.
+    fn schedule_resume(
+        &self,
+        connection_id: i64,
+        range: PullRange,
+        outcome: &PullOutcome,
+        progress: ProgressSink,
+    ) {
+        let (PullStatus::StoppedQuota, Some(at)) =
+            (outcome.report.status, outcome.pull_allowed_after)
+        else {
+            return;
+        };
+        let service = self.clone();
+        let mut resumes = lock_resumes(&self.resumes);
+        let due = tokio::time::Instant::now() + (at - Utc::now()).to_std().unwrap_or_default();
+        let task = tokio::spawn(async move {
+            tokio::time::sleep_until(due).await;
+            lock_resumes(&service.resumes).remove(&connection_id);
+            tracing::info!(
+                connection = connection_id,
+                "quota reset; the stopped pull goes on"
+            );
+            let resumed = service
+                .run(connection_id, range, Arc::clone(&progress), false)
+                .await;
+            match resumed {
+                Ok(outcome) => service.schedule_resume(connection_id, range, &outcome, progress),
+                Err(e) => tracing::warn!(code = e.code(), "the resumed pull failed"),
+            }
+        });
+        resumes.insert(
+            connection_id,
+            ScheduledResume {
+                at,
+                range,
+                abort: task.abort_handle(),
+            },
+        );
+    }
+
+    /// When the connection's stopped pull goes on by itself, if it does.
+    pub fn scheduled_resume(&self, connection_id: i64) -> Option<(DateTime<Utc>, PullRange)> {
+        lock_resumes(&self.resumes)
+            .get(&connection_id)
+            .map(|r| (r.at, r.range))
+    }
+
+    /// What the data page shows before a pull of the range: its estimate, and whether a
+    /// stopped pull waits for the quota (countdown) or waits for the user (offer).
+    pub fn resume_facts(
+        &self,
+        connection_id: i64,
+        start_date: &str,
+        end_date: &str,
+    ) -> AppResult<ResumeFacts> {
+        let range = PullRange::parse(start_date, end_date)?;
+        let access = self
+            .db
+            .with(|c| crate::db::connections::get_ready(c, connection_id))?
+            .access;
+        let request = PullRequest {
+            connection_id,
+            access,
+            range,
+            options: self.options.clone(),
+        };
+        let estimate = estimate(&self.db, &self.client, &request)?;
+        let scheduled = self.scheduled_resume(connection_id);
+        let stopped = last_pull(&self.db, connection_id)?.is_some_and(|l| l.status.is_resumable());
+        Ok(ResumeFacts {
+            auto_resume_at: scheduled.map(|s| s.0),
+            auto_resume_range: scheduled.map(|s| s.1),
+            offer_resume: stopped && scheduled.is_none() && !self.is_running(connection_id),
+            estimate,
+        })
     }
 
     pub fn is_running(&self, connection_id: i64) -> bool {
@@ -131,6 +268,7 @@ impl PullService {
     /// Deletes the connection and its pulled data, after stopping its running pull:
     /// a pull left running would go on writing rows of a connection that is gone.
     pub async fn delete_connection(&self, connection_id: i64) -> AppResult<()> {
+        self.cancel_resume(connection_id);
         let finished = lock(&self.running).get(&connection_id).map(|running| {
             running.cancel.store(true, Ordering::SeqCst);
             if let Some(abort) = &running.abort {
@@ -213,6 +351,10 @@ impl Drop for Claim {
 }
 
 fn lock(set: &RunningSet) -> MutexGuard<'_, HashMap<i64, Running>> {
+    set.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn lock_resumes(set: &ResumeSet) -> MutexGuard<'_, HashMap<i64, ScheduledResume>> {
     set.lock().unwrap_or_else(|p| p.into_inner())
 }
 

@@ -145,6 +145,7 @@ impl TogglClientBuilder {
                 workspace_orgs: Mutex::new(HashMap::new()),
             }),
             meter: None,
+            user_reserve: 0,
         })
     }
 }
@@ -157,6 +158,8 @@ pub struct TogglClient {
     /// Counts of one piece of work (a pull) apart from everything else the app sends
     /// meanwhile; see [`TogglClient::metered`].
     meter: Option<Arc<Meter>>,
+    /// User-level requests this client leaves unspent (see [`TogglClient::keeping_user_reserve`]).
+    user_reserve: i64,
 }
 
 #[derive(Debug)]
@@ -254,7 +257,30 @@ impl TogglClient {
         TogglClient {
             inner: Arc::clone(&self.inner),
             meter: Some(Arc::new(Meter::default())),
+            user_reserve: self.user_reserve,
         }
+    }
+
+    /// A clone that refuses, without sending, a user-level request (`/me*`) while the
+    /// user bucket is known to hold `reserve` requests or fewer: a pull must not spend
+    /// the requests the user needs to check or replace a token. The refusal is the
+    /// quota's (`quota_exhausted`, with the bucket's reset), so a pull stops resumable.
+    pub fn keeping_user_reserve(&self, reserve: i64) -> TogglClient {
+        TogglClient {
+            user_reserve: reserve,
+            ..self.clone()
+        }
+    }
+
+    /// The reserve's refusal for a request to `bucket`, if it applies.
+    fn reserve_refusal(&self, bucket: Option<Bucket>) -> Option<AppError> {
+        if self.user_reserve <= 0 || bucket != Some(Bucket::User) {
+            return None;
+        }
+        let quota = self.inner.meter.quota_of(Bucket::User)?;
+        (quota.remaining <= self.user_reserve).then(|| AppError::QuotaExhausted {
+            resets_in_secs: quota.resets_in_secs.unwrap_or(3600),
+        })
     }
 
     fn meter(&self) -> &Meter {
@@ -334,6 +360,9 @@ impl TogglClient {
         let bucket = self.bucket_of(path);
         let mut waited_429 = false;
         let mut retries_5xx = 0;
+        if let Some(refusal) = self.reserve_refusal(bucket) {
+            return Err(refusal);
+        }
         loop {
             let known = bucket.and_then(|b| self.inner.meter.quota_of(b));
             let (status, headers, bytes) = self

@@ -11,6 +11,11 @@ pub const RESETS_IN_HEADER: &str = "x-toggl-quota-resets-in";
 /// larger number is a fault that must not overflow time arithmetic downstream.
 pub const MAX_WAIT_SECS: u64 = 86_400;
 
+/// User-level requests a pull leaves in the bucket: what checking a token costs
+/// (`/me`, `/me/organizations`, `/me/workspaces`), so the user can still check or
+/// replace a token while a pull waits for the quota.
+pub const TOKEN_CHECK_RESERVE: i64 = 3;
+
 /// Toggl's separate hourly buckets: user-level calls (`/me*`) and one per organization.
 /// A workspace path draws from its organization's bucket; until the client has learned
 /// which organization that is, it is kept under the workspace.

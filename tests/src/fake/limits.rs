@@ -52,6 +52,11 @@ impl Limiter {
         })
     }
 
+    /// Every hourly window ends now: the next request starts a fresh one.
+    pub(crate) fn end_windows(&mut self) {
+        self.windows.clear();
+    }
+
     /// The bucket's state without spending from it.
     pub(crate) fn peek(&self, key: BucketKey, limit: u32, window: Duration) -> QuotaStatus {
         let now = Instant::now();

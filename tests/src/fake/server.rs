@@ -109,6 +109,16 @@ impl FakeToggl {
         self.shared.scenario().reset_token(user_id)
     }
 
+    /// The hour of every quota bucket passes now, as if the window had run out: tests
+    /// of waiting for the quota need not wait an hour of real time.
+    pub fn pass_quota_window(&self) {
+        self.shared
+            .limiter
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .end_windows();
+    }
+
     /// A copy of the scenario as it is now.
     pub fn scenario(&self) -> Scenario {
         self.shared.scenario().clone()

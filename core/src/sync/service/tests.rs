@@ -368,3 +368,150 @@ async fn a_workspace_is_not_removed_while_the_connections_pull_runs() {
     let after = stored_counts(&p.db, p.id).unwrap();
     assert_eq!(after.time_entries + removed.entries, before.time_entries);
 }
+
+impl Pulling {
+    /// The usual connection on a fake whose organization allows `per_hour` requests.
+    async fn with_org_quota(per_hour: u32) -> Pulling {
+        let p = Pulling::new().await;
+        p.fake
+            .update_scenario(|s| s.limits.org_per_hour = Some(per_hour));
+        p
+    }
+}
+
+/// A progress sink that counts finished runs (the last report of a run names no
+/// stage), so a test can wait for a resumed run without sleeping.
+fn run_ends() -> (ProgressSink, watch::Receiver<usize>) {
+    let (tx, rx) = watch::channel(0usize);
+    let sink: ProgressSink = Arc::new(move |p: &Progress| {
+        if p.stage.is_none() && p.stages_done > 0 {
+            tx.send_modify(|n| *n += 1);
+        }
+    });
+    (sink, rx)
+}
+
+#[tokio::test]
+async fn a_pull_cut_by_the_quota_goes_on_by_itself_after_the_reset_and_ends_as_an_uncut_one() {
+    let p = Pulling::with_org_quota(15).await;
+    let (sink, mut ends) = run_ends();
+    let cut = p.pull(sink).await.unwrap();
+    assert_eq!(cut.report.status, PullStatus::StoppedQuota);
+    let (at, waiting_range) = p.service.scheduled_resume(p.id).expect("a resume waits");
+    assert_eq!(Some(at), cut.pull_allowed_after);
+    assert_eq!(waiting_range, range());
+    let facts = p
+        .service
+        .resume_facts(
+            p.id,
+            &range().start_date.to_string(),
+            &range().end_date.to_string(),
+        )
+        .unwrap();
+    assert_eq!(facts.auto_resume_at, Some(at));
+    assert!(
+        !facts.offer_resume,
+        "a resume that waits is not offered too"
+    );
+
+    // The hour passes on Toggl and on the app's clock, paused: no real waiting.
+    p.fake.pass_quota_window();
+    let ended_before = *ends.borrow();
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(3601)).await;
+    tokio::time::resume();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        ends.wait_for(|n| *n > ended_before),
+    )
+    .await
+    .expect("the stopped pull went on by itself")
+    .unwrap();
+    assert_eq!(p.service.scheduled_resume(p.id), None);
+    let last = p.service.facts(p.id).unwrap().last.unwrap();
+    assert_eq!(last.status, PullStatus::Done, "{last:?}");
+    assert_eq!(last.entries_stored, 640);
+
+    let reference = Pulling::new().await;
+    reference.pull(quiet()).await.unwrap();
+    assert_eq!(
+        crate::sync::test_support::dump(&p.db, p.id),
+        crate::sync::test_support::dump(&reference.db, reference.id)
+    );
+}
+
+#[tokio::test]
+async fn cancel_drops_the_wait_and_the_stopped_pull_is_offered_instead() {
+    let p = Pulling::with_org_quota(15).await;
+    let cut = p.pull(quiet()).await.unwrap();
+    assert_eq!(cut.report.status, PullStatus::StoppedQuota);
+    assert!(p.service.scheduled_resume(p.id).is_some());
+    p.service.cancel(p.id);
+    assert_eq!(p.service.scheduled_resume(p.id), None);
+    let (start, end) = range_fields();
+    let facts = p.service.resume_facts(p.id, &start, &end).unwrap();
+    assert_eq!(facts.auto_resume_at, None);
+    assert!(facts.offer_resume);
+}
+
+#[tokio::test]
+async fn after_a_restart_the_stopped_pull_is_offered_not_run() {
+    let p = Pulling::with_org_quota(15).await;
+    p.pull(quiet()).await.unwrap();
+    // A new service on the same database is the app started again.
+    let restarted = PullService::new(
+        p.db.clone(),
+        Arc::new(ConnectionService::new(p.db.clone(), p.store.clone())),
+        fast_client(&p.fake.url()),
+    );
+    let (start, end) = range_fields();
+    let facts = restarted.resume_facts(p.id, &start, &end).unwrap();
+    assert!(facts.offer_resume);
+    assert_eq!(facts.auto_resume_at, None);
+    assert!(restarted.facts(p.id).unwrap().resumable);
+}
+
+#[tokio::test]
+async fn a_pull_leaves_the_user_level_requests_a_token_check_needs() {
+    use crate::toggl::quota::TOKEN_CHECK_RESERVE;
+    // Admin of one workspace, member of the other: the member workspace's entries come
+    // from /me/time_entries, the user-level bucket.
+    let mut scenario = Scenario::generated(42, 2, 3, 300);
+    for (user, role) in scenario.workspaces[0].members.iter_mut() {
+        if *user == 2 {
+            *role = "admin".into();
+        }
+    }
+    scenario.limits.user_per_hour = 6;
+    let fake = FakeToggl::start(scenario).await;
+    let client = fast_client(&fake.url());
+    let token = ApiToken::parse(&fake.token_of(2)).unwrap();
+    let access = check_access(&client, &token).await.unwrap();
+    let db = Arc::new(Db::open_in_memory().unwrap());
+    let connections = Arc::new(ConnectionService::new(
+        db.clone(),
+        Arc::new(MemoryStore::new()),
+    ));
+    let new = NewConnection {
+        name: "Member".into(),
+        privacy: Privacy::SharedWithWorkspace,
+        request_id: "m".into(),
+    };
+    let id = connections
+        .create(&CheckedToken::for_tests(token.clone(), access), new)
+        .unwrap()
+        .id;
+    let service = PullService::new(db, connections, client.clone());
+    let (start, end) = range_fields();
+    let outcome = service.start(id, &start, &end, quiet()).await.unwrap();
+    assert_eq!(outcome.report.status, PullStatus::StoppedQuota);
+    let left = client
+        .quota_of(crate::toggl::Bucket::User)
+        .unwrap()
+        .remaining;
+    assert_eq!(left, TOKEN_CHECK_RESERVE, "the pull stopped at the reserve");
+    service.cancel(id);
+    check_access(&client, &token)
+        .await
+        .expect("the token check still fits");
+}
