@@ -46,8 +46,9 @@ fn connection(db: &Db, access: &AccessReport) -> i64 {
     .unwrap()
 }
 
-fn synthetic(i: i64) -> EntryRecord {
-    let start = 1_735_689_600 + (i * 31_537) % (365 * 86_400);
+/// Entry `i` of `total`, in the order the detailed report serves them: by start time.
+fn synthetic(i: i64, total: i64) -> EntryRecord {
+    let start = 1_735_689_600 + i * (365 * 86_400) / total.max(1);
     let tags = (0..(i % 3)).map(|t| 900 + (i + t) % 10).collect();
     EntryRecord {
         id: 10_000_000 + i,
@@ -95,7 +96,7 @@ fn store_rate(total: i64, page: usize, synchronous: &str) -> f64 {
     let pages: Vec<PageData> = (0..total)
         .collect::<Vec<_>>()
         .chunks(page)
-        .map(|ids| PageData::Entries(ids.iter().copied().map(synthetic).collect()))
+        .map(|ids| PageData::Entries(ids.iter().map(|i| synthetic(*i, total)).collect()))
         .collect();
     let started = Instant::now();
     for (n, data) in pages.iter().enumerate() {

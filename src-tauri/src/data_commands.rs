@@ -7,7 +7,7 @@ use crate::invoke::{blocking, recorded, Cmd};
 use crate::state::AppState;
 use blink_core::exports::{self, Exported};
 use blink_core::review::{self, EntriesPage, Filter, FilterOptions, PageRequest, Totals};
-use blink_core::sync::{Progress, PullFacts, PullOutcome};
+use blink_core::sync::{Progress, PullFacts, PullOutcome, ResumeFacts};
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, State};
 
@@ -40,6 +40,21 @@ pub fn cancel_pull(state: State<'_, AppState>, id: i64) {
 #[tauri::command]
 pub async fn pull_facts(state: State<'_, AppState>, id: i64) -> Cmd<PullFacts> {
     blocking(&state, &state.pulls, move |pulls| pulls.facts(id)).await
+}
+
+/// What pulling the range would cost on Toggl's quota, and whether a pull stopped by
+/// the quota goes on by itself (when) or waits for the user to resume it.
+#[tauri::command]
+pub async fn pull_plan(
+    state: State<'_, AppState>,
+    id: i64,
+    start_date: String,
+    end_date: String,
+) -> Cmd<ResumeFacts> {
+    blocking(&state, &state.pulls, move |pulls| {
+        pulls.resume_facts(id, &start_date, &end_date)
+    })
+    .await
 }
 
 #[tauri::command]

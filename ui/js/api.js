@@ -46,6 +46,7 @@ export const api = {
   cancelPull: (id) => call("cancel_pull", { id }),
   /** {default_range, last, resumable, pull_allowed_after}: what the data page starts from. */
   pullFacts: (id) => call("pull_facts", { id }),
+  pullPlan: (id, startDate, endDate) => call("pull_plan", { id, startDate, endDate }),
   /** Subscribes to pull progress events; resolves to the unsubscribe function. */
   onPullProgress: (handler) => window.__TAURI__.event.listen("pull-progress", (e) => handler(e.payload)),
   reviewOptions: (id) => call("review_options", { id }),

@@ -41,8 +41,19 @@ function pullSection(id, afterPull) {
   const progress = progressPanel();
   const error = errorSlot("pull-error");
   const last = h("p", { id: "last-pull", class: "muted" });
-  const run = { active: false, stopListening: null };
+  const plan = planPanel(() => api.cancelPull(id).catch(() => {}));
+  const run = { active: false, stopListening: null, expected: null };
 
+  const showPlan = async () => {
+    try {
+      const facts = await api.pullPlan(id, range.start.value, range.end.value);
+      run.expected = facts.estimate;
+      plan.show(facts, () => afterPull().then(() => showFacts(false)));
+      controls.resume(facts.offer_resume || Boolean(facts.auto_resume_at));
+    } catch {
+      plan.clear();
+    }
+  };
   const showFacts = async (first) => {
     try {
       const facts = await api.pullFacts(id);
@@ -52,8 +63,16 @@ function pullSection(id, afterPull) {
     } catch (e) {
       last.textContent = e.message;
     }
+    await showPlan();
   };
   showFacts(true);
+  range.start.addEventListener("change", showPlan);
+  range.end.addEventListener("change", showPlan);
+  // A pull stopped by the quota goes on by itself in the back end: its progress shows
+  // here while the page is open, whoever started the run.
+  const listening = api.onPullProgress((p) => {
+    if (p.connection_id === id) progress.show(p, run.expected);
+  });
 
   const pull = async () => {
     clearError(error);
@@ -61,16 +80,11 @@ function pullSection(id, afterPull) {
     controls.cancel.hidden = false;
     progress.begin();
     try {
-      run.stopListening = await api.onPullProgress((p) => {
-        if (p.connection_id === id) progress.show(p);
-      });
       progress.end(await api.startPull(id, range.start.value, range.end.value));
     } catch (e) {
       showError(error, e, { field: e.field === Field.RANGE ? range.start : undefined });
       progress.clear();
     } finally {
-      run.stopListening?.();
-      run.stopListening = null;
       run.active = false;
       controls.cancel.hidden = true;
       await afterPull();
@@ -83,11 +97,12 @@ function pullSection(id, afterPull) {
   const element = h("section", { class: "card", "aria-labelledby": "pull-title" },
     h("h2", { id: "pull-title" }, "Pull data from Toggl"),
     h("div", { class: "toolbar" }, ...range.elements, controls.start, controls.cancel),
-    progress.bar, progress.counts, error, last);
+    plan.element, progress.bar, progress.counts, error, last);
   // Leaving the page cancels a running pull; its finished pages are kept and the next
-  // Pull resumes after them.
+  // Pull resumes after them. A pull waiting for the quota keeps waiting.
   const leave = () => {
-    run.stopListening?.();
+    listening.then((stop) => stop?.()).catch(() => {});
+    plan.clear();
     if (run.active) api.cancelPull(id).catch(() => {});
   };
   return { element, leave };
@@ -108,6 +123,43 @@ function rangeFields() {
   };
 }
 
+/** What pulling the dates will cost (core's estimate and where its numbers come from),
+ * and a pull stopped by the quota: the countdown to when it goes on by itself, with
+ * Cancel; `resumed` runs when the countdown is over. */
+function planPanel(cancelWait) {
+  const estimate = h("p", { id: "pull-estimate", class: "muted", role: "status" });
+  const countdown = h("span", { id: "auto-resume-countdown", role: "timer", "aria-live": "off" });
+  const cancel = h("button", { type: "button", id: "auto-resume-cancel" }, "Cancel the automatic resume");
+  const waiting = h("p", { id: "auto-resume", hidden: true }, countdown, " ", cancel);
+  let ticker = null;
+  const stop = () => {
+    clearInterval(ticker);
+    ticker = null;
+    waiting.hidden = true;
+  };
+  cancel.addEventListener("click", () => { stop(); cancelWait(); });
+  return {
+    element: h("div", { id: "pull-plan" }, estimate, waiting),
+    show: (facts, resumed) => {
+      estimate.textContent = facts.estimate.message;
+      estimate.dataset.source = facts.estimate.source;
+      stop();
+      if (!facts.auto_resume_at) return;
+      const at = new Date(facts.auto_resume_at);
+      const tick = () => {
+        const secs = Math.max(0, Math.round((at - Date.now()) / 1000));
+        countdown.textContent = `The quota resets at ${at.toLocaleTimeString()}: the pull goes on by itself in ` +
+          `${Math.floor(secs / 60)} min ${String(secs % 60).padStart(2, "0")} s.`;
+        if (secs === 0) { stop(); resumed(); }
+      };
+      waiting.hidden = false;
+      tick();
+      ticker = setInterval(tick, 1000);
+    },
+    clear: () => { stop(); estimate.textContent = ""; },
+  };
+}
+
 /** Pull and Cancel (shown while a pull runs); while Toggl's limits hold pulls, Pull says until when. */
 function pullControls() {
   const start = h("button", { type: "button", id: "pull-start-button", class: "primary" }, "Pull data");
@@ -115,6 +167,7 @@ function pullControls() {
   return {
     start,
     cancel,
+    resume: (stopped) => { start.textContent = stopped ? "Resume pull" : "Pull data"; },
     hold: (until) => {
       start.title = until ? `Toggl's request limits hold pulls until ${new Date(until).toLocaleTimeString()}` : "";
     },
@@ -141,13 +194,16 @@ function progressPanel() {
       bar.removeAttribute("value");
       counts.textContent = "Starting…";
     },
-    show: (p) => {
+    show: (p, expected) => {
+      bar.hidden = false;
       if (p.stages_total) {
         bar.max = p.stages_total;
         bar.value = p.stages_done;
       }
+      const ofEntries = expected?.entries == null ? "" : ` of about ${expected.entries}`;
       counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${p.pages_done} pages, ` +
-        `${p.entries_stored} entries, ${p.requests_used} requests` + quotaLeft(p);
+        `${p.entries_stored}${ofEntries} entries, ` +
+        `${p.requests_used}${expected ? ` of about ${expected.requests}` : ""} requests` + quotaLeft(p);
     },
     end: (outcome) => {
       if (outcome.status === "done") {
