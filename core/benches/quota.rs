@@ -64,6 +64,7 @@ fn synthetic(i: i64, total: i64) -> EntryRecord {
         billable: Some(i % 2 == 0),
         tag_ids: tags,
         at: Some("2025-12-31T00:00:00Z".into()),
+        money: None,
     }
 }
 
@@ -113,6 +114,8 @@ fn store_rate(total: i64, page: usize, synchronous: &str) -> f64 {
                 sweep_entries: None,
                 sweep_meta: None,
                 metadata_complete_at: None,
+                cursor_detail: None,
+                notices: None,
             },
         )
         .unwrap();
