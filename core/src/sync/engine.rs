@@ -621,6 +621,7 @@ impl Run<'_> {
             quota_remaining: quota.map(|q| q.remaining),
             quota_resets_in_secs: quota.and_then(|q| q.resets_in_secs),
             quota_buckets: BucketQuota::all(self.ctx.client, &self.request.access),
+            expected: None,
         });
     }
 

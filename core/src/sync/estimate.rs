@@ -240,20 +240,59 @@ fn quota_view(client: &TogglClient, request: &PullRequest) -> QuotaView {
     }
 }
 
+/// How long `requests` take on the quota: what is left this hour goes now, the rest
+/// a plan's hour at a time after the reset.
+pub(crate) fn time_on_quota(requests: u64, quota: QuotaView) -> u64 {
+    let left_now = quota.remaining.map_or(quota.per_hour, |r| r.max(0) as u64);
+    if requests <= left_now {
+        return 0;
+    }
+    let later = requests - left_now;
+    let first_reset = quota.resets_in_secs.unwrap_or(HOUR_SECS);
+    first_reset + (later.div_ceil(quota.per_hour.max(1)) - 1) * HOUR_SECS
+}
+
+/// The progress sink a run reports through: each report carries where the pull
+/// stands against `estimate` (made as the run started, so its requests are what was
+/// left then).
+pub(crate) fn against_estimate(
+    progress: super::ProgressSink,
+    estimate: PullEstimate,
+) -> super::ProgressSink {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let at_start = AtomicU64::new(u64::MAX);
+    std::sync::Arc::new(move |p: &super::Progress| {
+        let _ = at_start.compare_exchange(
+            u64::MAX,
+            p.requests_used,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        );
+        let requests = at_start
+            .load(Ordering::SeqCst)
+            .saturating_add(estimate.requests);
+        let quota = QuotaView {
+            remaining: p.quota_remaining.or(estimate.quota.remaining),
+            resets_in_secs: p.quota_resets_in_secs.or(estimate.quota.resets_in_secs),
+            ..estimate.quota
+        };
+        let mut p = p.clone();
+        p.expected = Some(super::model::Expected {
+            entries: estimate.entries,
+            requests: requests.max(p.requests_used),
+            time_left_secs: time_on_quota(requests.saturating_sub(p.requests_used), quota),
+        });
+        progress(&p);
+    })
+}
+
 fn describe(
     requests: u64,
     entries: Option<u64>,
     source: EstimateSource,
     quota: QuotaView,
 ) -> PullEstimate {
-    let left_now = quota.remaining.map_or(quota.per_hour, |r| r.max(0) as u64);
-    let duration_secs = if requests <= left_now {
-        0
-    } else {
-        let later = requests - left_now;
-        let first_reset = quota.resets_in_secs.unwrap_or(HOUR_SECS);
-        first_reset + (later.div_ceil(quota.per_hour) - 1) * HOUR_SECS
-    };
+    let duration_secs = time_on_quota(requests, quota);
     let plan = if quota.per_hour_known {
         format!("your plan's {} an hour", quota.per_hour)
     } else {

@@ -75,8 +75,9 @@ mod tests;
 pub use engine::{pull, ProgressFn};
 pub use estimate::{estimate, EstimateSource, PullEstimate, QuotaView, FREE_PLAN_PER_HOUR};
 pub use model::{
-    BucketQuota, NoticeKind, Progress, PullFacts, PullNotice, PullOptions, PullOutcome, PullRange,
-    PullReport, PullRequest, PullStatus, PullSummary, StageKind, StoredCounts, DEFAULT_PULL_DAYS,
+    BucketQuota, Expected, NoticeKind, Progress, PullFacts, PullNotice, PullOptions, PullOutcome,
+    PullRange, PullReport, PullRequest, PullStatus, PullSummary, StageKind, StoredCounts,
+    DEFAULT_PULL_DAYS,
 };
 pub use service::{ProgressSink, PullService, ResumeFacts};
 pub use summary::{last_pull, stored_counts};

@@ -206,6 +206,19 @@ pub struct Progress {
     pub quota_resets_in_secs: Option<u64>,
     /// Each hourly bucket apart: user-level calls and each organization's.
     pub quota_buckets: Vec<BucketQuota>,
+    /// Where the pull stands against its estimate; the service fills it in.
+    pub expected: Option<Expected>,
+}
+
+/// A running pull against the estimate made when it started, in the user's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Expected {
+    /// Entries expected in the range; `None` when nothing was pulled before.
+    pub entries: Option<u64>,
+    /// Requests the whole pull is expected to take, earlier runs included.
+    pub requests: u64,
+    /// How long what is left takes on the quota: 0 when it fits in this hour.
+    pub time_left_secs: u64,
 }
 
 /// What is left in one of Toggl's hourly buckets, as the latest answer from it said.

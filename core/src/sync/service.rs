@@ -8,7 +8,7 @@
 //! restart, the next pull simply resumes it.
 
 use super::engine::{pull, ProgressFn};
-use super::estimate::{estimate, PullEstimate};
+use super::estimate::{against_estimate, estimate, PullEstimate};
 use super::model::{
     held_until, Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest,
     PullStatus,
@@ -138,6 +138,10 @@ impl PullService {
             access,
             range,
             options: self.options.clone(),
+        };
+        let progress = match estimate(&self.db, &self.client, &request) {
+            Ok(expected) => against_estimate(progress, expected),
+            Err(_) => progress,
         };
         let (db, client) = (Arc::clone(&self.db), self.client.clone());
         let cancel = Arc::clone(&claim.cancel);

@@ -42,12 +42,11 @@ function pullSection(id, afterPull) {
   const error = errorSlot("pull-error");
   const last = h("p", { id: "last-pull", class: "muted" });
   const plan = planPanel(() => api.cancelPull(id).catch(() => {}));
-  const run = { active: false, stopListening: null, expected: null };
+  const run = { active: false };
 
   const showPlan = async () => {
     try {
       const facts = await api.pullPlan(id, range.start.value, range.end.value);
-      run.expected = facts.estimate;
       plan.show(facts, () => afterPull().then(() => showFacts(false)));
       controls.resume(facts.offer_resume || Boolean(facts.auto_resume_at));
     } catch {
@@ -71,7 +70,7 @@ function pullSection(id, afterPull) {
   // A pull stopped by the quota goes on by itself in the back end: its progress shows
   // here while the page is open, whoever started the run.
   const listening = api.onPullProgress((p) => {
-    if (p.connection_id === id) progress.show(p, run.expected);
+    if (p.connection_id === id) progress.show(p);
   });
 
   const pull = async () => {
@@ -194,16 +193,19 @@ function progressPanel() {
       bar.removeAttribute("value");
       counts.textContent = "Starting…";
     },
-    show: (p, expected) => {
+    show: (p) => {
       bar.hidden = false;
       if (p.stages_total) {
         bar.max = p.stages_total;
         bar.value = p.stages_done;
       }
+      const expected = p.expected;
       const ofEntries = expected?.entries == null ? "" : ` of about ${expected.entries}`;
+      const timeLeft = !expected ? "" : expected.time_left_secs === 0 ? "; finishes within this hour"
+        : `; about ${Math.max(1, Math.round(expected.time_left_secs / 3600))} h left on the quota`;
       counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${p.pages_done} pages, ` +
         `${p.entries_stored}${ofEntries} entries, ` +
-        `${p.requests_used}${expected ? ` of about ${expected.requests}` : ""} requests` + quotaLeft(p);
+        `${p.requests_used}${expected ? ` of about ${expected.requests}` : ""} requests` + quotaLeft(p) + timeLeft;
     },
     end: (outcome) => {
       if (outcome.status === "done") {

@@ -515,3 +515,26 @@ async fn a_pull_leaves_the_user_level_requests_a_token_check_needs() {
         .await
         .expect("the token check still fits");
 }
+
+#[tokio::test]
+async fn progress_says_entries_of_the_expected_total_requests_of_the_estimate_and_time_left() {
+    let p = Pulling::new().await;
+    p.pull(quiet()).await.unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<Progress>::new()));
+    let sink = {
+        let seen = Arc::clone(&seen);
+        Arc::new(move |progress: &Progress| seen.lock().unwrap().push(progress.clone()))
+    };
+    let outcome = p.pull(sink).await.unwrap();
+    let seen = seen.lock().unwrap();
+    let last = seen.last().unwrap();
+    let expected = last.expected.expect("progress against the estimate");
+    assert_eq!(expected.entries, Some(640));
+    assert_eq!(expected.requests, outcome.report.requests_used);
+    assert_eq!(expected.time_left_secs, 0);
+    let first = seen.first().unwrap().expected.unwrap();
+    assert_eq!(
+        first.requests, expected.requests,
+        "the estimate of a re-pull is exact"
+    );
+}
