@@ -15,7 +15,7 @@
 //! of the 30 user-level requests the token check needs, so neither is asked.
 
 use super::model::{PullRequest, PullStatus, StageKind};
-use super::plan::{own_entry_workspaces, plan, PlannedStage, ALL_WORKSPACES};
+use super::plan::{own_entry_workspaces, plan, report_chunks, PlannedStage, ALL_WORKSPACES};
 use crate::db::history::{range_pulled_completely, workspace_history, WorkspaceHistory};
 use crate::db::{metadata, pulls, Db};
 use crate::error::AppResult;
@@ -159,7 +159,12 @@ fn stage_cost(
 ) -> u64 {
     let pages = |n: u64, size: u32| n.div_ceil(u64::from(size)).max(1);
     match stage.kind {
-        StageKind::ReportEntries => pages(expected.unwrap_or(0), REPORT_PAGE_SIZE),
+        StageKind::ReportEntries => {
+            // A range longer than the report serves at once is walked chunk by chunk,
+            // each at least one request.
+            let chunks = report_chunks(request.range, request.options.report_chunk_days).len() as u64;
+            pages(expected.unwrap_or(0), REPORT_PAGE_SIZE) + chunks.saturating_sub(1)
+        }
         StageKind::OwnEntries => {
             let days = (request.range.end_date - request.range.start_date).num_days() + 1;
             (days as u64).div_ceil(u64::from(request.options.own_entries_window_days.max(1)))
