@@ -162,7 +162,8 @@ fn stage_cost(
         StageKind::ReportEntries => {
             // A range longer than the report serves at once is walked chunk by chunk,
             // each at least one request.
-            let chunks = report_chunks(request.range, request.options.report_chunk_days).len() as u64;
+            let chunks =
+                report_chunks(request.range, request.options.report_chunk_days).len() as u64;
             pages(expected.unwrap_or(0), REPORT_PAGE_SIZE) + chunks.saturating_sub(1)
         }
         StageKind::OwnEntries => {

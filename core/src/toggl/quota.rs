@@ -12,8 +12,8 @@ pub const RESETS_IN_HEADER: &str = "x-toggl-quota-resets-in";
 pub const MAX_WAIT_SECS: u64 = 86_400;
 
 /// User-level requests a pull leaves in the bucket: what checking a token costs
-/// (`/me`, `/me/organizations`, `/me/workspaces`), so the user can still check or
-/// replace a token while a pull waits for the quota.
+/// (`/me` with its related data and `/me/organizations`) and one to spare, so the user
+/// can still check or replace a token while a pull waits for the quota.
 pub const TOKEN_CHECK_RESERVE: i64 = 3;
 
 /// Toggl's separate hourly buckets: user-level calls (`/me*`) and one per organization.

@@ -474,44 +474,24 @@ async fn after_a_restart_the_stopped_pull_is_offered_not_run() {
 #[tokio::test]
 async fn a_pull_leaves_the_user_level_requests_a_token_check_needs() {
     use crate::toggl::quota::TOKEN_CHECK_RESERVE;
-    // Admin of one workspace, member of the other: the member workspace's entries come
-    // from /me/time_entries, the user-level bucket.
-    let mut scenario = Scenario::generated(42, 2, 3, 300);
-    for (user, role) in scenario.workspaces[0].members.iter_mut() {
-        if *user == 2 {
-            *role = "admin".into();
-        }
-    }
-    scenario.limits.user_per_hour = 6;
-    let fake = FakeToggl::start(scenario).await;
-    let client = fast_client(&fake.url());
-    let token = ApiToken::parse(&fake.token_of(2)).unwrap();
-    let access = check_access(&client, &token).await.unwrap();
-    let db = Arc::new(Db::open_in_memory().unwrap());
-    let connections = Arc::new(ConnectionService::new(
-        db.clone(),
-        Arc::new(MemoryStore::new()),
-    ));
-    let new = NewConnection {
-        name: "Member".into(),
-        privacy: Privacy::SharedWithWorkspace,
-        request_id: "m".into(),
-    };
-    let id = connections
-        .create(&CheckedToken::for_tests(token.clone(), access), new)
-        .unwrap()
-        .id;
-    let service = PullService::new(db, connections, client.clone());
-    let (start, end) = range_fields();
-    let outcome = service.start(id, &start, &end, quiet()).await.unwrap();
+    // Reports refused by the plan: entries come from /me/time_entries, whose requests
+    // draw from the user-level bucket, the one a token check needs.
+    let p = Pulling::new().await;
+    p.fake.faults().paid_reports(true);
+    p.fake.update_scenario(|s| s.limits.user_per_hour = 8);
+    let outcome = p.pull(quiet()).await.unwrap();
     assert_eq!(outcome.report.status, PullStatus::StoppedQuota);
+    let client = &p.service.client;
     let left = client
         .quota_of(crate::toggl::Bucket::User)
         .unwrap()
         .remaining;
     assert_eq!(left, TOKEN_CHECK_RESERVE, "the pull stopped at the reserve");
-    service.cancel(id);
-    check_access(&client, &token)
+    p.service.cancel(p.id);
+    let token = ApiToken::parse(&p.fake.token_of(ADMIN)).unwrap();
+    // The token check runs on the app's client, which keeps no reserve.
+    let app_client = fast_client(&p.fake.url());
+    check_access(&app_client, &token)
         .await
         .expect("the token check still fits");
 }
