@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "start_pull",
     "cancel_pull",
     "pull_facts",
+    "pull_plan",
     "review_options",
     "review_totals",
     "review_entries",

@@ -59,6 +59,8 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
     let data = tempfile::tempdir()?;
     let app = common::launch(data.path(), Some(&fake.url())).await;
     open_data_of_a_new_connection(&app, &fake).await?;
+    let estimate = app.wait_for_text("#pull-estimate", "About").await?;
+    assert!(estimate.contains("nothing pulled yet"), "{estimate}");
 
     set_value(&app, "pull-start", "2025-09-01").await?;
     set_value(&app, "pull-end", "2026-01-31").await?;
