@@ -12,6 +12,12 @@ use serde::{Serialize, Serializer};
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The guide's role rule, in the words every refusal and help text uses: a workspace
+/// qualifies when the account owns its organization or administers it.
+pub const ROLE_RULE: &str =
+    "The account must be the Organization Owner of the workspace's organization or an Admin of the workspace. \
+     See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin).";
+
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum AppError {
     #[error("Paste your Toggl API token: the field is empty.")]
@@ -247,7 +253,7 @@ impl AppError {
         AppError::RoleInsufficient(format!(
             "No workspace of this connection qualifies now (lost: {}), so nothing can be pulled. {} Re-test the connection once the role is back, or add a workspace that qualifies.",
             if lost.is_empty() { "none in scope".to_string() } else { lost.join(", ") },
-            crate::domain::access::ROLE_RULE
+            ROLE_RULE
         ))
     }
 
@@ -255,7 +261,7 @@ impl AppError {
     pub fn workspace_unseen_reason() -> String {
         format!(
             "Toggl no longer lists this workspace for the account. {}",
-            crate::domain::access::ROLE_RULE
+            ROLE_RULE
         )
     }
 

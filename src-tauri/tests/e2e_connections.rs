@@ -3,7 +3,7 @@
 
 mod common;
 
-use blink_core::domain::access::ROLE_RULE;
+use blink_core::error::ROLE_RULE;
 use blink_fake_toggl::e2e::{AppSession, Locator};
 use blink_fake_toggl::fake::{FakeToggl, Scenario, DEMO_MEMBER, DEMO_OWNER, DEMO_WORKSPACE_ADMIN};
 use common::TestResult;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use blink_core::domain::access::ROLE_RULE;
+use blink_core::error::ROLE_RULE;
 use blink_fake_toggl::fake::{
     FakeToggl, Scenario, TimeEntry, Workspace, DEMO_MEMBER, DEMO_OWNER, PERSONAL_ORG_BASE,
 };

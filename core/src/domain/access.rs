@@ -8,14 +8,9 @@
 //! Admin, and the flag says nothing about the workspace). A token passes when at least
 //! one of its workspaces qualifies.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ROLE_RULE};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-/// The rule in the words every refusal and help text uses.
-pub const ROLE_RULE: &str =
-    "The account must be the Organization Owner of the workspace's organization or an Admin of the workspace. \
-     See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin).";
 
 /// The Toggl account behind a token, as shown on the connection detail page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,8 @@
 //! why that is not enough. The stepper lists these to choose a connection's scope, and
 //! the detail page shows them for the workspaces in scope.
 
-use super::access::{AccessReport, OrganizationAccess, WorkspaceAccess, ROLE_RULE};
+use super::access::{AccessReport, OrganizationAccess, WorkspaceAccess};
+use crate::error::ROLE_RULE;
 use serde::{Deserialize, Serialize};
 
 /// What the account is in one workspace, strongest first.

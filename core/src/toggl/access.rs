@@ -71,8 +71,9 @@ pub fn report_from_toggl(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::access::{Verdict, ROLE_RULE};
+    use crate::domain::access::Verdict;
     use crate::error::AppError;
+    use crate::error::ROLE_RULE;
     use crate::toggl::test_support::{fast_client, token};
     use blink_fake_toggl::fake::{
         FakeToggl, Scenario, Shape, DEMO_MEMBER, DEMO_ORG_ADMIN, DEMO_OWNER, DEMO_WORKSPACE_ADMIN,

@@ -42,55 +42,20 @@ function pullSection(id, afterPull) {
   const error = errorSlot("pull-error");
   const last = h("p", { id: "last-pull", class: "muted" });
   const plan = planPanel(() => api.cancelPull(id).catch(() => {}));
-  const run = { active: false };
-
-  const showPlan = async () => {
-    try {
-      const facts = await api.pullPlan(id, range.start.value, range.end.value);
-      plan.show(facts, () => afterPull().then(() => showFacts(false)));
-      controls.resume(facts.offer_resume || Boolean(facts.auto_resume_at));
-    } catch {
-      plan.clear();
-    }
-  };
-  const showFacts = async (first) => {
-    try {
-      const facts = await api.pullFacts(id);
-      if (first || facts.resumable) range.set(facts.default_range);
-      controls.hold(facts.pull_allowed_after);
-      last.textContent = lastPullText(facts);
-    } catch (e) {
-      last.textContent = e.message;
-    }
-    await showPlan();
-  };
-  showFacts(true);
-  range.start.addEventListener("change", showPlan);
-  range.end.addEventListener("change", showPlan);
+  const facts = factsView(id, { range, controls, plan, last }, afterPull);
+  facts.show(true);
+  range.start.addEventListener("change", facts.showPlan);
+  range.end.addEventListener("change", facts.showPlan);
   // A pull stopped by the quota goes on by itself in the back end: its progress shows
   // here while the page is open, whoever started the run.
   const listening = api.onPullProgress((p) => {
     if (p.connection_id === id) progress.show(p);
   });
-
-  const pull = async () => {
-    clearError(error);
-    run.active = true;
-    controls.cancel.hidden = false;
-    progress.begin();
-    try {
-      progress.end(await api.startPull(id, range.start.value, range.end.value));
-    } catch (e) {
-      showError(error, e, { field: e.field === Field.RANGE ? range.start : undefined });
-      progress.clear();
-    } finally {
-      run.active = false;
-      controls.cancel.hidden = true;
-      await afterPull();
-      showFacts(false);
-    }
-  };
-  controls.start.addEventListener("click", () => busy(controls.start, null, pull));
+  const run = pullRun(id, { range, controls, progress, error }, async () => {
+    await afterPull();
+    facts.show(false);
+  });
+  controls.start.addEventListener("click", () => busy(controls.start, null, run.pull));
   controls.cancel.addEventListener("click", () => api.cancelPull(id).catch(() => {}));
 
   const element = h("section", { class: "card", "aria-labelledby": "pull-title" },
@@ -102,9 +67,58 @@ function pullSection(id, afterPull) {
   const leave = () => {
     listening.then((stop) => stop?.()).catch(() => {});
     plan.clear();
-    if (run.active) api.cancelPull(id).catch(() => {});
+    if (run.active()) api.cancelPull(id).catch(() => {});
   };
   return { element, leave };
+}
+
+/** The back end's facts about the next pull (range offered, hold, last pull) and its
+ *  plan for the dates shown (estimate, a resume waiting for the quota). */
+function factsView(id, { range, controls, plan, last }, afterPull) {
+  const showPlan = async () => {
+    try {
+      const facts = await api.pullPlan(id, range.start.value, range.end.value);
+      plan.show(facts, () => afterPull().then(() => show(false)));
+      controls.resume(facts.offer_resume || Boolean(facts.auto_resume_at));
+    } catch {
+      plan.clear();
+    }
+  };
+  const show = async (first) => {
+    try {
+      const facts = await api.pullFacts(id);
+      if (first || facts.resumable) range.set(facts.default_range);
+      controls.hold(facts.pull_allowed_after);
+      last.textContent = lastPullText(facts);
+    } catch (e) {
+      last.textContent = e.message;
+    }
+    await showPlan();
+  };
+  return { show, showPlan };
+}
+
+/** One Pull press: progress while it runs, the outcome or the error after, then
+ *  `finished` (the review and the facts are read again). */
+function pullRun(id, { range, controls, progress, error }, finished) {
+  let active = false;
+  const pull = async () => {
+    clearError(error);
+    active = true;
+    controls.cancel.hidden = false;
+    progress.begin();
+    try {
+      progress.end(await api.startPull(id, range.start.value, range.end.value));
+    } catch (e) {
+      showError(error, e, { field: e.field === Field.RANGE ? range.start : undefined });
+      progress.clear();
+    } finally {
+      active = false;
+      controls.cancel.hidden = true;
+      await finished();
+    }
+  };
+  return { pull, active: () => active };
 }
 
 /** The From and To date fields, filled with the range the back end offers. */

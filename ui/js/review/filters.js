@@ -9,70 +9,21 @@ const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Frida
 /** `changed()` runs after every edit; text waits for a pause in typing. */
 export function filterBar(options, filter, periods, changed) {
   const fields = {};
-  const connections = h("fieldset", { id: "filter-connections", class: "connection-choice" },
-    h("legend", {}, "Connections"),
-    options.connections.map((c) => {
-      const box = h("input", { type: "checkbox", id: `filter-connection-${c.id}`, value: c.id, checked: true });
-      box.addEventListener("change", () => {
-        const chosen = [...connections.querySelectorAll("input:checked")].map((b) => Number(b.value));
-        // Every box ticked is "all connections", so a view saved that way follows new ones.
-        filter.connection_ids = chosen.length === options.connections.length ? [] : chosen;
-        changed();
-      });
-      return h("label", { for: box.id, class: "check" }, box, c.name);
-    }));
-
-  const select = (key, label, plural, items) => {
-    const el = h("select", { id: `filter-${key}` },
-      h("option", { value: "" }, `All ${plural}`),
-      items.map((i) => h("option", { value: i.id }, i.name)));
-    el.addEventListener("change", () => { filter[`${key}_id`] = el.value ? Number(el.value) : null; changed(); });
-    fields[`${key}_id`] = { el, read: (v) => (v == null ? "" : String(v)) };
-    return [h("label", { for: el.id }, label), el];
-  };
-  const date = (key, label) => {
-    const el = h("input", { type: "date", id: `filter-${key}` });
-    el.addEventListener("change", () => { filter[key] = el.value || null; changed(); });
-    fields[key] = { el, read: (v) => v ?? "" };
-    return [h("label", { for: el.id }, label), el];
-  };
-  const billable = h("select", { id: "filter-billable" },
-    h("option", { value: "" }, "Billable and non-billable"),
-    h("option", { value: "true" }, "Billable only"),
-    h("option", { value: "false" }, "Non-billable only"));
-  billable.addEventListener("change", () => { filter.billable = billable.value === "" ? null : billable.value === "true"; changed(); });
-  fields.billable = { el: billable, read: (v) => (v == null ? "" : String(v)) };
-
-  const text = h("input", { type: "search", id: "filter-text", placeholder: "Description contains" });
-  let typing = null;
-  const readText = () => { filter.text = text.value.trim() || null; };
-  text.addEventListener("input", () => {
-    clearTimeout(typing);
-    typing = setTimeout(() => { typing = null; readText(); changed(); }, 250);
-  });
-  fields.text = { el: text, read: (v) => v ?? "" };
-
-  const grouping = h("select", { id: "filter-grouping" },
-    ["day", "week", "month"].map((g) => h("option", { value: g, selected: g === periods.grouping }, `By ${g}`)));
-  grouping.addEventListener("change", () => { periods.grouping = grouping.value; changed(); });
-  const weekStart = h("select", { id: "filter-week-start" },
-    WEEKDAYS.map((d, i) => h("option", { value: i, selected: i === periods.beginning_of_week }, d)));
-  weekStart.addEventListener("change", () => { periods.beginning_of_week = Number(weekStart.value); changed(); });
-
+  const connections = connectionChoice(options.connections, filter, changed);
+  const field = fieldMaker(filter, fields, changed);
+  const text = textField(filter, fields, changed);
   const element = h("div", { class: "review-filters", role: "search", "aria-label": "Filter the review" },
     connections,
     h("div", { class: "toolbar filters" },
-      ...date("start_date", "From"), ...date("end_date", "To"),
-      ...select("workspace", "Workspace", "workspaces", options.workspaces),
-      ...select("project", "Project", "projects", options.projects),
-      ...select("client", "Client", "clients", options.clients),
-      ...select("user", "User", "users", options.users),
-      ...select("tag", "Tag", "tags", options.tags),
-      h("label", { for: "filter-text" }, "Text"), text,
-      h("label", { for: "filter-billable" }, "Billable"), billable),
-    h("div", { class: "toolbar" },
-      h("label", { for: "filter-grouping" }, "Periods"), grouping,
-      h("label", { for: "filter-week-start" }, "Weeks start on"), weekStart));
+      ...field.date("start_date", "From"), ...field.date("end_date", "To"),
+      ...field.select("workspace", "Workspace", "workspaces", options.workspaces),
+      ...field.select("project", "Project", "projects", options.projects),
+      ...field.select("client", "Client", "clients", options.clients),
+      ...field.select("user", "User", "users", options.users),
+      ...field.select("tag", "Tag", "tags", options.tags),
+      h("label", { for: "filter-text" }, "Text"), text.element,
+      ...field.billable()),
+    periodFields(periods, changed));
 
   /** Shows `saved` (a saved view's filter) in the fields; the caller then redraws. */
   const show = (saved) => {
@@ -85,6 +36,69 @@ export function filterBar(options, filter, periods, changed) {
       box.checked = filter.connection_ids.length === 0 || filter.connection_ids.includes(Number(box.value));
     }
   };
+  return { element, show, flush: text.flush };
+}
+
+/** One labelled box per connection, all ticked at first. */
+function connectionChoice(connections, filter, changed) {
+  const fieldset = h("fieldset", { id: "filter-connections", class: "connection-choice" },
+    h("legend", {}, "Connections"),
+    connections.map((c) => {
+      const box = h("input", { type: "checkbox", id: `filter-connection-${c.id}`, value: c.id, checked: true });
+      box.addEventListener("change", () => {
+        const chosen = [...fieldset.querySelectorAll("input:checked")].map((b) => Number(b.value));
+        // Every box ticked is "all connections", so a view saved that way follows new ones.
+        filter.connection_ids = chosen.length === connections.length ? [] : chosen;
+        changed();
+      });
+      return h("label", { for: box.id, class: "check" }, box, c.name);
+    }));
+  return fieldset;
+}
+
+/** Makers of the labelled fields that edit one key of `filter` each; every field is
+ *  registered in `fields` so a saved view can be shown in it again. */
+function fieldMaker(filter, fields, changed) {
+  const register = (key, el, read, value) => {
+    el.addEventListener("change", () => { filter[key] = value(el.value); changed(); });
+    fields[key] = { el, read };
+  };
+  const asText = (v) => (v == null ? "" : String(v));
+  return {
+    select(key, label, plural, items) {
+      const el = h("select", { id: `filter-${key}` },
+        h("option", { value: "" }, `All ${plural}`),
+        items.map((i) => h("option", { value: i.id }, i.name)));
+      register(`${key}_id`, el, asText, (v) => (v ? Number(v) : null));
+      return [h("label", { for: el.id }, label), el];
+    },
+    date(key, label) {
+      const el = h("input", { type: "date", id: `filter-${key}` });
+      register(key, el, (v) => v ?? "", (v) => v || null);
+      return [h("label", { for: el.id }, label), el];
+    },
+    billable() {
+      const el = h("select", { id: "filter-billable" },
+        h("option", { value: "" }, "Billable and non-billable"),
+        h("option", { value: "true" }, "Billable only"),
+        h("option", { value: "false" }, "Non-billable only"));
+      register("billable", el, asText, (v) => (v === "" ? null : v === "true"));
+      return [h("label", { for: el.id }, "Billable"), el];
+    },
+  };
+}
+
+/** The text filter: applied after a pause in typing, or at once by `flush` (before an
+ *  export, say); `flush` says whether there was typing to apply. */
+function textField(filter, fields, changed) {
+  const element = h("input", { type: "search", id: "filter-text", placeholder: "Description contains" });
+  let typing = null;
+  const readText = () => { filter.text = element.value.trim() || null; };
+  element.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { typing = null; readText(); changed(); }, 250);
+  });
+  fields.text = { el: element, read: (v) => v ?? "" };
   const flush = () => {
     if (!typing) return false;
     clearTimeout(typing);
@@ -92,5 +106,18 @@ export function filterBar(options, filter, periods, changed) {
     readText();
     return true;
   };
-  return { element, show, flush };
+  return { element, flush };
+}
+
+/** How time is cut into periods: by day, week or month, and the week's first day. */
+function periodFields(periods, changed) {
+  const grouping = h("select", { id: "filter-grouping" },
+    ["day", "week", "month"].map((g) => h("option", { value: g, selected: g === periods.grouping }, `By ${g}`)));
+  grouping.addEventListener("change", () => { periods.grouping = grouping.value; changed(); });
+  const weekStart = h("select", { id: "filter-week-start" },
+    WEEKDAYS.map((d, i) => h("option", { value: i, selected: i === periods.beginning_of_week }, d)));
+  weekStart.addEventListener("change", () => { periods.beginning_of_week = Number(weekStart.value); changed(); });
+  return h("div", { class: "toolbar" },
+    h("label", { for: "filter-grouping" }, "Periods"), grouping,
+    h("label", { for: "filter-week-start" }, "Weeks start on"), weekStart);
 }
