@@ -1,5 +1,6 @@
 use super::*;
 use crate::db::secret_journal;
+use crate::db::test_faults::{allow, insert_release_1_connection, refuse, toggl_identity, Refusal};
 use crate::domain::{OrganizationAccess, Privacy, TogglUser, Verdict, WorkspaceAccess};
 use crate::secrets::{FailingStore, Fault, MemoryStore, SecretOp};
 use std::collections::BTreeSet;
@@ -98,10 +99,6 @@ impl Harness {
                 workspace_ids: None,
             },
         )
-    }
-
-    fn sql(&self, sql: &str) {
-        self.db.with(|c| Ok(c.execute_batch(sql)?)).unwrap();
     }
 
     fn journal_len(&self) -> usize {
@@ -593,10 +590,7 @@ fn create_saves_nothing_when_the_secret_write_fails() {
 #[test]
 fn create_saves_nothing_when_the_first_sqlite_write_fails() {
     let h = Harness::new();
-    h.sql(
-        "CREATE TRIGGER no_insert BEFORE INSERT ON connections
-         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-    );
+    refuse(&h.db, Refusal::Insert);
     assert_eq!(h.create("Acme", tok(1)).unwrap_err().code(), "database");
     assert!(h.memory.keys().is_empty());
     h.assert_consistent();
@@ -605,10 +599,7 @@ fn create_saves_nothing_when_the_first_sqlite_write_fails() {
 #[test]
 fn create_removes_the_token_again_when_the_sqlite_commit_fails() {
     let h = Harness::new();
-    h.sql(
-        "CREATE TRIGGER no_ready BEFORE UPDATE OF state ON connections
-         WHEN NEW.state = 'ready' BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-    );
+    refuse(&h.db, Refusal::MarkReady);
     assert_eq!(h.create("Acme", tok(1)).unwrap_err().code(), "database");
     assert!(h.service.list().unwrap().is_empty());
     h.assert_consistent();
@@ -617,10 +608,7 @@ fn create_removes_the_token_again_when_the_sqlite_commit_fails() {
 #[test]
 fn a_failed_rollback_is_finished_by_recovery() {
     let h = Harness::new();
-    h.sql(
-        "CREATE TRIGGER no_ready BEFORE UPDATE OF state ON connections
-         WHEN NEW.state = 'ready' BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-    );
+    refuse(&h.db, Refusal::MarkReady);
     h.store.fail_all(SecretOp::Delete, LOCKED);
     assert_eq!(h.create("Acme", tok(1)).unwrap_err().code(), "database");
     assert!(
@@ -630,7 +618,7 @@ fn a_failed_rollback_is_finished_by_recovery() {
     assert_eq!(h.journal_len(), 1);
     assert_eq!(h.service.recover().unwrap_err(), LOCKED);
     h.store.heal();
-    h.sql("DROP TRIGGER no_ready;");
+    allow(&h.db, Refusal::MarkReady);
     assert_eq!(h.service.recover().unwrap(), 1);
     h.assert_consistent();
     assert!(h.memory.keys().is_empty());
@@ -666,16 +654,13 @@ fn swap_keeps_the_old_token_when_the_secret_write_fails() {
 fn swap_keeps_the_old_token_and_snapshot_when_the_sqlite_commit_fails() {
     let h = Harness::new();
     let id = h.create("Acme", tok(1)).unwrap().id;
-    h.sql(
-        "CREATE TRIGGER no_swap BEFORE UPDATE ON connections
-         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-    );
+    refuse(&h.db, Refusal::Update);
     let err = h
         .service
         .swap_token(id, &checked(tok(2), access(2, "bob@example.com")), true)
         .unwrap_err();
     assert_eq!(err.code(), "database");
-    h.sql("DROP TRIGGER no_swap;");
+    allow(&h.db, Refusal::Update);
     assert_eq!(h.service.token(id).unwrap(), tok(1));
     assert_eq!(h.service.get(id).unwrap().summary.email, "ada@example.com");
     h.assert_consistent();
@@ -723,14 +708,11 @@ fn a_delete_that_fails_after_the_store_removed_the_token_still_deletes_the_conne
 fn delete_hides_the_connection_when_the_last_sqlite_write_fails_and_recovery_finishes() {
     let h = Harness::new();
     let id = h.create("Acme", tok(1)).unwrap().id;
-    h.sql(
-        "CREATE TRIGGER no_delete BEFORE DELETE ON connections
-         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-    );
+    refuse(&h.db, Refusal::Delete);
     h.service.delete(id).unwrap();
     assert!(h.service.list().unwrap().is_empty());
     assert_eq!(h.service.get(id).unwrap_err(), AppError::NotFound);
-    h.sql("DROP TRIGGER no_delete;");
+    allow(&h.db, Refusal::Delete);
     h.recover_and_check();
     assert!(h.db.with(|c| rows::list_all(c)).unwrap().is_empty());
 }
@@ -812,17 +794,7 @@ fn a_database_of_schema_version_1_is_upgraded_and_its_connections_keep_working()
     let v1 = Db::open_at_version(&path, 1).unwrap();
     assert_eq!(v1.schema_version().unwrap(), 1);
     let snapshot = serde_json::to_string(&access(42, "old@example.com")).unwrap();
-    v1.with(|c| {
-        c.execute(
-            "INSERT INTO connections (source, name, name_key, privacy, access, created_at,
-                 updated_at, last_verified_at, request_id)
-             VALUES ('toggl', 'Old', 'old', '{\"kind\":\"private_to_me\"}', ?1,
-                 '2026-01-02T03:04:05Z', '2026-01-02T03:04:05Z', '2026-01-02T03:04:05Z', 'r')",
-            [&snapshot],
-        )?;
-        Ok(())
-    })
-    .unwrap();
+    insert_release_1_connection(&v1, &snapshot).unwrap();
     let memory = MemoryStore::new();
     memory.set(&secret_key(1, 0), &tok(9)).unwrap();
     drop(v1);
@@ -833,16 +805,7 @@ fn a_database_of_schema_version_1_is_upgraded_and_its_connections_keep_working()
         opened.db.schema_version().unwrap(),
         crate::db::SCHEMA_VERSION
     );
-    let (user_id, email): (i64, String) = opened
-        .db
-        .with(|c| {
-            Ok(c.query_row(
-                "SELECT toggl_user_id, toggl_email FROM connections",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
-        })
-        .unwrap();
+    let (user_id, email) = toggl_identity(&opened.db).unwrap();
     assert_eq!((user_id, email.as_str()), (42, "old@example.com"));
 
     let h = Harness::on(Arc::new(opened.db), memory);

@@ -33,8 +33,7 @@ fn the_folder_and_the_files_the_app_creates_in_it_are_private() {
     assert_eq!(mode(&path.join(LOCK_FILE)), 0o600);
 
     let db = Db::open(&folder.database_path()).unwrap().db;
-    db.with(|c| Ok(c.execute_batch("CREATE TABLE probe (x); INSERT INTO probe VALUES (1);")?))
-        .unwrap();
+    crate::db::test_faults::write_something(&db);
     assert_eq!(mode(&folder.database_path()), 0o600);
     assert_eq!(mode(&path.join("blink.sqlite3-wal")), 0o600);
     folder.credential_namespace(false).unwrap();

@@ -19,6 +19,8 @@ pub mod scope;
 pub mod secret_journal;
 #[cfg(any(test, feature = "synthetic-data"))]
 pub mod synthetic;
+#[cfg(test)]
+pub(crate) mod test_faults;
 pub mod time_entries;
 
 use crate::error::{AppError, AppResult};

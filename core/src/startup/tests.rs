@@ -3,6 +3,7 @@ use crate::connections::orphans::tests::save;
 use crate::connections::secret_key;
 use crate::connections::tests::tok;
 use crate::db::secret_journal;
+use crate::db::test_faults::damage_all_but_the_connections;
 use crate::secrets::test_support::*;
 use crate::secrets::{KeyringStore, MemoryStore};
 use crate::token::ApiToken;
@@ -69,26 +70,6 @@ impl SecretStore for InNamespace {
 
 fn not_a_database(path: &Path) {
     std::fs::write(path, b"this is not an sqlite database ".repeat(200)).unwrap();
-}
-
-/// Fills the database with a table of its own and damages that table's pages: the
-/// integrity check fails while the connection records stay readable.
-fn damage_all_but_the_connections(path: &Path) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.execute_batch(
-        "PRAGMA journal_mode = DELETE;
-         CREATE TABLE filler (a TEXT); CREATE INDEX filler_a ON filler (a);
-         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
-         INSERT INTO filler SELECT printf('row %d %s', i, hex(randomblob(20))) FROM n;",
-    )
-    .unwrap();
-    drop(conn);
-    let mut bytes = std::fs::read(path).unwrap();
-    let len = bytes.len();
-    for b in &mut bytes[len - 6 * 4096..len - 4096] {
-        *b = 0xA5;
-    }
-    std::fs::write(path, bytes).unwrap();
 }
 
 fn key_names(store: &dyn SecretStore) -> Vec<String> {

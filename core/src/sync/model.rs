@@ -166,20 +166,6 @@ impl StageKind {
         }
     }
 
-    pub fn parse(text: &str) -> Option<StageKind> {
-        [
-            StageKind::ReportEntries,
-            StageKind::OwnEntries,
-            StageKind::ProjectsActive,
-            StageKind::ProjectsArchived,
-            StageKind::Clients,
-            StageKind::Tags,
-            StageKind::Members,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
-    }
-
     pub fn is_metadata(self) -> bool {
         !matches!(self, StageKind::ReportEntries | StageKind::OwnEntries)
     }
