@@ -425,6 +425,112 @@ mod tests {
         assert!(entries[0].duration.unwrap() < 0);
     }
 
+    /// Invented values in the real `/me/organizations` shape: plan and trial details
+    /// the app does not use, `permissions: null`, `owner` and `admin` flags.
+    #[test]
+    fn a_real_organization_list_keeps_the_owner_and_admin_flags() {
+        let body = r#"[{"id":501,"name":"Invented Org","pricing_plan_id":0,"created_at":"2021-03-04T05:06:07.123456Z",
+            "at":"2021-03-04T05:06:07.123456Z","server_deleted_at":null,"is_multi_workspace_enabled":false,
+            "suspended_at":null,"user_count":3,"trial_info":{"trial":false,"trial_available":true,
+            "trial_end_date":null,"next_payment_date":null,"last_pricing_plan_id":null,"can_have_trial":true,
+            "trial_plan_id":null},"is_unified":false,"max_workspaces":20,"permissions":null,"admin":true,
+            "owner":false,"pricing_plan_name":"Free","pricing_plan_enterprise":false}]"#;
+        let orgs: Vec<Organization> = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            (orgs[0].id, orgs[0].owner, orgs[0].admin),
+            (501, Some(false), Some(true))
+        );
+        assert_eq!(orgs[0].pricing_plan_name.as_deref(), Some("Free"));
+    }
+
+    /// Invented values in the real `/me/workspaces` shape: `role` beside the deprecated
+    /// `admin`, and settings the app does not use.
+    #[test]
+    fn a_real_workspace_list_gives_the_role_and_the_organization() {
+        let body = r#"[{"id":601,"organization_id":501,"name":"Invented Workspace","profile":0,"premium":false,
+            "business_ws":false,"admin":false,"role":"projectlead","suspended_at":null,"server_deleted_at":null,
+            "default_hourly_rate":null,"rate_last_updated":null,"default_currency":"EUR",
+            "only_admins_may_create_projects":false,"projects_billable_by_default":true,"csv_upload":null,
+            "logo_url":"https://example.test/logo.png","ical_enabled":true,"ical_url":"/ical/workspace_user/x"}]"#;
+        let workspaces: Vec<Workspace> = serde_json::from_str(body).unwrap();
+        assert_eq!(workspaces[0].organization_id, Some(501));
+        assert_eq!(
+            workspaces[0].effective_role().as_deref(),
+            Some("projectlead")
+        );
+    }
+
+    /// Invented values in the real `/workspaces/{wid}/projects` shape: `wid`/`cid`
+    /// duplicates, nulls for rates and estimates, `status`.
+    #[test]
+    fn a_real_project_list_parses_with_its_nulls() {
+        let body = r##"[{"id":701,"workspace_id":601,"client_id":null,"name":"Invented Project","is_private":true,
+            "active":false,"at":"2024-02-03T04:05:06+00:00","created_at":"2024-02-03T04:05:06+00:00",
+            "server_deleted_at":null,"color":"#0b83d9","billable":null,"template":null,"auto_estimates":null,
+            "estimated_hours":null,"estimated_seconds":null,"rate":null,"rate_last_updated":null,"currency":null,
+            "recurring":false,"template_id":null,"recurring_parameters":null,"fixed_fee":null,"actual_hours":0,
+            "actual_seconds":42,"start_date":"2024-02-03","status":"archived","wid":601,"cid":null,
+            "permissions":null,"can_track_time":true}]"##;
+        let projects: Vec<Project> = serde_json::from_str(body).unwrap();
+        assert_eq!((projects[0].id, projects[0].active), (701, Some(false)));
+        assert_eq!(projects[0].status.as_deref(), Some("archived"));
+    }
+
+    /// Invented values in the real client shape (`wid`, `archived`) and tag shape
+    /// (`workspace_id`, no `deleted_at` when live).
+    #[test]
+    fn real_client_and_tag_lists_parse() {
+        let clients: Vec<Client> = serde_json::from_str(
+            r#"[{"id":801,"wid":601,"archived":true,"name":"Invented Client","at":"2024-03-04T05:06:07+00:00","creator_id":71}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (clients[0].wid, clients[0].archived),
+            (Some(601), Some(true))
+        );
+        let tags: Vec<Tag> = serde_json::from_str(
+            r#"[{"id":901,"workspace_id":601,"name":"Invented Tag","at":"2024-11-12T13:14:15.123456Z","creator_id":71}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (tags[0].workspace_id, tags[0].deleted_at.as_deref()),
+            (Some(601), None)
+        );
+    }
+
+    /// Invented values in the real `/me/time_entries?since=` shape: a deleted entry
+    /// carries `server_deleted_at`.
+    #[test]
+    fn a_real_entry_deleted_since_names_when_it_was_deleted() {
+        let body = r#"[{"id":1001,"workspace_id":601,"project_id":701,"task_id":null,"billable":true,
+            "start":"2024-05-06T07:00:00+00:00","stop":"2024-05-06T08:30:00+00:00","duration":5400,
+            "description":"Invented work","tags":["Invented Tag"],"tag_ids":[901],"duronly":true,
+            "at":"2024-05-07T09:10:11+00:00","server_deleted_at":"2024-05-07T09:10:11+00:00",
+            "user_id":71,"uid":71,"wid":601,"pid":701}]"#;
+        let entries: Vec<TimeEntry> = serde_json::from_str(body).unwrap();
+        assert!(entries[0].server_deleted_at.is_some());
+        assert_eq!(entries[0].tag_ids.as_deref(), Some(&[901][..]));
+    }
+
+    /// Invented values in the documented `/organizations/{oid}/users` shape: workspaces
+    /// named `name` there (not `workspace_name`), `groups`, invitation fields.
+    #[test]
+    fn a_real_organization_user_list_gives_each_users_workspaces() {
+        let body = r#"[{"admin":false,"avatar_url":"","can_edit_email":false,"email":"bo@example.test","groups":[],
+            "id":1101,"inactive":false,"invitation_code":null,"joined":true,"name":"Bo Example","owner":false,
+            "user_id":72,"workspaces":[{"admin":true,"name":"Invented Workspace","workspace_id":601}]}]"#;
+        let users: Vec<OrganizationUser> = serde_json::from_str(body).unwrap();
+        let workspaces = users[0].workspaces.as_ref().unwrap();
+        assert_eq!(
+            (
+                users[0].user_id,
+                workspaces[0].workspace_id,
+                workspaces[0].admin
+            ),
+            (Some(72), 601, Some(true))
+        );
+    }
+
     /// Invented values in the real `/workspaces/{wid}/users` shape: `is_admin`, no `role`.
     #[test]
     fn a_real_member_list_without_role_gets_its_role_from_is_admin() {
