@@ -13,10 +13,11 @@
 //! `cargo bench -p blink-core --bench pull_and_review` (set `BENCH_ENTRIES` to change
 //! the 1,000,000).
 
-use blink_core::db::connections::{insert_pending, set_state, InsertRow, RowState};
+mod common;
+
 use blink_core::db::time_entries::{EntryRecord, Money};
 use blink_core::db::{pulls, Db};
-use blink_core::domain::{AccessReport, Privacy};
+use blink_core::domain::AccessReport;
 use blink_core::review::{
     entries_page, review_periods, totals, Filter, Grouping, PageRequest, PeriodRequest,
 };
@@ -27,28 +28,11 @@ use blink_core::toggl::{check_access, TogglClient};
 use blink_core::ApiToken;
 use blink_fake_toggl::fake::{FakeToggl, Scenario};
 use chrono::NaiveDate;
+use common::connection;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 const PAGE: usize = 50;
-
-fn connection(db: &Db, access: &AccessReport) -> i64 {
-    db.transaction(|tx| {
-        let id = insert_pending(
-            tx,
-            &InsertRow {
-                source: "toggl",
-                name: "Bench",
-                privacy: &Privacy::SharedWithWorkspace,
-                access,
-                request_id: "bench",
-            },
-        )?;
-        set_state(tx, id, RowState::Ready)?;
-        Ok(id)
-    })
-    .unwrap()
-}
 
 fn range() -> PullRange {
     PullRange::new(

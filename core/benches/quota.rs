@@ -11,10 +11,11 @@
 //! `cargo bench -p blink-core --bench quota` (set `BENCH_ENTRIES` to change the 200,000
 //! entries stored).
 
-use blink_core::db::connections::{insert_pending, set_state, InsertRow, RowState};
+mod common;
+
 use blink_core::db::time_entries::EntryRecord;
 use blink_core::db::{pulls, Db};
-use blink_core::domain::{AccessReport, Privacy};
+use blink_core::domain::AccessReport;
 use blink_core::sync::fetch::PageData;
 use blink_core::sync::store::{commit_page, PageCommit};
 use blink_core::sync::{estimate, pull, PullOptions, PullRange, PullRequest, StageKind};
@@ -22,29 +23,12 @@ use blink_core::toggl::{check_access, TogglClient};
 use blink_core::ApiToken;
 use blink_fake_toggl::fake::{FakeToggl, Scenario};
 use chrono::NaiveDate;
+use common::connection;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 /// Requests an hour of a Free plan (organization bucket).
 const FREE_PER_HOUR: f64 = 30.0;
-
-fn connection(db: &Db, access: &AccessReport) -> i64 {
-    db.transaction(|tx| {
-        let id = insert_pending(
-            tx,
-            &InsertRow {
-                source: "toggl",
-                name: "Bench",
-                privacy: &Privacy::SharedWithWorkspace,
-                access,
-                request_id: "bench",
-            },
-        )?;
-        set_state(tx, id, RowState::Ready)?;
-        Ok(id)
-    })
-    .unwrap()
-}
 
 /// Entry `i` of `total`, in the order the detailed report serves them: by start time.
 fn synthetic(i: i64, total: i64) -> EntryRecord {

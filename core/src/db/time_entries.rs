@@ -167,23 +167,14 @@ pub fn sweep(
     pull_id: i64,
     scope: &SweepScope<'_>,
 ) -> AppResult<usize> {
-    if scope.workspace_ids.is_empty() {
-        return Ok(0);
-    }
-    let marks = vec!["?"; scope.workspace_ids.len()].join(", ");
-    let user_clause = if scope.user_id.is_some() {
-        " AND user_id = ?"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "DELETE FROM time_entries WHERE connection_id = ? AND seen_pull <> ? AND start >= ? \
-         AND start < ? AND workspace_id IN ({marks}){user_clause}"
-    );
-    let mut values: Vec<i64> = vec![connection_id, pull_id, scope.start, scope.end];
-    values.extend_from_slice(scope.workspace_ids);
-    values.extend(scope.user_id);
-    Ok(conn.execute(&sql, params_from_iter(values))?)
+    in_scope(
+        conn,
+        "DELETE FROM time_entries WHERE seen_pull <> ?",
+        connection_id,
+        pull_id,
+        scope,
+        true,
+    )
 }
 
 /// Forgets that pull `pull_id` saw the entries in `scope`, so a second walk of that scope
@@ -194,16 +185,43 @@ pub fn unsee(
     pull_id: i64,
     scope: &SweepScope<'_>,
 ) -> AppResult<usize> {
+    in_scope(
+        conn,
+        "UPDATE time_entries SET seen_pull = 0 WHERE seen_pull = ?",
+        connection_id,
+        pull_id,
+        scope,
+        false,
+    )
+}
+
+/// Runs `statement` (whose `WHERE` names the pull first) over the connection's entries
+/// in `scope`: its days and workspaces, and its user when `by_user` and one is set.
+fn in_scope(
+    conn: &Connection,
+    statement: &str,
+    connection_id: i64,
+    pull_id: i64,
+    scope: &SweepScope<'_>,
+    by_user: bool,
+) -> AppResult<usize> {
     if scope.workspace_ids.is_empty() {
         return Ok(0);
     }
     let marks = vec!["?"; scope.workspace_ids.len()].join(", ");
+    let user = scope.user_id.filter(|_| by_user);
+    let user_clause = if user.is_some() {
+        " AND user_id = ?"
+    } else {
+        ""
+    };
     let sql = format!(
-        "UPDATE time_entries SET seen_pull = 0 WHERE connection_id = ? AND seen_pull = ? \
-         AND start >= ? AND start < ? AND workspace_id IN ({marks})"
+        "{statement} AND connection_id = ? AND start >= ? AND start < ? \
+         AND workspace_id IN ({marks}){user_clause}"
     );
-    let mut values: Vec<i64> = vec![connection_id, pull_id, scope.start, scope.end];
+    let mut values: Vec<i64> = vec![pull_id, connection_id, scope.start, scope.end];
     values.extend_from_slice(scope.workspace_ids);
+    values.extend(user);
     Ok(conn.execute(&sql, params_from_iter(values))?)
 }
 

@@ -79,6 +79,25 @@ impl Pulling {
         self.service.start(self.id, &start, &end, progress).await
     }
 
+    /// Starts a pull and returns once its first page is committed, with every later
+    /// request held for `hold`: the pull is surely running when the caller acts.
+    async fn in_flight(&self, hold: Duration) -> tokio::task::JoinHandle<AppResult<PullOutcome>> {
+        let faults = self.fake.faults().clone();
+        let (first_page_tx, first_page) = tokio::sync::oneshot::channel();
+        let first_page_tx = Mutex::new(Some(first_page_tx));
+        let progress = Pulling::after_first_page(move || {
+            faults.delay(Some(hold));
+            if let Some(tx) = first_page_tx.lock().unwrap().take() {
+                let _ = tx.send(());
+            }
+        });
+        let service = Arc::clone(&self.service);
+        let ((start, end), id) = (range_fields(), self.id);
+        let running = tokio::spawn(async move { service.start(id, &start, &end, progress).await });
+        first_page.await.unwrap();
+        running
+    }
+
     /// Runs `at_first_page` once, right after the first page was committed.
     fn after_first_page(at_first_page: impl Fn() + Send + Sync + 'static) -> ProgressSink {
         let done = AtomicBool::new(false);
@@ -215,22 +234,7 @@ async fn a_panicking_pull_releases_the_connection_and_the_next_pull_resumes() {
 #[tokio::test]
 async fn deleting_a_connection_stops_its_running_pull_first() {
     let p = Pulling::new().await;
-    let faults = p.fake.faults().clone();
-    let (first_page_tx, first_page) = tokio::sync::oneshot::channel();
-    let first_page_tx = Mutex::new(Some(first_page_tx));
-    let progress = Pulling::after_first_page(move || {
-        // The next request hangs, so the pull is surely in flight when the delete comes.
-        faults.delay(Some(Duration::from_secs(3)));
-        if let Some(tx) = first_page_tx.lock().unwrap().take() {
-            let _ = tx.send(());
-        }
-    });
-    let running = {
-        let service = Arc::clone(&p.service);
-        let ((start, end), id) = (range_fields(), p.id);
-        tokio::spawn(async move { service.start(id, &start, &end, progress).await })
-    };
-    first_page.await.unwrap();
+    let running = p.in_flight(Duration::from_secs(3)).await;
     assert!(p.service.is_running(p.id));
     p.service.delete_connection(p.id).await.unwrap();
     assert!(!p.service.is_running(p.id));
@@ -338,21 +342,7 @@ async fn a_workspace_is_not_removed_while_the_connections_pull_runs() {
     let workspace = p.service.connections.get(p.id).unwrap().workspaces[0]
         .standing
         .workspace_id;
-    let faults = p.fake.faults().clone();
-    let (first_page_tx, first_page) = tokio::sync::oneshot::channel();
-    let first_page_tx = Mutex::new(Some(first_page_tx));
-    let progress = Pulling::after_first_page(move || {
-        faults.delay(Some(Duration::from_secs(2)));
-        if let Some(tx) = first_page_tx.lock().unwrap().take() {
-            let _ = tx.send(());
-        }
-    });
-    let running = {
-        let service = Arc::clone(&p.service);
-        let ((start, end), id) = (range_fields(), p.id);
-        tokio::spawn(async move { service.start(id, &start, &end, progress).await })
-    };
-    first_page.await.unwrap();
+    let running = p.in_flight(Duration::from_secs(2)).await;
     assert_eq!(
         p.service
             .remove_workspace(p.id, workspace)
