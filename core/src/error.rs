@@ -614,6 +614,15 @@ mod tests {
     }
 
     #[test]
+    fn the_page_states_the_role_rule_in_cores_words() {
+        let scope_list = include_str!("../../ui/js/scope-list.js");
+        assert!(
+            scope_list.contains(&format!("\"{ROLE_RULE}\"")),
+            "ui/js/scope-list.js states the rule differently"
+        );
+    }
+
+    #[test]
     fn every_input_rule_names_its_field() {
         let cases = [
             (AppError::text_missing(InputField::Team), "team", "Enter a team name."),

@@ -5,10 +5,8 @@
 // which role it needs and where Toggl shows it.
 import { h } from "./dom.js";
 
-/** The one rule, as every text states it. */
-export const ROLE_RULE =
-  "The account must be the Organization Owner of the workspace's organization or an Admin of the workspace. " +
-  "See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin).";
+/** The one rule, in core's words (a core test holds this line to `ROLE_RULE`). */
+export const ROLE_RULE = "The account must be the Organization Owner of the workspace's organization or an Admin of the workspace. See your role in Toggl under Admin → Organization (Owner) or Admin → Members (Workspace Admin).";
 
 /** Groups items by `organization_name`, keeping core's order. */
 function byOrganization(items, standingOf) {
