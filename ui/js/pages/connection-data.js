@@ -6,6 +6,7 @@ import { barList, columnChart, hours } from "../chart.js";
 import { Field } from "../codes.js";
 import { h } from "../dom.js";
 import { when } from "../format.js";
+import { fieldMaker, textField } from "../review/filters.js";
 import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
 const PAGE_SIZE = 50;
@@ -282,40 +283,16 @@ async function drawReview(id, container) {
 /** The filter toolbar; every change updates `filter` and calls `changed`. Text waits
  * for a pause in typing; `flush()` applies pending text at once (true if there was some). */
 function filterBar(options, filter, changed) {
-  const select = (key, label, plural, items) => {
-    const el = h("select", { id: `filter-${key}` },
-      h("option", { value: "" }, `All ${plural}`),
-      items.map((i) => h("option", { value: i.id }, i.name)));
-    el.addEventListener("change", () => { filter[`${key}_id`] = el.value ? Number(el.value) : null; changed(); });
-    return [h("label", { for: `filter-${key}` }, label), el];
-  };
-  const date = (key, label) => {
-    const el = h("input", { type: "date", id: `filter-${key}` });
-    el.addEventListener("change", () => { filter[key] = el.value || null; changed(); });
-    return [h("label", { for: `filter-${key}` }, label), el];
-  };
-  const text = h("input", { type: "search", id: "filter-text", placeholder: "Description contains" });
-  let typing = null;
-  const readText = () => { filter.text = text.value.trim() || null; };
-  text.addEventListener("input", () => {
-    clearTimeout(typing);
-    typing = setTimeout(() => { typing = null; readText(); changed(); }, 250);
-  });
+  const field = fieldMaker(filter, {}, changed);
+  const text = textField(filter, {}, changed);
   const element = h("div", { class: "toolbar filters", role: "search", "aria-label": "Filter time entries" },
-    ...date("start_date", "From"), ...date("end_date", "To"),
-    ...select("workspace", "Workspace", "workspaces", options.workspaces),
-    ...select("project", "Project", "projects", options.projects),
-    ...select("user", "User", "users", options.users),
-    ...select("tag", "Tag", "tags", options.tags),
-    h("label", { for: "filter-text" }, "Text"), text);
-  const flush = () => {
-    if (!typing) return false;
-    clearTimeout(typing);
-    typing = null;
-    readText();
-    return true;
-  };
-  return { element, flush };
+    ...field.date("start_date", "From"), ...field.date("end_date", "To"),
+    ...field.select("workspace", "Workspace", "workspaces", options.workspaces),
+    ...field.select("project", "Project", "projects", options.projects),
+    ...field.select("user", "User", "users", options.users),
+    ...field.select("tag", "Tag", "tags", options.tags),
+    h("label", { for: "filter-text" }, "Text"), text.element);
+  return { element, flush: text.flush };
 }
 
 /** Export CSV of what the filter shows; `beforeExport` settles a filter still being typed. */

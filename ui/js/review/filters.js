@@ -58,7 +58,7 @@ function connectionChoice(connections, filter, changed) {
 
 /** Makers of the labelled fields that edit one key of `filter` each; every field is
  *  registered in `fields` so a saved view can be shown in it again. */
-function fieldMaker(filter, fields, changed) {
+export function fieldMaker(filter, fields, changed) {
   const register = (key, el, read, value) => {
     el.addEventListener("change", () => { filter[key] = value(el.value); changed(); });
     fields[key] = { el, read };
@@ -90,7 +90,7 @@ function fieldMaker(filter, fields, changed) {
 
 /** The text filter: applied after a pause in typing, or at once by `flush` (before an
  *  export, say); `flush` says whether there was typing to apply. */
-function textField(filter, fields, changed) {
+export function textField(filter, fields, changed) {
   const element = h("input", { type: "search", id: "filter-text", placeholder: "Description contains" });
   let typing = null;
   const readText = () => { filter.text = element.value.trim() || null; };
