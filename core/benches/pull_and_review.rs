@@ -23,24 +23,14 @@ use blink_core::review::{
 };
 use blink_core::sync::fetch::PageData;
 use blink_core::sync::store::{commit_page, PageCommit};
-use blink_core::sync::{pull, PullOptions, PullRange, PullRequest, StageKind};
-use blink_core::toggl::{check_access, TogglClient};
-use blink_core::ApiToken;
-use blink_fake_toggl::fake::{FakeToggl, Scenario};
+use blink_core::sync::{pull, StageKind};
+use blink_fake_toggl::fake::Scenario;
 use chrono::NaiveDate;
-use common::connection;
+use common::{connection, BenchPull};
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const PAGE: usize = 50;
-
-fn range() -> PullRange {
-    PullRange::new(
-        NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
-        NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-    )
-    .unwrap()
-}
 
 async fn requests_figures() {
     let (workspaces, users, entries) = (3, 12, 12_000);
@@ -52,29 +42,21 @@ async fn requests_figures() {
     let report_min: usize = per_ws.values().map(|n| n.div_ceil(PAGE).max(1)).sum();
     // per workspace at least: projects (active=both) 1, clients 1, tags 1, members 1
     let first_min = report_min + 4 * workspaces;
-    let fake = FakeToggl::start(scenario).await;
-    let client = TogglClient::builder()
-        .base_url(fake.url())
-        .min_interval(Duration::from_millis(0))
-        .build()
-        .unwrap();
-    let token = ApiToken::parse(&fake.token_of(1)).unwrap();
-    let access = check_access(&client, &token).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("bench.sqlite3")).unwrap().db;
-    let request = PullRequest {
-        connection_id: connection(&db, &access),
-        access,
-        range: range(),
-        options: PullOptions::default(),
-    };
+    let bench = BenchPull::start(scenario).await;
+    let BenchPull {
+        client,
+        token,
+        db,
+        request,
+        ..
+    } = &bench;
     let cancel = AtomicBool::new(false);
     let started = Instant::now();
-    let first = pull(&db, &client, &token, &request, &|_| {}, &cancel)
+    let first = pull(db, client, token, request, &|_| {}, &cancel)
         .await
         .unwrap();
     let took = started.elapsed();
-    let again = pull(&db, &client, &token, &request, &|_| {}, &cancel)
+    let again = pull(db, client, token, request, &|_| {}, &cancel)
         .await
         .unwrap();
     println!("== requests ({workspaces} workspaces, {users} users, {entries} entries, report page size {PAGE})");

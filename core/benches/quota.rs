@@ -18,14 +18,12 @@ use blink_core::db::{pulls, Db};
 use blink_core::domain::AccessReport;
 use blink_core::sync::fetch::PageData;
 use blink_core::sync::store::{commit_page, PageCommit};
-use blink_core::sync::{estimate, pull, PullOptions, PullRange, PullRequest, StageKind};
-use blink_core::toggl::{check_access, TogglClient};
-use blink_core::ApiToken;
-use blink_fake_toggl::fake::{FakeToggl, Scenario};
+use blink_core::sync::{estimate, pull, StageKind};
+use blink_fake_toggl::fake::Scenario;
 use chrono::NaiveDate;
-use common::connection;
+use common::{connection, BenchPull};
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Requests an hour of a Free plan (organization bucket).
 const FREE_PER_HOUR: f64 = 30.0;
@@ -118,14 +116,6 @@ fn storing(total: i64) {
     }
 }
 
-fn range() -> PullRange {
-    PullRange::new(
-        NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
-        NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-    )
-    .unwrap()
-}
-
 /// Edits, adds and deletes `share` of the entries, a third each.
 fn change_entries(s: &mut Scenario, share: f64) -> usize {
     let n = (s.time_entries.len() as f64 * share).round() as usize;
@@ -155,23 +145,16 @@ fn hours(requests: u64) -> f64 {
 async fn quota_figures() {
     let (workspaces, users, per_workspace) = (3usize, 12usize, 12_000usize);
     let entries = workspaces * per_workspace;
-    let fake = FakeToggl::start(Scenario::generated(11, workspaces, users, entries)).await;
+    let bench = BenchPull::start(Scenario::generated(11, workspaces, users, entries)).await;
     let page = blink_core::toggl::endpoints::REPORT_PAGE_SIZE as usize;
-    let client = TogglClient::builder()
-        .base_url(fake.url())
-        .min_interval(Duration::from_millis(0))
-        .build()
-        .unwrap();
-    let token = ApiToken::parse(&fake.token_of(1)).unwrap();
-    let access = check_access(&client, &token).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("bench.sqlite3")).unwrap().db;
-    let request = PullRequest {
-        connection_id: connection(&db, &access),
-        access,
-        range: range(),
-        options: PullOptions::default(),
-    };
+    let BenchPull {
+        fake,
+        client,
+        token,
+        db,
+        request,
+        ..
+    } = &bench;
     let cancel = AtomicBool::new(false);
     let per_ws_counts = {
         let s = fake.scenario();
@@ -190,8 +173,8 @@ async fn quota_figures() {
     // Metadata per workspace at least: projects, clients, tags, members.
     let metadata = 4 * workspaces;
 
-    let said = estimate(&db, &client, &request).unwrap();
-    let first = pull(&db, &client, &token, &request, &|_| {}, &cancel)
+    let said = estimate(db, client, request).unwrap();
+    let first = pull(db, client, token, request, &|_| {}, &cancel)
         .await
         .unwrap();
     let changed = {
@@ -199,8 +182,8 @@ async fn quota_figures() {
         fake.update_scenario(|s| n = change_entries(s, 0.01));
         n
     };
-    let said_again = estimate(&db, &client, &request).unwrap();
-    let again = pull(&db, &client, &token, &request, &|_| {}, &cancel)
+    let said_again = estimate(db, client, request).unwrap();
+    let again = pull(db, client, token, request, &|_| {}, &cancel)
         .await
         .unwrap();
 

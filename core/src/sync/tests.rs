@@ -30,6 +30,20 @@ async fn run(setup: &Setup, options: PullOptions) -> AppResult<PullReport> {
     .await
 }
 
+/// A pull with the default options whose progress goes to `on_progress`.
+async fn run_watched(setup: &Setup, on_progress: ProgressFn<'_>) -> AppResult<PullReport> {
+    let cancel = AtomicBool::new(false);
+    pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &setup.request(PullOptions::default()),
+        on_progress,
+        &cancel,
+    )
+    .await
+}
+
 fn entries_per_workspace(s: &Scenario) -> BTreeMap<i64, usize> {
     let mut map = BTreeMap::new();
     for w in &s.workspaces {
@@ -434,18 +448,7 @@ async fn a_pull_failed_midway_records_the_error_and_resumes_after_its_last_page(
             faults.malformed_json(true);
         }
     };
-    let cancel = AtomicBool::new(false);
-    let request = setup.request(PullOptions::default());
-    let error = pull(
-        &setup.db,
-        &setup.client,
-        &setup.token,
-        &request,
-        &on_progress,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let error = run_watched(&setup, &on_progress).await.unwrap_err();
     assert_eq!(error.code(), "unexpected_response");
     let last = last_pull(&setup.db, setup.connection_id).unwrap().unwrap();
     assert_eq!(last.status, PullStatus::Failed);
@@ -585,18 +588,7 @@ async fn progress_ends_with_every_stage_done_also_when_metadata_is_skipped() {
     for expected_skipped in [0, 10] {
         let seen = Mutex::new(Vec::new());
         let record = |p: &Progress| seen.lock().unwrap().push(p.clone());
-        let cancel = AtomicBool::new(false);
-        let request = setup.request(PullOptions::default());
-        let report = pull(
-            &setup.db,
-            &setup.client,
-            &setup.token,
-            &request,
-            &record,
-            &cancel,
-        )
-        .await
-        .unwrap();
+        let report = run_watched(&setup, &record).await.unwrap();
         assert_eq!(report.stages_skipped, expected_skipped);
         let seen = seen.into_inner().unwrap();
         let last = seen.last().unwrap();
@@ -948,18 +940,7 @@ async fn a_pull_stopped_by_the_rate_limit_resumes_with_no_page_fetched_twice() {
             faults.too_many_requests(1);
         }
     };
-    let cancel = AtomicBool::new(false);
-    let request = setup.request(PullOptions::default());
-    let stopped = pull(
-        &setup.db,
-        &setup.client,
-        &setup.token,
-        &request,
-        &on_progress,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let stopped = run_watched(&setup, &on_progress).await.unwrap();
     assert_eq!(stopped.status, PullStatus::StoppedQuota);
     assert_eq!(stopped.error_code.as_deref(), Some("rate_limited"));
     assert_eq!(stopped.pages, 2);
@@ -1050,18 +1031,7 @@ async fn quota_buckets_are_reported_apart_and_a_bare_402_from_an_empty_one_is_th
     let setup = Setup::new(s, ADMIN).await;
     let seen = Mutex::new(Vec::new());
     let record = |p: &Progress| seen.lock().unwrap().push(p.clone());
-    let cancel = AtomicBool::new(false);
-    let request = setup.request(PullOptions::default());
-    let report = pull(
-        &setup.db,
-        &setup.client,
-        &setup.token,
-        &request,
-        &record,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let report = run_watched(&setup, &record).await.unwrap();
     assert_eq!(report.status, PullStatus::StoppedQuota);
     assert_eq!(report.error_code.as_deref(), Some("quota_exhausted"));
     let stages = setup.db.with(|c| pulls::stages(c, report.pull_id)).unwrap();
