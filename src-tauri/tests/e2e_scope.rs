@@ -7,7 +7,8 @@ mod common;
 
 use blink_core::error::ROLE_RULE;
 use blink_fake_toggl::fake::{
-    FakeToggl, Scenario, TimeEntry, Workspace, DEMO_MEMBER, DEMO_OWNER, PERSONAL_ORG_BASE,
+    FakeToggl, Scenario, TimeEntry, Workspace, DEMO_MEMBER, DEMO_OWNER, DEMO_WORKSPACE_ADMIN,
+    PERSONAL_ORG_BASE,
 };
 use common::{set_value, AppSession, TestResult};
 
@@ -243,6 +244,50 @@ async fn an_owner_pulls_every_workspace_of_the_organization_and_removing_one_del
         "adding a workspace: {} requests",
         fake.request_count()
     );
+    app.close().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_role_lost_at_a_re_test_is_badged_on_the_connections_list() -> TestResult {
+    let studio_role = |s: &mut Scenario, role: &str| {
+        for member in s.workspaces[0].members.iter_mut() {
+            if member.0 == DEMO_WORKSPACE_ADMIN {
+                member.1 = role.into();
+            }
+        }
+    };
+    let mut demo = Scenario::demo();
+    studio_role(&mut demo, "admin");
+    let fake = FakeToggl::start(demo).await;
+    let data = tempfile::tempdir()?;
+    let app = common::launch(data.path(), Some(&fake.url())).await;
+    finish_with_token(&app, &fake.token_of(DEMO_WORKSPACE_ADMIN)).await?;
+    app.wait_for("#panel-privacy:not([hidden]) #save-name")
+        .await?;
+    app.click("#save-connection").await?;
+    app.wait_for(".connection.highlight").await?;
+    let badges = app
+        .client
+        .execute(
+            "return document.querySelectorAll('.lost-role').length;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        badges.as_u64(),
+        Some(0),
+        "no role is lost before the re-test"
+    );
+    app.click(".connection.highlight a").await?;
+    app.wait_for("#retest").await?;
+    fake.update_scenario(|s| studio_role(s, "user"));
+    app.click("#retest").await?;
+    app.wait_for_text("#detail-status", "qualifying role was lost in Studio")
+        .await?;
+    app.click("a[href='#/connections?source=toggl']").await?;
+    let badge = app.wait_for(".connection .lost-role").await?.text().await?;
+    assert_eq!(badge, "Role lost in Studio");
     app.close().await;
     Ok(())
 }

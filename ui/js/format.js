@@ -32,6 +32,16 @@ export function verdictBadge(connection) {
   return h("span", { class: `badge ${allowed ? "ok" : "bad"}` }, verdictText(connection.verdict));
 }
 
+/** A warning when a re-test found the qualifying role lost in workspaces the connection is for. */
+export function lostBadge(connection) {
+  const lost = connection.workspaces_lost ?? [];
+  if (!lost.length) return null;
+  return h("span", {
+    class: "badge warn lost-role",
+    title: `Left out of pulls until the role is back or you remove them: ${lost.join(", ")}`,
+  }, `Role lost in ${lost.join(", ")}`);
+}
+
 export function when(iso) {
   if (!iso) return "never";
   const date = new Date(iso);

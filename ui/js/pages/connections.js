@@ -3,7 +3,7 @@
 // `&highlight=<id>` marks the listing just saved.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { privacyLabel, verdictBadge, when } from "../format.js";
+import { lostBadge, privacyLabel, verdictBadge, when } from "../format.js";
 import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
 const SOURCES = [{ value: "", label: "All sources" }, { value: "toggl", label: "Toggl" }];
@@ -102,6 +102,7 @@ function listing(c, highlighted) {
     h("span", { class: "source" }, SOURCES.find((s) => s.value === c.source)?.label ?? c.source),
     h("span", { class: "email" }, c.email ?? ""),
     verdictBadge(c),
+    lostBadge(c),
     h("span", { class: "privacy" }, privacyLabel(c.privacy)),
     h("span", { class: "verified muted" }, "Verified ", when(c.last_verified_at)),
   );
