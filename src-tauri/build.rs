@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "across_options",
     "across_totals",
     "across_periods",
+    "across_week_start",
     "across_entries",
     "export_review",
     "list_views",

@@ -257,7 +257,7 @@ fn ingest_and_query(total: i64) {
     }
     let weeks = PeriodRequest {
         grouping: Grouping::Week,
-        beginning_of_week: 1,
+        beginning_of_week: Some(1),
     };
     let quarter = Filter {
         start_date: NaiveDate::from_ymd_opt(2025, 4, 1),

@@ -58,6 +58,7 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
             review_commands::across_options,
             review_commands::across_totals,
             review_commands::across_periods,
+            review_commands::across_week_start,
             review_commands::across_entries,
             review_commands::export_review,
             review_commands::list_views,

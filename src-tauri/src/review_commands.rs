@@ -8,7 +8,7 @@ use crate::state::AppState;
 use blink_core::exports::{self, Exported, ReviewFormat};
 use blink_core::review::{
     self, EntriesPage, Filter, FilterOptions, PageRequest, PeriodRequest, PeriodTotal, SavedView,
-    Totals,
+    Totals, WeekStart,
 };
 use tauri::State;
 
@@ -39,6 +39,12 @@ pub async fn across_periods(
         review::review_periods(db, &filter, &request)
     })
     .await
+}
+
+/// The day the filter's weeks start on, from its connections' Toggl users.
+#[tauri::command]
+pub async fn across_week_start(state: State<'_, AppState>, filter: Filter) -> Cmd<WeekStart> {
+    blocking(&state, &state.db, move |db| review::week_start(db, &filter)).await
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
 //! The review across connections in the real window: two connections pulled from the
 //! fake Toggl, one review over both whose totals are their sum, a chart with axes and
-//! a tooltip that gives the hours, and a saved view that reopens after a restart.
+//! a tooltip that gives the hours, weeks that start on the Toggl users' day, and a saved
+//! view that reopens after a restart.
 
 mod common;
 
@@ -68,6 +69,18 @@ fn count_before(text: &str, unit: &str) -> Option<u64> {
         .ok()
 }
 
+/// The weekdays (0 Sunday … 6 Saturday) the period chart's weeks start on, e.g. "1".
+async fn week_start_days(app: &AppSession) -> Result<String, Box<dyn std::error::Error>> {
+    let days = app
+        .client
+        .execute(
+            "return [...new Set(Chart.getChart('review-period-chart').data.labels                .map((l) => new Date(l + 'T00:00:00Z').getUTCDay()))].join(',')",
+            vec![],
+        )
+        .await?;
+    Ok(days.as_str().unwrap_or_default().to_string())
+}
+
 async fn number(app: &AppSession, script: &str) -> Result<f64, Box<dyn std::error::Error>> {
     let value = app.client.execute(script, vec![]).await?;
     value
@@ -79,7 +92,9 @@ async fn number(app: &AppSession, script: &str) -> Result<f64, Box<dyn std::erro
 #[tokio::test]
 async fn the_review_across_two_connections_sums_them_charts_them_and_keeps_a_saved_view(
 ) -> TestResult {
-    let mut fake = FakeToggl::start(Scenario::demo()).await;
+    // The owner's weeks start on Monday (Toggl's default), the admin's on Sunday.
+    let scenario = Scenario::demo().with_week_start(DEMO_WORKSPACE_ADMIN, 0);
+    let mut fake = FakeToggl::start(scenario).await;
     let data = tempfile::tempdir()?;
     let app = common::launch(data.path(), Some(&fake.url())).await;
     let owner = add_and_pull(&app, &fake.token_of(DEMO_OWNER), "Owner Toggl").await?;
@@ -165,6 +180,19 @@ async fn the_review_across_two_connections_sums_them_charts_them_and_keeps_a_sav
         shown.contains(expected) && shown.contains(" h"),
         "tooltip {shown:?} should give {expected:?} h"
     );
+    // The two users disagree: the review's weeks start on Monday and the page says why.
+    let note = app
+        .wait_for_text("#review-week-start", "different days")
+        .await?;
+    assert!(
+        note.contains("Owner Toggl: Monday") && note.contains("Client Work Toggl: Sunday"),
+        "{note}"
+    );
+    assert_eq!(
+        week_start_days(&app).await?,
+        "1",
+        "disagreeing users: Monday"
+    );
     app.client
         .execute(
             "document.getElementById('review-totals').scrollIntoView()",
@@ -192,6 +220,15 @@ async fn the_review_across_two_connections_sums_them_charts_them_and_keeps_a_sav
         .await?
         .send_keys("Client Work only")
         .await?;
+    let sunday = app
+        .wait_for_text("#review-week-start", "Weeks start on Sunday")
+        .await?;
+    assert!(sunday.contains("Client Work Toggl"), "{sunday}");
+    assert_eq!(
+        week_start_days(&app).await?,
+        "0",
+        "one connection: its user's day"
+    );
     app.click("#save-view").await?;
     app.wait_for_text("#view-status", "Saved").await?;
     app.close().await;

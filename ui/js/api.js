@@ -57,8 +57,11 @@ export const api = {
   // The review across connections: `filter.connection_ids` empty means every connection.
   acrossOptions: (filter) => call("across_options", { filter }),
   acrossTotals: (filter) => call("across_totals", { filter }),
-  /** `request` is {grouping: "day"|"week"|"month", beginning_of_week: 0-6}. */
+  /** `request` is {grouping: "day"|"week"|"month", beginning_of_week: 0-6, or null for the
+   *  connections' Toggl setting}. */
   acrossPeriods: (filter, request) => call("across_periods", { filter, request }),
+  /** {beginning_of_week, agreed, connections: [{connection_id, name, beginning_of_week}]}. */
+  acrossWeekStart: (filter) => call("across_week_start", { filter }),
   acrossEntries: (filter, page, pageSize) => call("across_entries", { filter, page, pageSize }),
   /** `format` is "csv" or "xlsx"; resolves to {path, count}. */
   exportReview: (filter, request, format) => call("export_review", { filter, request, format }),

@@ -138,6 +138,7 @@ mod tests {
                 organizations: vec!["Acme".into()],
             },
             checked_at: Utc::now(),
+            beginning_of_week: 1,
         }
     }
 

@@ -31,6 +31,7 @@ pub(crate) fn access(user_id: i64, email: &str) -> AccessReport {
             organizations: vec!["Acme".into()],
         },
         checked_at: chrono::Utc::now(),
+        beginning_of_week: 1,
     }
 }
 

@@ -65,7 +65,7 @@ pub struct InsertRow<'a> {
 }
 
 const COLUMNS: &str = "id, source, name, privacy, access, created_at, updated_at, \
-     last_verified_at, last_error_code, request_id, secret_generation, state";
+     last_verified_at, last_error_code, request_id, secret_generation, state, beginning_of_week";
 
 fn json_column<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
     let text: String = row.get(index)?;
@@ -95,13 +95,17 @@ fn access_column(row: &Row<'_>, index: usize) -> rusqlite::Result<AccessReport> 
     ))
 }
 
+/// The week start is read from its column (the one the review reads), so a snapshot
+/// written before the column existed still agrees with the review.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
+    let mut access = access_column(row, 4)?;
+    access.beginning_of_week = row.get(12)?;
     Ok(ConnectionRow {
         id: row.get(0)?,
         source: row.get(1)?,
         name: row.get(2)?,
         privacy: json_column(row, 3)?,
-        access: access_column(row, 4)?,
+        access,
         created_at: parse_time(&row.get::<_, String>(5)?)?,
         updated_at: parse_time(&row.get::<_, String>(6)?)?,
         last_verified_at: row
@@ -142,8 +146,9 @@ pub fn insert_pending(conn: &Connection, new: &InsertRow<'_>) -> AppResult<i64> 
     let at = now();
     conn.execute(
         "INSERT INTO connections (source, name, name_key, privacy, access, created_at, updated_at,
-             last_verified_at, request_id, secret_generation, state, toggl_user_id, toggl_email)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, 0, 'pending', ?9, ?10)",
+             last_verified_at, request_id, secret_generation, state, toggl_user_id, toggl_email,
+             beginning_of_week)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, 0, 'pending', ?9, ?10, ?11)",
         params![
             new.source,
             new.name,
@@ -155,6 +160,7 @@ pub fn insert_pending(conn: &Connection, new: &InsertRow<'_>) -> AppResult<i64> 
             new.request_id,
             new.access.user.id,
             new.access.user.email,
+            new.access.beginning_of_week,
         ],
     )
     .map_err(name_conflict(new.name))?;
@@ -243,7 +249,8 @@ pub fn set_privacy(conn: &Connection, id: i64, privacy: &Privacy) -> AppResult<(
 pub fn record_access(conn: &Connection, id: i64, access: &AccessReport) -> AppResult<()> {
     conn.execute(
         "UPDATE connections SET access = ?2, toggl_user_id = ?3, toggl_email = ?4,
-             last_verified_at = ?5, last_error_code = NULL, updated_at = ?6
+             last_verified_at = ?5, last_error_code = NULL, updated_at = ?6,
+             beginning_of_week = ?7
          WHERE id = ?1",
         params![
             id,
@@ -251,7 +258,8 @@ pub fn record_access(conn: &Connection, id: i64, access: &AccessReport) -> AppRe
             access.user.id,
             access.user.email,
             access.checked_at.to_rfc3339(),
-            now()
+            now(),
+            access.beginning_of_week
         ],
     )?;
     Ok(())
@@ -369,5 +377,54 @@ mod tests {
         let row = db.with(|c| get(c, id)).unwrap().unwrap();
         assert_eq!(row.privacy, team);
         assert_eq!(row.access, access);
+    }
+
+    /// The week start is stored by the first check and replaced by every later one.
+    #[test]
+    fn each_check_stores_the_users_week_start() {
+        let db = Db::open_in_memory().unwrap();
+        let mut access = crate::domain::test_support::report(1, vec![], vec![]);
+        access.beginning_of_week = 0;
+        let id = db
+            .transaction(|tx| {
+                insert_pending(
+                    tx,
+                    &InsertRow {
+                        source: "toggl",
+                        name: "Weeks",
+                        privacy: &Privacy::PrivateToMe,
+                        access: &access,
+                        request_id: "w",
+                    },
+                )
+            })
+            .unwrap();
+        let week_start = |db: &Db| {
+            db.with(|c| {
+                Ok(c.query_row(
+                    "SELECT beginning_of_week FROM connections WHERE id = ?1",
+                    [id],
+                    |r| r.get::<_, u8>(0),
+                )?)
+            })
+            .unwrap()
+        };
+        assert_eq!(week_start(&db), 0);
+        access.beginning_of_week = 6;
+        db.with(|c| record_access(c, id, &access)).unwrap();
+        assert_eq!(week_start(&db), 6);
+        let row = db.with(|c| get(c, id)).unwrap().unwrap();
+        assert_eq!(row.access.beginning_of_week, 6);
+    }
+
+    /// Rows written before the week start was stored read as Monday, Toggl's default.
+    #[test]
+    fn a_row_from_before_the_week_start_reads_as_monday() {
+        let db = Db::open_in_memory().unwrap();
+        let legacy = r#"{"user":{"id":5,"fullname":"Adam","email":"adam@example.test","timezone":null},
+            "organizations":[],"workspaces":[],"checked_at":"2025-06-01T00:00:00Z"}"#;
+        db.with(|c| insert_as_an_older_release(c, legacy)).unwrap();
+        let rows = db.with(|c| list_ready(c)).unwrap();
+        assert_eq!(rows[0].access.beginning_of_week, 1);
     }
 }

@@ -119,6 +119,17 @@ pub struct AccessReport {
     pub workspaces: Vec<WorkspaceAccess>,
     pub verdict: Verdict,
     pub checked_at: DateTime<Utc>,
+    /// The day the account starts weeks on in Toggl (`beginning_of_week`: 0 Sunday …
+    /// 6 Saturday), so the review's weeks are the weeks the user sees in Toggl.
+    #[serde(default = "toggl_default_week_start")]
+    pub beginning_of_week: u8,
+}
+
+/// Toggl's default `beginning_of_week`: Monday.
+pub const DEFAULT_WEEK_START: u8 = 1;
+
+fn toggl_default_week_start() -> u8 {
+    DEFAULT_WEEK_START
 }
 
 impl AccessReport {
@@ -136,7 +147,18 @@ impl AccessReport {
             workspaces,
             verdict,
             checked_at,
+            beginning_of_week: DEFAULT_WEEK_START,
         }
+    }
+
+    /// The report with the account's week start as Toggl sent it; a value outside
+    /// 0..=6 (or none) keeps Toggl's default, Monday.
+    pub fn with_week_start(mut self, beginning_of_week: Option<i64>) -> AccessReport {
+        self.beginning_of_week = beginning_of_week
+            .and_then(|day| u8::try_from(day).ok())
+            .filter(|day| *day <= 6)
+            .unwrap_or(DEFAULT_WEEK_START);
+        self
     }
 
     /// The workspaces that qualify under the role rule.

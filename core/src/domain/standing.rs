@@ -142,12 +142,15 @@ impl AccessReport {
             .filter(|o| workspaces.iter().any(|w| w.organization_id == Some(o.id)))
             .cloned()
             .collect();
-        AccessReport::new(
-            self.user.clone(),
-            organizations,
-            workspaces,
-            self.checked_at,
-        )
+        AccessReport {
+            beginning_of_week: self.beginning_of_week,
+            ..AccessReport::new(
+                self.user.clone(),
+                organizations,
+                workspaces,
+                self.checked_at,
+            )
+        }
     }
 }
 

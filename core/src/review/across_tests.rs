@@ -299,7 +299,7 @@ fn billable_money_is_summed_per_currency_and_never_across_currencies() {
 fn weeks(db: &Db, filter: &Filter, beginning_of_week: u8) -> Vec<PeriodTotal> {
     let request = PeriodRequest {
         grouping: Grouping::Week,
-        beginning_of_week,
+        beginning_of_week: Some(beginning_of_week),
     };
     review_periods(db, filter, &request).unwrap()
 }
@@ -338,7 +338,7 @@ fn weeks_start_on_the_users_beginning_of_week() {
     );
     let bad = PeriodRequest {
         grouping: Grouping::Week,
-        beginning_of_week: 7,
+        beginning_of_week: Some(7),
     };
     assert_eq!(
         review_periods(&db, &november, &bad).unwrap_err().code(),
@@ -353,7 +353,7 @@ fn each_periods_previous_figures_equal_a_query_over_the_previous_period() {
     let check = |filter: &Filter, grouping: Grouping| {
         let request = PeriodRequest {
             grouping,
-            beginning_of_week: 1,
+            beginning_of_week: Some(1),
         };
         let periods = review_periods(&db, filter, &request).unwrap();
         assert!(!periods.is_empty());

@@ -25,6 +25,7 @@ mod tally;
 mod tests;
 pub mod totals;
 pub mod views;
+pub mod week;
 pub mod xlsx;
 #[cfg(test)]
 mod xlsx_tests;
@@ -38,4 +39,5 @@ pub use stored::stored_counts;
 pub use tally::Amount;
 pub use totals::{review_totals, totals, DayTotal, TotalRow, Totals};
 pub use views::{delete_view, list_views, open_view, save_view, SavedView};
+pub use week::{week_start, ConnectionWeekStart, WeekStart};
 pub use xlsx::review_export_xlsx;

@@ -4,6 +4,7 @@
 use super::filter::Filter;
 use super::tally::{scan, Amount, Currencies, Tally};
 use crate::db::Db;
+use crate::domain::access::DEFAULT_WEEK_START;
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -17,17 +18,14 @@ pub enum Grouping {
     Month,
 }
 
-/// How to cut time into periods. `beginning_of_week` is the Toggl user's setting:
-/// 0 Sunday, 1 Monday (Toggl's default) … 6 Saturday.
+/// How to cut time into periods. `beginning_of_week` is the day weeks start on:
+/// 0 Sunday, 1 Monday … 6 Saturday; `None` takes the reviewed connections' Toggl
+/// setting (see [`super::week`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodRequest {
     pub grouping: Grouping,
-    #[serde(default = "monday")]
-    pub beginning_of_week: u8,
-}
-
-fn monday() -> u8 {
-    1
+    #[serde(default)]
+    pub beginning_of_week: Option<u8>,
 }
 
 /// The figures of one period.
@@ -73,10 +71,18 @@ pub fn review_periods(
     filter: &Filter,
     request: &PeriodRequest,
 ) -> AppResult<Vec<PeriodTotal>> {
-    if request.beginning_of_week > 6 {
-        return Err(AppError::week_start_out_of_range());
-    }
-    let cut = Cut(*request);
+    let beginning_of_week = match request.beginning_of_week {
+        Some(day) if day > 6 => return Err(AppError::week_start_out_of_range()),
+        Some(day) => day,
+        None if request.grouping == Grouping::Week => {
+            super::week::week_start(db, filter)?.beginning_of_week
+        }
+        None => DEFAULT_WEEK_START,
+    };
+    let cut = Cut {
+        grouping: request.grouping,
+        beginning_of_week,
+    };
     // Reach back to the whole period before the first one, for its comparison.
     let mut wide = filter.clone();
     wide.start_date = filter
@@ -158,15 +164,18 @@ fn local_day(local_secs: i64) -> NaiveDate {
 
 /// Period arithmetic for one request.
 #[derive(Clone, Copy)]
-struct Cut(PeriodRequest);
+struct Cut {
+    grouping: Grouping,
+    beginning_of_week: u8,
+}
 
 impl Cut {
     fn period_start(self, day: NaiveDate) -> NaiveDate {
-        match self.0.grouping {
+        match self.grouping {
             Grouping::Day => day,
             Grouping::Week => {
                 let weekday = day.weekday().num_days_from_sunday();
-                let back = (weekday + 7 - u32::from(self.0.beginning_of_week)) % 7;
+                let back = (weekday + 7 - u32::from(self.beginning_of_week)) % 7;
                 day - Days::new(u64::from(back))
             }
             Grouping::Month => day.with_day(1).unwrap_or(day),
@@ -174,7 +183,7 @@ impl Cut {
     }
 
     fn next(self, start: NaiveDate) -> NaiveDate {
-        match self.0.grouping {
+        match self.grouping {
             Grouping::Day => start + Days::new(1),
             Grouping::Week => start + Days::new(7),
             Grouping::Month => start + Months::new(1),
@@ -182,7 +191,7 @@ impl Cut {
     }
 
     fn previous(self, start: NaiveDate) -> NaiveDate {
-        match self.0.grouping {
+        match self.grouping {
             Grouping::Day => start - Days::new(1),
             Grouping::Week => start - Days::new(7),
             Grouping::Month => start - Months::new(1),

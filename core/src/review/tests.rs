@@ -26,6 +26,7 @@ pub(super) fn access() -> AccessReport {
             workspaces: vec!["Alpha".into()],
         },
         checked_at: Utc::now(),
+        beginning_of_week: 1,
     }
 }
 
@@ -580,6 +581,23 @@ fn a_tag_filter_counts_and_sums_from_its_links_as_the_entries_do() {
     .is_empty());
 }
 
+/// A ready connection with the scope of [`access`], written with the columns an older
+/// release had (before the week start), for tests that open a database at an older
+/// version.
+fn add_connection_as_an_older_release(db: &Db) -> i64 {
+    let access = access();
+    db.transaction(|tx| {
+        let snapshot = serde_json::to_string(&access)?;
+        crate::db::connections::insert_as_an_older_release(tx, &snapshot)?;
+        let id = tx.last_insert_rowid();
+        for workspace in access.standings() {
+            crate::db::scope::confirm(tx, id, &workspace, &access.checked_at)?;
+        }
+        Ok(id)
+    })
+    .unwrap()
+}
+
 /// Links stored before the links carried the entries' columns are filled in by the
 /// migration, so a tag filter over an older database sums what it did before.
 #[test]
@@ -588,7 +606,7 @@ fn the_tag_index_migration_fills_in_links_stored_before_it() {
     let path = dir.path().join("blink.sqlite3");
     let c = {
         let db = Db::open_at_version(&path, 6).unwrap();
-        let c = add_connection(&db, "Old", &Privacy::PrivateToMe, &access());
+        let c = add_connection_as_an_older_release(&db);
         db.with(|conn| {
             conn.execute_batch(&format!(
                 "INSERT INTO time_entries (connection_id, id, workspace_id, project_id, user_id,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 fn weeks() -> PeriodRequest {
     PeriodRequest {
         grouping: Grouping::Week,
-        beginning_of_week: 1,
+        beginning_of_week: Some(1),
     }
 }
 

@@ -59,13 +59,14 @@ pub fn report_from_toggl(
             organization_id: w.organization_id,
         })
         .collect();
+    let week_start = me.beginning_of_week;
     let user = TogglUser {
         id: me.id,
         fullname: me.fullname.unwrap_or_default(),
         email: me.email,
         timezone: me.timezone,
     };
-    AccessReport::new(user, organizations, workspaces, checked_at)
+    AccessReport::new(user, organizations, workspaces, checked_at).with_week_start(week_start)
 }
 
 #[cfg(test)]
@@ -118,6 +119,34 @@ mod tests {
         assert_eq!(report.user.timezone.as_deref(), Some("Europe/Berlin"));
         assert!(report.organizations[0].owner && report.organizations[0].admin);
         assert_two_role_requests(&fake);
+    }
+
+    /// The week start comes with the user in the same answer: no request is added.
+    #[tokio::test]
+    async fn the_users_week_start_is_read_from_the_same_two_requests() {
+        let sunday = Scenario::demo().with_week_start(DEMO_OWNER, 0);
+        let (report, fake) = check_as(sunday, DEMO_OWNER).await;
+        assert_eq!(report.unwrap().beginning_of_week, 0);
+        assert_two_role_requests(&fake);
+        let (report, _) =
+            check_as(Scenario::demo().with_week_start(DEMO_OWNER, 6), DEMO_OWNER).await;
+        assert_eq!(report.unwrap().beginning_of_week, 6);
+    }
+
+    #[test]
+    fn a_week_start_toggl_never_sends_falls_back_to_monday() {
+        let at = Utc::now();
+        let user = TogglUser {
+            id: 1,
+            fullname: "Ann".into(),
+            email: "ann@example.test".into(),
+            timezone: None,
+        };
+        let report = |day| AccessReport::new(user.clone(), vec![], vec![], at).with_week_start(day);
+        assert_eq!(report(Some(3)).beginning_of_week, 3);
+        assert_eq!(report(None).beginning_of_week, 1);
+        assert_eq!(report(Some(7)).beginning_of_week, 1);
+        assert_eq!(report(Some(-1)).beginning_of_week, 1);
     }
 
     /// The old rule let the Organization Admin flag decide on its own; the guide's rule

@@ -16,7 +16,7 @@ pub(crate) fn me(s: &Scenario, user: &User, related: bool) -> Value {
         "id": user.id, "api_token": user.token, "email": user.email, "fullname": user.fullname,
         "timezone": user.timezone, "toggl_accounts_id": format!("acc{}", user.id),
         "default_workspace_id": s.workspaces_of(user.id).first().map(|w| w.id),
-        "beginning_of_week": 1, "image_url": "https://assets.example.test/avatar.png",
+        "beginning_of_week": user.beginning_of_week, "image_url": "https://assets.example.test/avatar.png",
         "created_at": "2016-03-20T20:40:08.017845Z", "updated_at": "2024-11-26T17:13:54.850204Z",
         "openid_email": null, "openid_enabled": false, "country_id": null, "has_password": true,
         "at": "2024-12-11T17:43:57.206072Z", "intercom_hash": "x", "oauth_providers": ["google"],

@@ -13,6 +13,8 @@ pub struct User {
     pub fullname: String,
     pub timezone: String,
     pub token: String,
+    /// `beginning_of_week` of `/me`: 0 Sunday … 6 Saturday (Toggl's default is Monday).
+    pub beginning_of_week: u8,
 }
 
 /// Toggl plans differ in the hourly quota of organization requests.
@@ -132,7 +134,16 @@ impl Scenario {
             fullname: fullname.into(),
             timezone: "Europe/Berlin".into(),
             token: token_for(id),
+            beginning_of_week: 1,
         });
+        self
+    }
+
+    /// The day `user_id` starts weeks on in Toggl (0 Sunday … 6 Saturday).
+    pub fn with_week_start(mut self, user_id: i64, beginning_of_week: u8) -> Self {
+        if let Some(user) = self.users.iter_mut().find(|u| u.id == user_id) {
+            user.beginning_of_week = beginning_of_week;
+        }
         self
     }
 

@@ -5,7 +5,7 @@
 import { api } from "../api.js";
 import { hours } from "../chart.js";
 import { h } from "../dom.js";
-import { filterBar } from "../review/filters.js";
+import { filterBar, WEEKDAYS } from "../review/filters.js";
 import { periodChart, periodTable } from "../review/period-chart.js";
 import { savedViews } from "../review/saved-views.js";
 import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
@@ -26,7 +26,8 @@ export async function render(main, { query }) {
     return;
   }
   const filter = { connection_ids: [], utc_offset_minutes: -new Date().getTimezoneOffset() };
-  const periods = { grouping: "week", beginning_of_week: 1 };
+  // Weeks start as the connections' Toggl users have it until a day is chosen.
+  const periods = { grouping: "week", beginning_of_week: null };
   const sections = {
     totals: h("section", { id: "review-totals", class: "card", "aria-labelledby": "review-totals-title" }),
     chart: h("section", { id: "review-chart", class: "card", "aria-labelledby": "review-chart-title" }),
@@ -141,7 +142,10 @@ function groupTable(id, caption, rows) {
 
 async function drawChart(filter, periods, section, projectName, live, current) {
   try {
-    const rows = await api.acrossPeriods(filter, periods);
+    const [rows, week] = await Promise.all([
+      api.acrossPeriods(filter, periods),
+      periods.grouping === "week" ? api.acrossWeekStart(filter) : null,
+    ]);
     if (!current()) return;
     live.chart?.destroy();
     const title = `Hours by ${periods.grouping}, stacked by project, with the previous ${periods.grouping}`;
@@ -149,6 +153,7 @@ async function drawChart(filter, periods, section, projectName, live, current) {
     live.chart = chart;
     section.replaceChildren(
       h("h2", { id: "review-chart-title" }, `Hours by ${periods.grouping}`),
+      weekNote(week, periods),
       chart.element,
       h("details", { id: "review-period-details" },
         h("summary", {}, "The same figures as a table"),
@@ -159,6 +164,25 @@ async function drawChart(filter, periods, section, projectName, live, current) {
     showError(slot, e);
     section.replaceChildren(slot);
   }
+}
+
+/** Which day the weeks start on and why: the connections' Toggl setting, Monday when
+ *  they disagree (core's rule), or the day chosen in the filter bar. */
+function weekNote(week, periods) {
+  if (!week) return null;
+  const note = h("p", { id: "review-week-start", class: "muted", dataset: { day: week.beginning_of_week } });
+  if (periods.beginning_of_week != null) {
+    note.dataset.day = periods.beginning_of_week;
+    note.textContent = `Weeks start on ${WEEKDAYS[periods.beginning_of_week]}, as chosen above.`;
+  } else if (week.agreed) {
+    const whose = week.connections.length === 1 ? `the Toggl user of ${week.connections[0].name} has it` : "the connections' Toggl users have it";
+    note.textContent = `Weeks start on ${WEEKDAYS[week.beginning_of_week]}, as ${whose}.`;
+  } else {
+    const days = week.connections.map((c) => `${c.name}: ${WEEKDAYS[c.beginning_of_week]}`).join(", ");
+    note.textContent = `The connections' Toggl users start weeks on different days (${days}), so weeks here ` +
+      `start on ${WEEKDAYS[week.beginning_of_week]}, Toggl's default. Choose a day under “Weeks start on” to use another.`;
+  }
+  return note;
 }
 
 async function drawTable(filter, section, page, goToPage, current) {

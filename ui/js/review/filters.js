@@ -4,7 +4,7 @@
 // view's filter again (`show`).
 import { h } from "../dom.js";
 
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /** `changed()` runs after every edit; text waits for a pause in typing. */
 export function filterBar(options, filter, periods, changed) {
@@ -109,14 +109,19 @@ export function textField(filter, fields, changed) {
   return { element, flush };
 }
 
-/** How time is cut into periods: by day, week or month, and the week's first day. */
+/** How time is cut into periods: by day, week or month, and the week's first day (as the
+ *  connections' Toggl users have it, unless a day is chosen). */
 function periodFields(periods, changed) {
   const grouping = h("select", { id: "filter-grouping" },
     ["day", "week", "month"].map((g) => h("option", { value: g, selected: g === periods.grouping }, `By ${g}`)));
   grouping.addEventListener("change", () => { periods.grouping = grouping.value; changed(); });
   const weekStart = h("select", { id: "filter-week-start" },
+    h("option", { value: "", selected: periods.beginning_of_week == null }, "As in Toggl"),
     WEEKDAYS.map((d, i) => h("option", { value: i, selected: i === periods.beginning_of_week }, d)));
-  weekStart.addEventListener("change", () => { periods.beginning_of_week = Number(weekStart.value); changed(); });
+  weekStart.addEventListener("change", () => {
+    periods.beginning_of_week = weekStart.value === "" ? null : Number(weekStart.value);
+    changed();
+  });
   return h("div", { class: "toolbar" },
     h("label", { for: "filter-grouping" }, "Periods"), grouping,
     h("label", { for: "filter-week-start" }, "Weeks start on"), weekStart);
