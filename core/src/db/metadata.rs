@@ -20,6 +20,9 @@ pub struct ProjectRecord {
     pub active: bool,
     pub color: Option<String>,
     pub billable: Option<bool>,
+    /// Billable rate per hour in cents of `currency`, when the project has one.
+    pub rate_cents: Option<i64>,
+    pub currency: Option<String>,
 }
 
 /// A client as stored.
@@ -98,12 +101,13 @@ pub fn upsert_projects(
 ) -> AppResult<usize> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO toggl_projects (connection_id, id, workspace_id, client_id, name, active,
-             color, billable, seen_pull)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             color, billable, seen_pull, rate_cents, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (connection_id, id) DO UPDATE SET
              workspace_id = excluded.workspace_id, client_id = excluded.client_id,
              name = excluded.name, active = excluded.active, color = excluded.color,
-             billable = excluded.billable, seen_pull = excluded.seen_pull",
+             billable = excluded.billable, seen_pull = excluded.seen_pull,
+             rate_cents = excluded.rate_cents, currency = excluded.currency",
     )?;
     for p in projects {
         stmt.execute(params![
@@ -115,7 +119,9 @@ pub fn upsert_projects(
             p.active,
             p.color,
             p.billable,
-            pull_id
+            pull_id,
+            p.rate_cents,
+            p.currency
         ])?;
     }
     Ok(projects.len())

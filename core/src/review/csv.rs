@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use chrono::SecondsFormat;
 use std::io::Write;
 
-pub const HEADER: [&str; 19] = [
+pub const HEADER: [&str; 20] = [
     "connection_id",
     "connection",
     "id",
@@ -31,6 +31,7 @@ pub const HEADER: [&str; 19] = [
     "billable_amount",
     "hourly_rate",
     "currency",
+    "amount_from_project_rate",
 ];
 
 /// Writes one connection's entries matching `filter`, newest first (the table's order);
@@ -97,6 +98,7 @@ fn fields(row: &EntryRow) -> impl Iterator<Item = String> {
         cents(row.billable_amount_cents),
         cents(row.hourly_rate_cents),
         text(row.currency.clone().unwrap_or_default()),
+        row.amount_derived.to_string(),
     ]
     .into_iter()
 }

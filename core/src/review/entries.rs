@@ -4,6 +4,7 @@
 //! little more than the count.
 
 use super::filter::{Filter, Scope};
+use super::rates::{amount_at_rate, derivable, ProjectRate};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, TimeZone, Utc};
@@ -55,10 +56,14 @@ pub struct EntryRow {
     pub stop: Option<DateTime<Utc>>,
     pub duration_seconds: Option<i64>,
     pub billable: Option<bool>,
-    /// What Toggl's detailed report says the entry earns, in cents of `currency`.
+    /// What Toggl's detailed report says the entry earns, in cents of `currency`; for a
+    /// billable entry it gave no amount for, the project's rate makes one
+    /// (`amount_derived`).
     pub billable_amount_cents: Option<i64>,
     pub hourly_rate_cents: Option<i64>,
     pub currency: Option<String>,
+    /// The amount, rate and currency are the project's, not Toggl's report.
+    pub amount_derived: bool,
     pub tags: Vec<String>,
 }
 
@@ -145,7 +150,8 @@ const COLUMNS: &str = "SELECT e.connection_id, \
     e.stop, e.duration, e.billable, e.billable_amount_cents, e.hourly_rate_cents, e.currency, \
     (SELECT json_group_array(tg.name) FROM time_entry_tags t \
        JOIN toggl_tags tg ON tg.connection_id = t.connection_id AND tg.id = t.tag_id \
-       WHERE t.connection_id = e.connection_id AND t.entry_id = e.id)";
+       WHERE t.connection_id = e.connection_id AND t.entry_id = e.id), \
+    p.rate_cents, p.currency";
 
 const NAMES: &str = "\
     LEFT JOIN toggl_workspaces w ON w.connection_id = e.connection_id AND w.id = e.workspace_id \
@@ -206,6 +212,26 @@ fn entry_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
     tags.sort();
+    let duration_seconds: Option<i64> = r.get(13)?;
+    let billable: Option<bool> = r.get(14)?;
+    let reported: Option<i64> = r.get(15)?;
+    let rate = match r.get::<_, Option<i64>>(19)? {
+        Some(cents) => Some(ProjectRate {
+            cents,
+            currency: r.get(20)?,
+        }),
+        None => None,
+    };
+    let seconds = duration_seconds.unwrap_or(0).max(0);
+    let derived = derivable(billable.unwrap_or(false), reported, seconds, rate.as_ref());
+    let (billable_amount_cents, hourly_rate_cents, currency) = match derived {
+        Some(rate) => (
+            Some(amount_at_rate(seconds, rate.cents)),
+            Some(rate.cents),
+            rate.currency.clone(),
+        ),
+        None => (reported, r.get(16)?, r.get(17)?),
+    };
     Ok(EntryRow {
         connection_id: r.get(0)?,
         connection_name: r.get(1)?,
@@ -220,11 +246,12 @@ fn entry_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
         description: r.get(10)?,
         start: time(r.get(11)?),
         stop: r.get::<_, Option<i64>>(12)?.map(time),
-        duration_seconds: r.get(13)?,
-        billable: r.get(14)?,
-        billable_amount_cents: r.get(15)?,
-        hourly_rate_cents: r.get(16)?,
-        currency: r.get(17)?,
+        duration_seconds,
+        billable,
+        billable_amount_cents,
+        hourly_rate_cents,
+        currency,
+        amount_derived: derived.is_some(),
         tags,
     })
 }

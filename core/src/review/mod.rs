@@ -19,6 +19,9 @@ pub mod entries;
 pub mod filter;
 pub mod options;
 pub mod periods;
+mod rates;
+#[cfg(test)]
+mod rates_tests;
 pub mod stored;
 mod tally;
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! hours, billable hours and money per currency, summed as the rows stream by.
 
 use super::filter::{Filter, Scope};
+use super::rates::{amount_at_rate, derivable, project_rates};
 use crate::error::AppResult;
 use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, Connection};
@@ -12,10 +13,12 @@ use serde::Serialize;
 pub struct Amount {
     pub currency: Option<String>,
     pub cents: i64,
+    /// The part of `cents` derived from project rates (entries Toggl gave no amount
+    /// for, see `rates`); 0 when Toggl gave every amount.
+    pub derived_cents: i64,
 }
 
-/// One filtered entry, as much of it as the sums need. `currency` indexes the pass's
-/// [`Currencies`].
+/// One filtered entry, as much of it as the sums need.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fact {
     pub project: Option<i64>,
@@ -23,7 +26,16 @@ pub(crate) struct Fact {
     pub start: i64,
     pub seconds: i64,
     pub billable: bool,
-    pub amount: Option<(usize, i64)>,
+    pub amount: Option<Money>,
+}
+
+/// An entry's amount: `currency` indexes the pass's [`Currencies`]; `derived` when it
+/// comes from the project's rate rather than from Toggl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Money {
+    pub currency: usize,
+    pub cents: i64,
+    pub derived: bool,
 }
 
 /// The currencies met during a pass, so a row names its currency by index instead of
@@ -33,13 +45,16 @@ pub(crate) struct Currencies(Vec<Option<String>>);
 
 impl Currencies {
     fn index(&mut self, code: ValueRef<'_>) -> usize {
-        let code = match code {
-            ValueRef::Text(t) => Some(String::from_utf8_lossy(t)),
-            _ => None,
-        };
-        let found = self.0.iter().position(|c| c.as_deref() == code.as_deref());
+        match code {
+            ValueRef::Text(t) => self.index_of(Some(&String::from_utf8_lossy(t))),
+            _ => self.index_of(None),
+        }
+    }
+
+    fn index_of(&mut self, code: Option<&str>) -> usize {
+        let found = self.0.iter().position(|c| c.as_deref() == code);
         found.unwrap_or_else(|| {
-            self.0.push(code.map(|c| c.into_owned()));
+            self.0.push(code.map(str::to_string));
             self.0.len() - 1
         })
     }
@@ -54,8 +69,8 @@ pub(crate) struct Tally {
     pub seconds: i64,
     pub billable_seconds: i64,
     pub entries: i64,
-    /// (currency index, cents); a handful at most, so a list beats a map.
-    pub amounts: Vec<(usize, i64)>,
+    /// (currency index, cents, derived cents); a handful at most, so a list beats a map.
+    pub amounts: Vec<(usize, i64, i64)>,
 }
 
 impl Tally {
@@ -65,11 +80,19 @@ impl Tally {
         if fact.billable {
             self.billable_seconds = self.billable_seconds.saturating_add(fact.seconds);
         }
-        if let Some((currency, cents)) = fact.amount {
-            match self.amounts.iter_mut().find(|(c, _)| *c == currency) {
-                Some(slot) => slot.1 = slot.1.saturating_add(cents),
-                None => self.amounts.push((currency, cents)),
+        if let Some(money) = fact.amount {
+            let derived = if money.derived { money.cents } else { 0 };
+            self.add_amount(money.currency, money.cents, derived);
+        }
+    }
+
+    fn add_amount(&mut self, currency: usize, cents: i64, derived: i64) {
+        match self.amounts.iter_mut().find(|(c, ..)| *c == currency) {
+            Some(slot) => {
+                slot.1 = slot.1.saturating_add(cents);
+                slot.2 = slot.2.saturating_add(derived);
             }
+            None => self.amounts.push((currency, cents, derived)),
         }
     }
 
@@ -77,11 +100,8 @@ impl Tally {
         self.seconds = self.seconds.saturating_add(other.seconds);
         self.billable_seconds = self.billable_seconds.saturating_add(other.billable_seconds);
         self.entries = self.entries.saturating_add(other.entries);
-        for (currency, cents) in &other.amounts {
-            match self.amounts.iter_mut().find(|(c, _)| c == currency) {
-                Some(slot) => slot.1 = slot.1.saturating_add(*cents),
-                None => self.amounts.push((*currency, *cents)),
-            }
+        for &(currency, cents, derived) in &other.amounts {
+            self.add_amount(currency, cents, derived);
         }
     }
 
@@ -90,9 +110,10 @@ impl Tally {
         let mut amounts: Vec<Amount> = self
             .amounts
             .iter()
-            .map(|(c, cents)| Amount {
-                currency: currencies.0[*c].clone(),
-                cents: *cents,
+            .map(|&(c, cents, derived_cents)| Amount {
+                currency: currencies.0[c].clone(),
+                cents,
+                derived_cents,
             })
             .collect();
         amounts.sort_by(|a, b| {
@@ -103,7 +124,8 @@ impl Tally {
 }
 
 /// Streams every entry of the scope that matches `filter` to `each`, reading only
-/// the columns of the `time_entries_totals` index (or, for a tag, of the links' index).
+/// the columns of the `time_entries_totals` index (or, for a tag, of the links' index);
+/// a billable entry without Toggl's amount gets one from its project's rate.
 pub(crate) fn scan(
     conn: &Connection,
     scope: &Scope,
@@ -113,23 +135,41 @@ pub(crate) fn scan(
 ) -> AppResult<()> {
     let sql = filter.to_sql(scope);
     let a = sql.alias;
+    let rates = project_rates(conn, &scope.connections)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {a}.project_id, {a}.user_id, {a}.start, {a}.duration, {a}.billable, \
-         {a}.billable_amount_cents, {a}.currency FROM {} WHERE {}",
+         {a}.billable_amount_cents, {a}.currency, {a}.connection_id FROM {} WHERE {}",
         sql.from, sql.clause
     ))?;
     let mut rows = stmt.query(params_from_iter(sql.params))?;
     while let Some(row) = rows.next()? {
-        let amount = match row.get::<_, Option<i64>>(5)? {
-            Some(cents) => Some((currencies.index(row.get_ref(6)?), cents)),
-            None => None,
+        let project: Option<i64> = row.get(0)?;
+        let seconds = row.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0);
+        let billable = row.get::<_, Option<bool>>(4)?.unwrap_or(false);
+        let reported: Option<i64> = row.get(5)?;
+        let rate = match project {
+            Some(p) if !rates.is_empty() => rates.get(&(row.get(7)?, p)),
+            _ => None,
+        };
+        let amount = match (reported, derivable(billable, reported, seconds, rate)) {
+            (Some(cents), _) => Some(Money {
+                currency: currencies.index(row.get_ref(6)?),
+                cents,
+                derived: false,
+            }),
+            (None, Some(rate)) => Some(Money {
+                currency: currencies.index_of(rate.currency.as_deref()),
+                cents: amount_at_rate(seconds, rate.cents),
+                derived: true,
+            }),
+            (None, None) => None,
         };
         each(&Fact {
-            project: row.get(0)?,
+            project,
             user: row.get(1)?,
             start: row.get(2)?,
-            seconds: row.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0),
-            billable: row.get::<_, Option<bool>>(4)?.unwrap_or(false),
+            seconds,
+            billable,
             amount,
         });
     }

@@ -39,6 +39,8 @@ pub(super) fn project(id: i64, ws: i64, client: Option<i64>, name: &str) -> Proj
         active: true,
         color: None,
         billable: None,
+        rate_cents: None,
+        currency: None,
     }
 }
 
@@ -340,12 +342,12 @@ fn csv_export_writes_the_filtered_rows_rfc_4180_with_iso_times() {
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(lines.len(), 4, "header, two rows, and the final CRLF");
-    assert_eq!(lines[0], "connection_id,connection,id,start,stop,duration_seconds,workspace_id,workspace,project_id,project,client,user_id,user,description,tags,billable,billable_amount,hourly_rate,currency");
+    assert_eq!(lines[0], "connection_id,connection,id,start,stop,duration_seconds,workspace_id,workspace,project_id,project,client,user_id,user,description,tags,billable,billable_amount,hourly_rate,currency,amount_from_project_rate");
     assert_eq!(
         lines[1],
-        format!("{c},Review,2,2025-11-03T23:30:00Z,2025-11-04T00:00:00Z,1800,10,Alpha,100,Website,Acme,2,Bob,\"Design review, \"\"v2\"\"\",review; urgent,false,,,")
+        format!("{c},Review,2,2025-11-03T23:30:00Z,2025-11-04T00:00:00Z,1800,10,Alpha,100,Website,Acme,2,Bob,\"Design review, \"\"v2\"\"\",review; urgent,false,,,,false")
     );
-    assert_eq!(lines[2], format!("{c},Review,1,2025-11-03T09:00:00Z,2025-11-03T10:00:00Z,3600,10,Alpha,100,Website,Acme,1,Ann,Fix login bug,urgent,false,,,"));
+    assert_eq!(lines[2], format!("{c},Review,1,2025-11-03T09:00:00Z,2025-11-03T10:00:00Z,3600,10,Alpha,100,Website,Acme,1,Ann,Fix login bug,urgent,false,,,,false"));
     assert_eq!(lines[3], "");
 
     let mut all = Vec::new();
@@ -356,7 +358,7 @@ fn csv_export_writes_the_filtered_rows_rfc_4180_with_iso_times() {
         "a line break inside a field is quoted"
     );
     assert!(text.contains(&format!(
-        "\r\n{c},Review,5,2025-11-06T12:00:00Z,,,20,Beta,,,,1,Ann,,,false,,,\r\n"
+        "\r\n{c},Review,5,2025-11-06T12:00:00Z,,,20,Beta,,,,1,Ann,,,false,,,,false\r\n"
     )));
 }
 

@@ -20,7 +20,7 @@ use std::io::Write;
 /// The most entries one sheet holds: Excel's row limit less the header.
 pub const MAX_XLSX_ENTRIES: u64 = 1_048_575;
 
-pub const ENTRY_HEADER: [&str; 20] = [
+pub const ENTRY_HEADER: [&str; 21] = [
     "connection",
     "workspace",
     "entry id",
@@ -41,6 +41,7 @@ pub const ENTRY_HEADER: [&str; 20] = [
     "project id",
     "user id",
     "duration (seconds)",
+    "amount from project rate",
 ];
 
 /// Writes the workbook of the filter's entries and groupings to `out`; returns how
@@ -203,6 +204,7 @@ fn write_entry(
     number(sheet, row, 17, e.project_id)?;
     number(sheet, row, 18, e.user_id)?;
     number(sheet, row, 19, e.duration_seconds)?;
+    sheet.write_boolean(row, 20, e.amount_derived)?;
     Ok(())
 }
 

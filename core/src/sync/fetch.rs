@@ -513,6 +513,8 @@ pub fn projects(workspace_id: i64, rows: &[Project]) -> Vec<ProjectRecord> {
             active: p.active.unwrap_or(true),
             color: p.color.clone(),
             billable: p.billable,
+            rate_cents: p.rate_cents(),
+            currency: p.currency.clone(),
         })
         .collect()
 }

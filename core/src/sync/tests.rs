@@ -276,6 +276,7 @@ async fn metadata_is_refreshed_when_entries_name_an_unknown_project() {
             client_id: None,
             name: "Brand new".into(),
             active: true,
+            rate: None,
         });
         let entry = s
             .time_entries

@@ -536,6 +536,7 @@ mod tests {
                 client_id: None,
                 name: format!("Extra {n}"),
                 active: true,
+                rate: None,
             });
         }
         let fake = FakeToggl::start(scenario).await;

@@ -107,6 +107,21 @@ pub struct Project {
     pub at: Option<String>,
     pub created_at: Option<String>,
     pub server_deleted_at: Option<String>,
+    /// The project's billable rate per hour in `currency` (e.g. `72.5`); `null` when the
+    /// project has none (the member's or workspace's rate applies in Toggl).
+    #[serde(default)]
+    pub rate: Option<f64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+impl Project {
+    /// The rate in cents; `None` when absent, negative or not a number.
+    pub fn rate_cents(&self) -> Option<i64> {
+        self.rate
+            .filter(|r| r.is_finite() && *r >= 0.0 && *r < 1e12)
+            .map(|r| (r * 100.0).round() as i64)
+    }
 }
 
 /// `GET /api/v9/workspaces/{wid}/clients` element.

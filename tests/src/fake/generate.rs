@@ -67,6 +67,7 @@ impl Scenario {
                     client_id: (p < 3).then_some(wid * 100 + p),
                     name: format!("Project {w}-{p}"),
                     active: p != 3,
+                    rate: None,
                 });
             }
             for t in 0..5 {
@@ -139,6 +140,11 @@ impl Scenario {
         ];
         s.limits.user_per_hour = 1000;
         s.limits.org_per_hour = Some(1000);
-        s
+        // Billable rates in two currencies, so the review shows money that is never summed
+        // across currencies; the other projects have none.
+        s.with_project_rate(1_001_000, 8_000, "EUR")
+            .with_project_rate(1_001_001, 6_550, "USD")
+            .with_project_rate(1_002_000, 12_000, "USD")
+            .with_project_rate(1_002_001, 9_550, "EUR")
     }
 }

@@ -30,8 +30,8 @@ pub use generate::{
 };
 pub use log::{RecordedRequest, RequestLog};
 pub use scenario::{
-    token_for, Client, Limits, Organization, Plan, Project, Scenario, Shape, Tag, TimeEntry, User,
-    Workspace, PERSONAL_ORG_BASE,
+    token_for, Client, Limits, Organization, Plan, Project, Rate, Scenario, Shape, Tag, TimeEntry,
+    User, Workspace, PERSONAL_ORG_BASE,
 };
 pub use server::FakeToggl;
 pub use settings::own_entries_earliest;

@@ -134,7 +134,9 @@ pub(crate) fn project(p: &Project) -> Value {
         "client_id": p.client_id, "cid": p.client_id, "name": p.name, "is_private": false,
         "active": p.active, "status": if p.active { "active" } else { "archived" },
         "at": CREATED, "created_at": CREATED, "server_deleted_at": null, "color": "#0b83d9",
-        "billable": false, "template": null, "rate": null, "currency": null, "recurring": false,
+        "billable": p.rate.is_some(), "template": null,
+        "rate": p.rate.as_ref().map(|r| r.cents as f64 / 100.0),
+        "currency": p.rate.as_ref().map(|r| r.currency.clone()), "recurring": false,
         "actual_hours": 3, "actual_seconds": 10_800, "start_date": "2024-03-17", "pinned": false,
     })
 }
@@ -229,12 +231,21 @@ pub(crate) fn report_row(
     let seconds = e
         .duration
         .map_or(0, |d| rounded(d, s.shape.report_rounding_minutes));
+    // Billable time of a project with a rate earns an amount in the rate's currency;
+    // anything else has null amounts and the workspace's currency, as Toggl sends them.
+    let rate = e
+        .project_id
+        .and_then(|pid| s.projects.iter().find(|p| p.id == pid))
+        .and_then(|p| p.rate.as_ref())
+        .filter(|_| e.billable);
     json!({
         "user_id": e.user_id,
         "username": s.user(e.user_id).map(|u| u.fullname.clone()),
         "project_id": e.project_id, "task_id": null, "billable": e.billable,
         "description": e.description.clone().unwrap_or_default(), "tag_ids": e.tag_ids,
-        "billable_amount_in_cents": null, "hourly_rate_in_cents": null, "currency": "USD",
+        "billable_amount_in_cents": rate.map(|r| r.amount(seconds)),
+        "hourly_rate_in_cents": rate.map(|r| r.cents),
+        "currency": rate.map_or("USD", |r| r.currency.as_str()),
         "row_number": row_number,
         "time_entries": [{
             "id": e.id, "seconds": seconds, "start": local(e.start),

@@ -62,13 +62,30 @@ pub struct Workspace {
     pub members: Vec<(i64, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Project {
     pub id: i64,
     pub workspace_id: i64,
     pub client_id: Option<i64>,
     pub name: String,
     pub active: bool,
+    /// The project's billable rate; `None` sends `"rate": null` as Toggl does.
+    pub rate: Option<Rate>,
+}
+
+/// A billable rate per hour in cents of `currency` ("7250", "EUR" is 72.50 EUR an hour).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rate {
+    pub cents: i64,
+    pub currency: String,
+}
+
+impl Rate {
+    /// What `seconds` earn at this rate, to the nearest cent, as the detailed report's
+    /// `billable_amount_in_cents` gives it.
+    pub fn amount(&self, seconds: i64) -> i64 {
+        (seconds * self.cents + 1_800).div_euclid(3_600)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +210,19 @@ impl Scenario {
             client_id: None,
             name: name.into(),
             active,
+            rate: None,
         });
+        self
+    }
+
+    /// Gives a project a billable rate (`cents` per hour of `currency`).
+    pub fn with_project_rate(mut self, project_id: i64, cents: i64, currency: &str) -> Self {
+        if let Some(p) = self.projects.iter_mut().find(|p| p.id == project_id) {
+            p.rate = Some(Rate {
+                cents,
+                currency: currency.into(),
+            });
+        }
         self
     }
 
