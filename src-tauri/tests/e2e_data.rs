@@ -1,5 +1,6 @@
-//! Pulling Toggl data in the real window, then reviewing it offline: totals, chart,
-//! table, and a CSV export that matches the filter.
+//! Pulling Toggl data in the real window, then reviewing it offline: totals, the
+//! charts (axes, tooltip hours, a table after each), the entries table, and a CSV
+//! export that matches the filter.
 
 mod common;
 
@@ -82,8 +83,51 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
         totals.contains(&format!("in {all_entries} entries")),
         "{totals}"
     );
-    let bars = app.wait_for("#chart-days rect.bar").await?;
-    assert!(bars.is_displayed().await?);
+    // The review's charts: hours by day stacked by project, hours by project, user and
+    // client; axes with ticks, titles and gridlines, a tooltip giving the hours, and a
+    // table of the same figures after each.
+    let canvas = app.wait_for("canvas#chart-days").await?;
+    assert!(canvas.is_displayed().await?);
+    let stacked = app
+        .client
+        .execute(
+            "const c = Chart.getChart('chart-days'); \
+             return c.data.datasets.length > 1 && c.options.scales.y.stacked === true",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        stacked.as_bool(),
+        Some(true),
+        "hours by day stack by project"
+    );
+    for id in [
+        "chart-days",
+        "chart-projects",
+        "chart-users",
+        "chart-clients",
+    ] {
+        assert_eq!(
+            common::chart_axes(&app, id).await?,
+            "true,true,Hours,true",
+            "{id}"
+        );
+        let rows = app
+            .client
+            .execute(
+                "return document.querySelectorAll(`#${arguments[0]}-table tbody tr`).length",
+                vec![id.into()],
+            )
+            .await?;
+        assert!(rows.as_u64().unwrap_or(0) > 0, "{id} has its table");
+    }
+    for id in ["chart-days", "chart-projects"] {
+        let (shown, expected) = common::chart_tooltip(&app, id).await?;
+        assert!(
+            shown.contains(&expected) && shown.contains(" h"),
+            "{id}: tooltip {shown:?} should give {expected:?} h"
+        );
+    }
     let info = app.wait_for_text("#page-info", "entries").await?;
     assert!(info.contains(&format!("{all_entries} entries")), "{info}");
     app.screenshot("review").await?;

@@ -127,6 +127,19 @@ async fn the_review_across_two_connections_sums_them_charts_them_and_keeps_a_sav
         all, sum_of_connections,
         "the review's total is the sum of the connections'"
     );
+    // The fake's report gives amounts for the rated projects, in EUR and USD: two
+    // amounts side by side, never one sum.
+    let amounts = app.wait_for("#review-amounts").await?.text().await?;
+    assert_eq!(
+        amounts.matches(" · ").count(),
+        1,
+        "two currencies: {amounts}"
+    );
+    assert!(
+        (amounts.contains('€') || amounts.contains("EUR"))
+            && (amounts.contains('$') || amounts.contains("USD")),
+        "{amounts}"
+    );
     let named = app.wait_for("#review-by-connection").await?.text().await?;
     assert!(
         named.contains("Owner Toggl") && named.contains("Client Work Toggl"),
@@ -140,44 +153,13 @@ async fn the_review_across_two_connections_sums_them_charts_them_and_keeps_a_sav
 
     // The chart: both axes with ticks and titles, and a tooltip giving the hours.
     app.wait_for("#review-period-chart").await?;
-    let axes: String = app
-        .client
-        .execute(
-            "const c = Chart.getChart('review-period-chart'); \
-             return [c.scales.x.ticks.length > 0, c.scales.y.ticks.length > 0, \
-                     c.options.scales.y.title.text].join(',');",
-            vec![],
-        )
-        .await?
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert_eq!(axes, "true,true,Hours");
-    let tooltip: String = app
-        .client
-        .execute_async(
-            "const done = arguments[0]; \
-             const chart = Chart.getChart('review-period-chart'); \
-             const meta = chart.getDatasetMeta(0); \
-             const i = meta.data.findIndex((_, n) => chart.data.datasets[0].data[n] > 0); \
-             const bar = meta.data[i]; \
-             const box = chart.canvas.getBoundingClientRect(); \
-             chart.canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: box.left + bar.x, \
-               clientY: box.top + bar.y + 2, bubbles: true })); \
-             requestAnimationFrame(() => requestAnimationFrame(() => { \
-               const t = document.getElementById('review-period-chart-tooltip'); \
-               const hours = (chart.data.datasets[0].data[i]).toFixed(1); \
-               done((t.hidden ? 'hidden' : t.textContent) + '|' + chart.data.datasets[0].label + ': ' + hours); \
-             }));",
-            vec![],
-        )
-        .await?
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let (shown, expected) = tooltip.split_once('|').unwrap_or_default();
+    assert_eq!(
+        common::chart_axes(&app, "review-period-chart").await?,
+        "true,true,Hours,true"
+    );
+    let (shown, expected) = common::chart_tooltip(&app, "review-period-chart").await?;
     assert!(
-        shown.contains(expected) && shown.contains(" h"),
+        shown.contains(&expected) && shown.contains(" h"),
         "tooltip {shown:?} should give {expected:?} h"
     );
     // The two users disagree: the review's weeks start on Monday and the page says why.

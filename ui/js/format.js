@@ -58,3 +58,25 @@ export function rolesList(report) {
   ];
   return h("ul", { class: "roles" }, items.length ? items : h("li", {}, "No organizations or workspaces"));
 }
+
+/** Seconds as hours for people: "1.5", or whole hours from 10 h up. */
+export function hours(seconds) {
+  return (seconds / 3600).toFixed(seconds >= 36000 ? 0 : 1);
+}
+
+/** Cents of `currency` as the viewer's locale writes money ("€12.50"). */
+export function cash(cents, currency) {
+  return new Intl.NumberFormat(undefined, currency
+    ? { style: "currency", currency }
+    : { minimumFractionDigits: 2 }).format(cents / 100);
+}
+
+/** The money per currency, never summed across currencies; the part derived from
+ *  project rates (entries Toggl gave no amount for) is named. */
+export function money(amounts) {
+  if (!amounts?.length) return "no amounts";
+  return amounts.map((a) => {
+    const derived = a.derived_cents ? ` (${cash(a.derived_cents, a.currency)} from project rates)` : "";
+    return cash(a.cents, a.currency) + derived;
+  }).join(" · ");
+}

@@ -1,12 +1,16 @@
 // Pulled data of one connection: pull (with progress and Cancel) and the offline review:
-// totals with charts, a filtered and paged time-entries table, and CSV export of what
-// the filter shows. Only "Pull" needs Toggl; everything else reads the local database.
+// totals with the review's charts (hours by day stacked by project, hours by project,
+// user and client, each followed by a table of its figures), a filtered and paged
+// time-entries table, and CSV export of what the filter shows. Only "Pull" needs
+// Toggl; everything else reads the local database.
 import { api } from "../api.js";
-import { barList, columnChart, hours } from "../chart.js";
 import { Field } from "../codes.js";
 import { h } from "../dom.js";
-import { when } from "../format.js";
+import { hours, when } from "../format.js";
+import { chartSet } from "../review/charts.js";
 import { fieldMaker, textField } from "../review/filters.js";
+import { groupChart, groupTable } from "../review/group-chart.js";
+import { periodChart, periodTable, projectNames } from "../review/period-chart.js";
 import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
 const PAGE_SIZE = 50;
@@ -27,10 +31,14 @@ export async function render(main, { params }) {
     h("a", { href: `#/connections/${id}`, class: "button" }, "Connection details")));
 
   const review = h("div", { id: "review" });
-  const pull = pullSection(id, () => drawReview(id, review));
+  const charts = chartSet();
+  const pull = pullSection(id, () => drawReview(id, review, charts));
   main.append(pull.element, review);
-  await drawReview(id, review);
-  return pull.leave;
+  await drawReview(id, review, charts);
+  return () => {
+    pull.leave();
+    charts.clear();
+  };
 }
 
 /** The pull card: dates, Pull and Cancel, progress, the outcome and the last pull.
@@ -248,7 +256,7 @@ function lastPullText({ last, resumable, pull_allowed_after: allowedAfter }) {
   return resumable ? `${said} Pull again to resume where it stopped.` : said;
 }
 
-async function drawReview(id, container) {
+async function drawReview(id, container, charts) {
   let options;
   try {
     options = await api.reviewOptions(id);
@@ -270,7 +278,8 @@ async function drawReview(id, container) {
   };
   const goToPage = (page) => drawTable(id, filter, table, page, goToPage, ticket("page"));
   const refresh = async () => {
-    await Promise.all([drawTotals(id, filter, totals, ticket("filter")), goToPage(0)]);
+    const view = { id, options, charts };
+    await Promise.all([drawTotals(view, filter, totals, ticket("filter")), goToPage(0)]);
   };
   const filters = filterBar(options, filter, refresh);
   const exporter = exportPanel(id, filter, async () => {
@@ -313,20 +322,30 @@ function exportPanel(id, filter, beforeExport) {
   return [h("div", { class: "actions" }, button), status, error];
 }
 
-/** `current()` is false once a newer filter was applied: a late answer is then dropped. */
-async function drawTotals(id, filter, section, current) {
+/** `current()` is false once a newer filter was applied: a late answer is then dropped.
+ *  The charts are the review page's (Chart.js), each followed by its table. */
+async function drawTotals({ id, options, charts }, filter, section, current) {
   try {
-    const t = await api.reviewTotals(id, { ...filter });
+    const snapshot = { ...filter };
+    const [t, days] = await Promise.all([
+      api.reviewTotals(id, snapshot),
+      api.acrossPeriods({ ...snapshot, connection_ids: [id] }, { grouping: "day", beginning_of_week: null }),
+    ]);
     if (!current()) return;
-    const label = (items) => items.map((i) => ({ label: i.name ?? i.day ?? "(none)", seconds: i.seconds }));
+    charts.clear();
+    const byDay = periodChart(days, { id: "chart-days", title: "Hours by day, stacked by project", projectName: projectNames(options), previous: false });
+    const groups = [["projects", "project", t.by_project], ["users", "user", t.by_user], ["clients", "client", t.by_client]]
+      .map(([key, one, rows]) => ({ key, one, rows, chart: groupChart(rows, { id: `chart-${key}`, title: `Hours by ${one}, billable and non-billable` }) }));
+    charts.keep(byDay, ...groups.map((g) => g.chart));
+    const figures = (table) => h("details", {}, h("summary", {}, "The same figures as a table"), table);
     section.replaceChildren(
       h("h3", { id: "totals-title" }, "Totals"),
       h("p", { id: "total-hours", class: "big-number" }, `${hours(t.seconds)} h`, h("span", { class: "muted" }, ` in ${t.entries} entries`)),
-      h("h4", {}, "Hours by day"), columnChart(label(t.by_day), { id: "chart-days", title: "Hours by day" }),
-      h("div", { class: "chart-grid" },
-        h("div", {}, h("h4", {}, "By project"), barList(label(t.by_project), { id: "chart-projects", title: "Hours by project" })),
-        h("div", {}, h("h4", {}, "By user"), barList(label(t.by_user), { id: "chart-users", title: "Hours by user" })),
-        h("div", {}, h("h4", {}, "By client"), barList(label(t.by_client), { id: "chart-clients", title: "Hours by client" }))));
+      h("h4", {}, "Hours by day"), byDay.element,
+      figures(periodTable(days, { id: "chart-days-table", caption: "Hours by day", previous: false })),
+      h("div", { class: "chart-grid" }, groups.map((g) => h("div", {},
+        h("h4", {}, `By ${g.one}`), g.chart.element,
+        figures(groupTable(`chart-${g.key}-table`, `Hours by ${g.one}`, g.rows))))));
   } catch (e) {
     if (!current()) return;
     const slot = errorSlot("totals-error");

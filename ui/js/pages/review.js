@@ -3,10 +3,11 @@
 // per currency, periods beside the previous ones, and saved views. Reads the local
 // database only. `?view=<id>` opens a saved view.
 import { api } from "../api.js";
-import { hours } from "../chart.js";
 import { h } from "../dom.js";
+import { cash, hours, money } from "../format.js";
 import { filterBar, WEEKDAYS } from "../review/filters.js";
-import { periodChart, periodTable } from "../review/period-chart.js";
+import { groupTable } from "../review/group-chart.js";
+import { periodChart, periodTable, projectNames } from "../review/period-chart.js";
 import { savedViews } from "../review/saved-views.js";
 import { busy, clearError, errorSlot, showError, statusSlot } from "../ui-kit.js";
 
@@ -77,19 +78,6 @@ export async function render(main, { query }) {
   return () => live.chart?.destroy();
 }
 
-function projectNames(options) {
-  const byId = new Map(options.projects.map((p) => [p.id, p.name]));
-  return (id) => (id == null ? "(no project)" : byId.get(id) ?? `Project ${id}`);
-}
-
-/** "12.5 h" and the money per currency, never summed across currencies. */
-function money(amounts) {
-  if (!amounts?.length) return "no amounts";
-  return amounts.map((a) => new Intl.NumberFormat(undefined, a.currency
-    ? { style: "currency", currency: a.currency }
-    : { minimumFractionDigits: 2 }).format(a.cents / 100)).join(" · ");
-}
-
 async function drawTotals(filter, options, sections, current) {
   try {
     const chosen = filter.connection_ids.length ? filter.connection_ids : options.connections.map((c) => c.id);
@@ -126,18 +114,6 @@ async function drawTotals(filter, options, sections, current) {
     showError(slot, e);
     sections.totals.replaceChildren(slot);
   }
-}
-
-function groupTable(id, caption, rows) {
-  return h("table", { id },
-    h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ...["Name", "Hours", "Billable", "Non-billable", "Amounts"].map((c) => h("th", { scope: "col" }, c)))),
-    h("tbody", {}, rows.map((r) => h("tr", {},
-      h("th", { scope: "row" }, r.name),
-      h("td", { class: "num" }, hours(r.seconds)),
-      h("td", { class: "num" }, hours(r.billable_seconds)),
-      h("td", { class: "num" }, hours(r.non_billable_seconds)),
-      h("td", {}, money(r.amounts))))));
 }
 
 async function drawChart(filter, periods, section, projectName, live, current) {
@@ -202,7 +178,7 @@ async function drawTable(filter, section, page, goToPage, current) {
           h("td", {}, r.user_name ?? ""),
           h("td", {}, r.project_name ?? ""),
           h("td", {}, r.description ?? ""),
-          h("td", {}, r.billable ? money([{ currency: r.currency, cents: r.billable_amount_cents ?? 0 }]) : "no"))))),
+          h("td", {}, billableCell(r)))))),
       h("div", { class: "pager" },
         h("button", { type: "button", id: "review-page-prev", disabled: page === 0, onclick: () => goToPage(page - 1) }, "Previous"),
         h("span", { id: "review-page-info", role: "status" }, `Page ${page + 1} of ${pages} · ${result.total_count} entries`),
@@ -213,6 +189,14 @@ async function drawTable(filter, section, page, goToPage, current) {
     showError(slot, e);
     section.replaceChildren(slot);
   }
+}
+
+/** "no", the amount Toggl gave, or the amount at the project's rate (marked as such). */
+function billableCell(r) {
+  if (!r.billable) return "no";
+  if (r.billable_amount_cents == null) return "yes, no amount";
+  const amount = cash(r.billable_amount_cents, r.currency);
+  return r.amount_derived ? `${amount} (project rate)` : amount;
 }
 
 /** CSV or Excel of what the filter shows; `settle` applies text still being typed. */

@@ -1,31 +1,22 @@
-// Hours per period, stacked by project, with the previous period as a line beside it:
-// Chart.js (vendored in ui/vendor, loaded as a plain script) draws axes, gridlines and
-// bars on a canvas; its tooltip is an HTML element of the page, so screen readers and
-// tests read the hours the pointer is on. A table of the same figures follows the chart
-// for screen readers and for anyone who prefers numbers.
-import "../../vendor/chart.js/chart.umd.min.js";
+// Hours per period, stacked by project, optionally with the previous period as a line
+// beside it, and the table of the same figures for screen readers and for anyone who
+// prefers numbers.
 import { h } from "../dom.js";
-import { hours } from "../chart.js";
+import { hours } from "../format.js";
+import { axis, bandColours, drawChart, theme } from "./charts.js";
 
-const Chart = globalThis.Chart;
 /** Projects drawn as their own band; the rest are summed as "Other projects". */
 const MAX_BANDS = 8;
 
-/** Theme colours from the page's CSS variables, so both themes read well. */
-function theme() {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name) => css.getPropertyValue(name).trim();
-  return { text: v("--text"), muted: v("--muted"), grid: v("--border"), accent: v("--accent"), surface: v("--surface") };
+/** A name for each project id of the filter choices ("(no project)" for none). */
+export function projectNames(options) {
+  const byId = new Map(options.projects.map((p) => [p.id, p.name]));
+  return (id) => (id == null ? "(no project)" : byId.get(id) ?? `Project ${id}`);
 }
 
-/** Band colours around the accent: distinct hues at the theme's lightness. */
-function bandColours(n, dark) {
-  return Array.from({ length: n }, (_, i) => `hsl(${(232 + i * 47) % 360} ${dark ? 70 : 62}% ${dark ? 66 : 48}%)`);
-}
-
-/** `periods` from the back end, `projectName(id)` for the labels. Returns {element, destroy}. */
-export function periodChart(periods, { id, title, projectName }) {
-  const labels = periods.map((p) => p.start);
+/** `periods` from the back end, `projectName(id)` for the labels; `previous: false`
+ *  leaves out the previous period's line. Returns {element, chart, destroy}. */
+export function periodChart(periods, { id, title, projectName, previous = true }) {
   const totalsByProject = new Map();
   for (const p of periods) {
     for (const slice of p.current.by_project) {
@@ -35,8 +26,7 @@ export function periodChart(periods, { id, title, projectName }) {
   const ranked = [...totalsByProject.entries()].sort((a, b) => b[1] - a[1]).map(([pid]) => pid);
   const banded = ranked.slice(0, MAX_BANDS);
   const other = new Set(ranked.slice(MAX_BANDS));
-  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
-  const colours = bandColours(banded.length + 1, dark);
+  const colours = bandColours(banded.length + 1);
   const seconds = (p, pid) => p.current.by_project.find((s) => s.id === pid)?.seconds ?? 0;
   const datasets = banded.map((pid, i) => ({
     type: "bar",
@@ -55,67 +45,43 @@ export function periodChart(periods, { id, title, projectName }) {
     });
   }
   const t = theme();
-  datasets.push({
-    type: "line",
-    label: "Previous period",
-    data: periods.map((p) => p.previous.seconds / 3600),
-    borderColor: t.muted,
-    backgroundColor: t.muted,
-    borderDash: [6, 4],
-    pointRadius: 3,
-  });
-
-  const canvas = h("canvas", { id, role: "img", "aria-label": `${title}. The table below has the same figures.` });
-  const tooltip = h("div", { id: `${id}-tooltip`, class: "chart-tooltip", role: "status", "aria-live": "polite", hidden: true });
-  const frame = h("div", { class: "chart-frame" }, canvas, tooltip);
-  const chart = new Chart(canvas, {
-    data: { labels, datasets },
+  if (previous) {
+    datasets.push({
+      type: "line",
+      label: "Previous period",
+      data: periods.map((p) => p.previous.seconds / 3600),
+      borderColor: t.muted,
+      backgroundColor: t.muted,
+      borderDash: [6, 4],
+      pointRadius: 3,
+      always: true,
+    });
+  }
+  return drawChart({
+    id,
+    title,
+    data: { labels: periods.map((p) => p.start), datasets },
     options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
       interaction: { mode: "index", intersect: false },
       scales: {
-        x: { stacked: true, ticks: { color: t.muted }, grid: { color: t.grid }, title: { display: true, text: "Period starting", color: t.muted } },
-        y: { stacked: true, beginAtZero: true, ticks: { color: t.muted }, grid: { color: t.grid }, title: { display: true, text: "Hours", color: t.muted } },
-      },
-      plugins: {
-        legend: { labels: { color: t.text } },
-        tooltip: { enabled: false, external: (context) => showTooltip(context, tooltip) },
+        x: axis("Period starting", t, { stacked: true }),
+        y: axis("Hours", t, { stacked: true, beginAtZero: true }),
       },
     },
   });
-  return { element: frame, chart, destroy: () => chart.destroy() };
 }
 
-/** The tooltip as page text: the period, each band's hours and the previous period's. */
-function showTooltip({ chart, tooltip: model }, element) {
-  if (!model.opacity || !model.dataPoints?.length) {
-    element.hidden = true;
-    return;
-  }
-  const index = model.dataPoints[0].dataIndex;
-  const lines = chart.data.datasets
-    .map((d) => ({ label: d.label, value: d.data[index] }))
-    .filter((l) => l.value > 0 || l.label === "Previous period");
-  element.replaceChildren(
-    h("strong", {}, chart.data.labels[index]),
-    ...lines.map((l) => h("div", { class: "tooltip-line" }, `${l.label}: ${hours(l.value * 3600)} h`)));
-  element.hidden = false;
-  const x = Math.min(model.caretX + 12, chart.width - element.offsetWidth);
-  element.style.left = `${Math.max(0, x)}px`;
-  element.style.top = `${Math.max(0, model.caretY - element.offsetHeight / 2)}px`;
-}
-
-/** The same figures as a table: period, hours, billable hours, the previous period. */
-export function periodTable(periods, { id, caption }) {
+/** The same figures as a table: period, hours, billable hours and, unless
+ *  `previous: false`, the previous period. */
+export function periodTable(periods, { id, caption, previous = true }) {
+  const columns = ["Period", "Hours", "Billable hours", ...(previous ? ["Previous period", "Previous hours"] : [])];
   return h("table", { id, class: "period-table" },
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ...["Period", "Hours", "Billable hours", "Previous period", "Previous hours"].map((c) => h("th", { scope: "col" }, c)))),
+    h("thead", {}, h("tr", {}, ...columns.map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, periods.map((p) => h("tr", {},
-      h("th", { scope: "row" }, `${p.start} – ${p.end}`),
+      h("th", { scope: "row" }, p.start === p.end ? p.start : `${p.start} – ${p.end}`),
       h("td", { class: "num" }, hours(p.current.seconds)),
       h("td", { class: "num" }, hours(p.current.billable_seconds)),
-      h("td", {}, `${p.previous_start} – ${p.previous_end}`),
-      h("td", { class: "num" }, hours(p.previous.seconds))))));
+      previous && h("td", {}, `${p.previous_start} – ${p.previous_end}`),
+      previous && h("td", { class: "num" }, hours(p.previous.seconds))))));
 }
