@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "export_review",
     "list_views",
     "save_view",
+    "rename_view",
     "delete_view",
 ];
 

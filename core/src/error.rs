@@ -195,6 +195,14 @@ impl AppError {
         )
     }
 
+    /// A saved view renamed to the name of another view.
+    pub fn view_name_taken(name: &str) -> AppError {
+        Self::invalid(
+            InputField::ViewName,
+            format!("A saved view named \"{name}\" already exists. Choose another name, or delete that view first."),
+        )
+    }
+
     /// A support ticket with nothing in it.
     pub fn ticket_empty() -> AppError {
         Self::invalid(

@@ -62,6 +62,7 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
             review_commands::across_entries,
             review_commands::export_review,
             review_commands::list_views,
+            review_commands::rename_view,
             review_commands::save_view,
             review_commands::delete_view,
         ])

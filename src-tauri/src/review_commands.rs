@@ -90,6 +90,15 @@ pub async fn save_view(state: State<'_, AppState>, name: String, filter: Filter)
     .await
 }
 
+/// Renames a view, keeping its filter; another view's name is refused.
+#[tauri::command]
+pub async fn rename_view(state: State<'_, AppState>, id: i64, name: String) -> Cmd<SavedView> {
+    blocking(&state, &state.db, move |db| {
+        review::rename_view(db, id, &name)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn delete_view(state: State<'_, AppState>, id: i64) -> Cmd<()> {
     blocking(&state, &state.db, move |db| review::delete_view(db, id)).await

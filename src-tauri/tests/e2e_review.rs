@@ -1,7 +1,8 @@
 //! The review across connections in the real window: two connections pulled from the
 //! fake Toggl, one review over both whose totals are their sum, a chart with axes and
-//! a tooltip that gives the hours, weeks that start on the Toggl users' day, and a saved
-//! view that reopens after a restart.
+//! a tooltip that gives the hours, weeks that start on the Toggl users' day, money from
+//! the report in two currencies, and a saved view that reopens after a restart and can be
+//! renamed.
 
 mod common;
 
@@ -242,6 +243,18 @@ async fn the_review_across_two_connections_sums_them_charts_them_and_keeps_a_sav
         .as_bool()
         .unwrap_or(false);
     assert!(only, "the view's connection choice is shown again");
+
+    // Renaming keeps the view: its new name is listed and it still opens in one click.
+    app.click("#saved-views .view-rename").await?;
+    let field = app.wait_for("#saved-views .view-rename-name").await?;
+    field.clear().await?;
+    field.send_keys("Wendy's workspace").await?;
+    app.click("#saved-views .view-rename-save").await?;
+    app.wait_for_text("#view-status", "Renamed").await?;
+    let listed = app
+        .wait_for_text("#saved-views .view-open", "Wendy's workspace")
+        .await?;
+    assert!(!listed.contains("Client Work only"), "{listed}");
     app.close().await;
     Ok(())
 }

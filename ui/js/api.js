@@ -67,6 +67,7 @@ export const api = {
   exportReview: (filter, request, format) => call("export_review", { filter, request, format }),
   listViews: () => call("list_views"),
   saveView: (name, filter) => call("save_view", { name, filter }),
+  renameView: (id, name) => call("rename_view", { id, name }),
   deleteView: (id) => call("delete_view", { id }),
   getSettings: () => call("get_settings"),
   saveSettings: (settings) => call("save_settings", { settings }),

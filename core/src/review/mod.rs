@@ -41,6 +41,6 @@ pub use periods::{review_periods, Figures, Grouping, PeriodRequest, PeriodTotal,
 pub use stored::stored_counts;
 pub use tally::Amount;
 pub use totals::{review_totals, totals, DayTotal, TotalRow, Totals};
-pub use views::{delete_view, list_views, open_view, save_view, SavedView};
+pub use views::{delete_view, list_views, open_view, rename_view, save_view, SavedView};
 pub use week::{week_start, ConnectionWeekStart, WeekStart};
 pub use xlsx::review_export_xlsx;

@@ -18,12 +18,12 @@ pub(crate) struct ProjectRate {
 
 /// The rate to derive an amount from, when the entry needs one: billable, tracked time,
 /// no amount from Toggl, and a project with a rate.
-pub(crate) fn derivable<'a>(
+pub(crate) fn derivable(
     billable: bool,
     reported: Option<i64>,
     seconds: i64,
-    rate: Option<&'a ProjectRate>,
-) -> Option<&'a ProjectRate> {
+    rate: Option<&ProjectRate>,
+) -> Option<&ProjectRate> {
     rate.filter(|_| billable && reported.is_none() && seconds > 0)
 }
 

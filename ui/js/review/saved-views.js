@@ -1,6 +1,6 @@
 // Saved views of the review: one button per view (one click shows it again), a name
-// field and Save for the filter on screen, and Delete beside each view. Views live in
-// the local database only.
+// field and Save for the filter on screen, and Rename and Delete beside each view.
+// Views live in the local database only.
 import { api } from "../api.js";
 import { Field } from "../codes.js";
 import { h } from "../dom.js";
@@ -41,7 +41,34 @@ export function savedViews({ current, open }) {
         showError(error, e);
       }
     }));
-    return h("li", {}, openButton, remove);
+    const rename = h("button", { type: "button", class: "view-rename link", "aria-label": `Rename view ${view.name}` }, "Rename");
+    const li = h("li", {}, openButton, rename, remove);
+    rename.addEventListener("click", () => li.replaceChildren(...renameForm(view, () => li.replaceChildren(openButton, rename, remove))));
+    return li;
+  };
+  /** The view's name in a field with Rename and Cancel (Enter and Escape do the same). */
+  const renameForm = (view, cancel) => {
+    const field = h("input", { type: "text", id: `view-rename-${view.id}`, class: "view-rename-name", maxlength: "80", value: view.name, "aria-label": `New name for view ${view.name}` });
+    const confirm = h("button", { type: "button", class: "view-rename-save" }, "Rename");
+    const back = h("button", { type: "button", class: "link" }, "Cancel");
+    const submit = () => busy(confirm, "Renaming…", async () => {
+      clearError(error);
+      try {
+        const renamed = await api.renameView(view.id, field.value);
+        status.textContent = `Renamed “${view.name}” to “${renamed.name}”.`;
+        await draw();
+      } catch (e) {
+        showError(error, e, { field: e.field === Field.VIEW_NAME ? field : undefined });
+      }
+    });
+    confirm.addEventListener("click", submit);
+    back.addEventListener("click", cancel);
+    field.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") submit();
+      if (e.key === "Escape") cancel();
+    });
+    queueMicrotask(() => field.focus());
+    return [field, confirm, back];
   };
   save.addEventListener("click", () => busy(save, "Saving…", async () => {
     clearError(error);
