@@ -130,6 +130,9 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
     }
     let info = app.wait_for_text("#page-info", "entries").await?;
     assert!(info.contains(&format!("{all_entries} entries")), "{info}");
+    app.client
+        .execute("document.getElementById('totals').scrollIntoView()", vec![])
+        .await?;
     app.screenshot("review").await?;
 
     let project: String = app
