@@ -241,13 +241,15 @@ async fn cancel_during_the_check_stops_it_and_keeps_the_form() -> TestResult {
 
 #[tokio::test]
 async fn the_detail_page_renames_reveals_swaps_changes_privacy_and_deletes() -> TestResult {
-    let mut fake = FakeToggl::start(Scenario::demo()).await;
+    let mut fake = FakeToggl::start(Scenario::demo().with_week_start(DEMO_OWNER, 0)).await;
     let data = tempfile::tempdir()?;
     let token = fake.token_of(DEMO_OWNER);
     let app = common::launch(data.path(), Some(&fake.url())).await;
     add_connection(&app, &token, Some("Agency Toggl")).await?;
     app.click(".connection.highlight a").await?;
     app.wait_for_text("#detail-title", "Agency Toggl").await?;
+    // The token check read the user's week start from Toggl.
+    app.wait_for_text("#account-week-start", "Sunday").await?;
     let masked = app.wait_for("#token-value").await?.text().await?;
     assert!(
         masked.ends_with(&token[28..]) && !masked.contains(&token[..28]),

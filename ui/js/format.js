@@ -7,6 +7,9 @@ export const PRIVACY_OPTIONS = [
   { kind: "shared_with_team", label: "Shared with Team", hint: "Members of one team can use this connection." },
 ];
 
+/** Toggl's `beginning_of_week` numbering: 0 Sunday … 6 Saturday. */
+export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
 export function privacyLabel(privacy) {
   const option = PRIVACY_OPTIONS.find((o) => o.kind === privacy?.kind);
   if (!option) return "Unknown";

@@ -486,6 +486,30 @@ mod retest {
         assert_eq!(fake.request_count(), 2);
     }
 
+    /// The week start the user changed in Toggl arrives with the re-test's two requests
+    /// and is what the review's weeks start on from then on.
+    #[tokio::test]
+    async fn a_retest_stores_the_week_start_the_user_changed_in_toggl() {
+        let fake = FakeToggl::start(Scenario::demo()).await;
+        let (service, client, id) = saved_connection(&fake).await;
+        let filter = crate::review::Filter::default().for_connection(id);
+        let week = |service: &ConnectionService| {
+            crate::review::week_start(&service.db, &filter)
+                .unwrap()
+                .beginning_of_week
+        };
+        assert_eq!(week(&service), 1, "Toggl's default, Monday");
+        fake.update_scenario(|s| {
+            let owner = s.users.iter_mut().find(|u| u.id == DEMO_OWNER).unwrap();
+            owner.beginning_of_week = 0;
+        });
+        fake.log().clear();
+        service.retest(&client, id).await.unwrap();
+        assert_eq!(fake.request_count(), 2);
+        assert_eq!(week(&service), 0);
+        assert_eq!(service.get(id).unwrap().access.beginning_of_week, 0);
+    }
+
     #[tokio::test]
     async fn adding_a_workspace_rereads_its_standing_with_two_requests() {
         let fake = FakeToggl::start(Scenario::demo()).await;

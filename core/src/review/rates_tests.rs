@@ -197,3 +197,60 @@ async fn the_reports_amounts_are_toggls_and_own_entries_get_the_project_rate() {
     let own = as_list(earned(&scenario, |user| user == 2), true);
     assert_eq!(pulled_amounts(scenario, 2).await, own);
 }
+
+#[test]
+fn both_exports_mark_the_amounts_that_come_from_project_rates() {
+    let db = Db::open_in_memory().unwrap();
+    let c = rated_projects(&db);
+    let mut out = Vec::new();
+    export_csv(&db, c, &Filter::default(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let ends = |id: i64| {
+        let prefix = format!("{c},Rates,{id},");
+        let line = text.lines().find(|l| l.starts_with(&prefix)).unwrap();
+        line.rsplitn(5, ',').collect::<Vec<_>>()
+    };
+    // billable_amount, hourly_rate, currency, amount_from_project_rate (reversed).
+    assert_eq!(ends(1)[..4], ["true", "EUR", "60.00", "90.00"]);
+    assert_eq!(ends(3)[..4], ["false", "USD", "50.00", "50.00"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rates.xlsx");
+    let request = PeriodRequest {
+        grouping: Grouping::Month,
+        beginning_of_week: None,
+    };
+    let mut file = std::fs::File::create(&path).unwrap();
+    review_export_xlsx(&db, &Filter::default(), &request, &mut file).unwrap();
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let entries = book.worksheet_range("Entries").unwrap();
+    let rows: Vec<&[Data]> = entries.rows().collect();
+    let col = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|c| c == &Data::String(name.into()))
+            .unwrap()
+    };
+    let (id, amount, derived) = (
+        col("entry id"),
+        col("billable amount"),
+        col("amount from project rate"),
+    );
+    let marked: BTreeMap<i64, (f64, bool)> = rows[1..]
+        .iter()
+        .filter_map(|r| match (&r[id], &r[amount], &r[derived]) {
+            (Data::Float(i), Data::Float(a), Data::Bool(d)) => Some((*i as i64, (*a, *d))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        BTreeMap::from([
+            (1, (90.0, true)),
+            (2, (108.75, true)),
+            (3, (50.0, false)),
+            (6, (20.0, false))
+        ])
+    );
+}

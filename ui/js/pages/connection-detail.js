@@ -5,7 +5,7 @@ import { api, newRequestId } from "../api.js";
 import { Code } from "../codes.js";
 import { confirmDialog } from "../dialog.js";
 import { h } from "../dom.js";
-import { privacyLabel, rolesList, verdictBadge, verdictText, when } from "../format.js";
+import { privacyLabel, rolesList, verdictBadge, verdictText, when, WEEKDAYS } from "../format.js";
 import { privacyFieldset, readPrivacy } from "../privacy-field.js";
 import { ROLE_RULE, scopeFieldsets } from "../scope-list.js";
 import { tokenField } from "../token-field.js";
@@ -232,6 +232,7 @@ function accountSection(c, redraw) {
       h("dt", {}, "Name"), h("dd", { id: "account-name" }, user.fullname),
       h("dt", {}, "Email"), h("dd", { id: "account-email" }, user.email),
       h("dt", {}, "Time zone"), h("dd", {}, user.timezone ?? "—"),
+      h("dt", {}, "Weeks start on"), h("dd", { id: "account-week-start" }, WEEKDAYS[c.access.beginning_of_week] ?? "—"),
       h("dt", {}, "Access"), h("dd", { id: "account-verdict" }, verdictBadge(c), " ", verdictText(c.verdict)),
       h("dt", {}, "Last checked"), h("dd", { id: "checked-at" }, when(c.access.checked_at)),
     ),

@@ -4,8 +4,8 @@
 // database only. `?view=<id>` opens a saved view.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { cash, hours, money } from "../format.js";
-import { filterBar, WEEKDAYS } from "../review/filters.js";
+import { cash, hours, money, WEEKDAYS } from "../format.js";
+import { filterBar } from "../review/filters.js";
 import { groupTable } from "../review/group-chart.js";
 import { periodChart, periodTable, projectNames } from "../review/period-chart.js";
 import { savedViews } from "../review/saved-views.js";

@@ -3,8 +3,7 @@
 // to cut time into periods. It edits one `filter` object in place and can show a saved
 // view's filter again (`show`).
 import { h } from "../dom.js";
-
-export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+import { WEEKDAYS } from "../format.js";
 
 /** `changed()` runs after every edit; text waits for a pause in typing. */
 export function filterBar(options, filter, periods, changed) {
