@@ -147,8 +147,12 @@ pub(crate) fn scan(
         let seconds = row.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0);
         let billable = row.get::<_, Option<bool>>(4)?.unwrap_or(false);
         let reported: Option<i64> = row.get(5)?;
+        // Only an entry that may need a rate looks one up (most rows carry Toggl's amount
+        // or are not billable).
         let rate = match project {
-            Some(p) if !rates.is_empty() => rates.get(&(row.get(7)?, p)),
+            Some(p) if billable && reported.is_none() && !rates.is_empty() => {
+                rates.get(&(row.get(7)?, p))
+            }
             _ => None,
         };
         let amount = match (reported, derivable(billable, reported, seconds, rate)) {
