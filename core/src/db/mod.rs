@@ -15,6 +15,7 @@ pub mod connections;
 pub mod history;
 pub mod metadata;
 pub mod pulls;
+pub mod report_page_sizes;
 pub mod scope;
 pub mod secret_journal;
 #[cfg(any(test, feature = "synthetic-data"))]
@@ -61,6 +62,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0012_week_start_and_rates",
         include_str!("migrations/0012_week_start_and_rates.sql"),
+    ),
+    (
+        "0008_report_page_sizes",
+        include_str!("migrations/0008_report_page_sizes.sql"),
     ),
 ];
 
@@ -561,6 +566,7 @@ mod tests {
             ("0006_connection_scope", 1777, 0xfd2d_7868_676a_64e0),
             ("0007_tag_index", 1502, 0xf00b_4160_e76f_86c7),
             ("0012_week_start_and_rates", 760, 0xefc6_9af3_3a16_91fe),
+            ("0008_report_page_sizes", 720, 0x09db_50d8_c3d9_3ad1),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

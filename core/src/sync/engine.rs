@@ -2,7 +2,9 @@
 //! page, committing every page with its cursor, until done, cancelled, out of quota or
 //! failed. Each outcome is recorded on the pull row before returning.
 
+use super::count::FirstPages;
 use super::fetch::{fetch, FetchContext, Fetched, ReportPosition};
+use super::page_sizes::PageSizes;
 use super::model::{
     user_zone, BucketQuota, NoticeKind, Progress, PullNotice, PullReport, PullRequest, PullStatus,
     StageKind,
@@ -45,6 +47,21 @@ pub async fn pull(
     progress: ProgressFn<'_>,
     cancel: &AtomicBool,
 ) -> AppResult<PullReport> {
+    let none = FirstPages::default();
+    pull_with_first_pages(db, client, token, request, progress, cancel, &none).await
+}
+
+/// [`pull`], taking the first report page of a chunk from `first_pages` where a count
+/// fetched it (see [`count`](super::count)) instead of asking Toggl for it again.
+pub async fn pull_with_first_pages(
+    db: &Db,
+    client: &TogglClient,
+    token: &ApiToken,
+    request: &PullRequest,
+    progress: ProgressFn<'_>,
+    cancel: &AtomicBool,
+    first_pages: &FirstPages,
+) -> AppResult<PullReport> {
     let client = &client.metered();
     for w in &request.access.workspaces {
         if let Some(org) = w.organization_id {
@@ -79,6 +96,8 @@ pub async fn pull(
             zone: user_zone(request.access.user.timezone.as_deref()),
             options: &request.options,
             own_earliest: AtomicI64::new(i64::MIN),
+            page_sizes: PageSizes::load(db, request.connection_id)?,
+            first_pages,
         },
         requests_at_start: client.requests_made(),
         requests_committed: client.requests_made(),

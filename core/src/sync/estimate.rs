@@ -6,8 +6,14 @@
 //!   costs exactly what the stored pages say (while nothing changed on Toggl);
 //! - `earlier_pulls`: entries stored for other ranges: their entries per day, scaled to
 //!   this range;
-//! - `no_history`: nothing stored yet: one report page per workspace at least, the
-//!   figure grows as pages come in.
+//! - `counted`: the user had Toggl count (see [`count`](super::count)): the range's
+//!   first report page of each workspace, exact when it held everything, else
+//!   extrapolated; those pages are the pull's own, so they are not counted again;
+//! - `no_history`: nothing stored yet and nothing counted: one report page per
+//!   workspace at least, the figure grows as pages come in.
+//!
+//! Pages hold what Toggl served on a full page of the workspace's report before (see
+//! [`page_sizes`](super::page_sizes)), else the size that will be asked.
 //!
 //! The quota's state comes from the headers the client already tracks; until Toggl has
 //! sent some, the hour of the smallest plan (Free, 30) is assumed and said to be.
@@ -17,9 +23,11 @@
 use super::model::{PullRequest, PullStatus, StageKind};
 use super::plan::{own_entry_workspaces, plan, report_chunks, PlannedStage, ALL_WORKSPACES};
 use crate::db::history::{range_pulled_completely, workspace_history, WorkspaceHistory};
-use crate::db::{metadata, pulls, Db};
+use super::count::Count;
+use super::page_sizes::expected_rows;
+use crate::db::{metadata, pulls, report_page_sizes, Db};
 use crate::error::AppResult;
-use crate::toggl::endpoints::{LIST_PAGE_SIZE, REPORT_PAGE_SIZE};
+use crate::toggl::endpoints::LIST_PAGE_SIZE;
 use crate::toggl::quota::{Bucket, Quota};
 use crate::toggl::TogglClient;
 use chrono::{DateTime, Utc};
@@ -36,6 +44,7 @@ const DAY_SECS: i64 = 86_400;
 pub enum EstimateSource {
     LastPull,
     EarlierPulls,
+    Counted,
     NoHistory,
 }
 
@@ -44,6 +53,7 @@ impl EstimateSource {
         match self {
             EstimateSource::LastPull => "last_pull",
             EstimateSource::EarlierPulls => "earlier_pulls",
+            EstimateSource::Counted => "counted",
             EstimateSource::NoHistory => "no_history",
         }
     }
@@ -52,8 +62,9 @@ impl EstimateSource {
         match self {
             EstimateSource::LastPull => "counted from the last pull of this range",
             EstimateSource::EarlierPulls => "from the entries per day of earlier pulls",
+            EstimateSource::Counted => "counted from Toggl's first page of each workspace",
             EstimateSource::NoHistory => {
-                "nothing pulled yet, so at least one page per workspace; the count grows as pages come in"
+                "nothing pulled yet, so at least one page per workspace; Count on Toggl for a closer figure"
             }
         }
     }
@@ -88,6 +99,17 @@ pub struct PullEstimate {
 
 /// Estimates `request`'s pull (see the module comment). Sends nothing.
 pub fn estimate(db: &Db, client: &TogglClient, request: &PullRequest) -> AppResult<PullEstimate> {
+    estimate_counted(db, client, request, None)
+}
+
+/// [`estimate`], with what a count of the range found for the workspaces it counted.
+pub fn estimate_counted(
+    db: &Db,
+    client: &TogglClient,
+    request: &PullRequest,
+    count: Option<&Count>,
+) -> AppResult<PullEstimate> {
+    let count = count.filter(|c| c.stands_for(request.range));
     let stages = plan(&request.access);
     let range = (request.range.start_ts(), request.range.end_ts_exclusive());
     let own = own_entry_workspaces(&request.access);
@@ -102,10 +124,25 @@ pub fn estimate(db: &Db, client: &TogglClient, request: &PullRequest) -> AppResu
         } else {
             EstimateSource::EarlierPulls
         };
+        let sizes = report_page_sizes::all(conn, c)?;
         let mut requests = 0u64;
         let mut entries = 0u64;
+        let (mut counted, mut unknown) = (false, false);
         for stage in &stages {
             let w = stage.workspace_id;
+            let done_pages = done.pages_of(stage);
+            if let Some(n) = count.filter(|_| stage.kind == StageKind::ReportEntries) {
+                if let Some(n) = n.of(w) {
+                    counted = true;
+                    entries += n.entries;
+                    // Without pages of an earlier run, the pull takes the counted one.
+                    requests += match done_pages {
+                        0 => n.requests_left,
+                        done => (n.requests_left + 1).saturating_sub(done),
+                    };
+                    continue;
+                }
+            }
             let (scope, user_id) = match stage.kind {
                 StageKind::OwnEntries if w == ALL_WORKSPACES => (own.clone(), Some(user)),
                 _ => (vec![w], None),
@@ -115,17 +152,23 @@ pub fn estimate(db: &Db, client: &TogglClient, request: &PullRequest) -> AppResu
             if stage.kind == StageKind::ReportEntries {
                 match expected {
                     Some(n) => entries += n,
-                    None => source = EstimateSource::NoHistory,
+                    None => unknown = true,
                 }
             }
             let fresh =
                 stage.kind.is_metadata() && metadata_is_fresh(conn, request, w, Utc::now())?;
+            let rows = expected_rows(sizes.get(&w));
             let cost = if fresh {
                 0
             } else {
-                stage_cost(stage, &history, expected, request)
+                stage_cost(stage, &history, expected, rows, request)
             };
-            requests += cost.saturating_sub(done.pages_of(stage));
+            requests += cost.saturating_sub(done_pages);
+        }
+        if unknown {
+            source = EstimateSource::NoHistory;
+        } else if counted {
+            source = EstimateSource::Counted;
         }
         Ok((requests, source, entries))
     })?;
@@ -150,11 +193,12 @@ fn expected_entries(
     Some((history.entries_total as f64 / span_days * range_days).round() as u64)
 }
 
-/// Requests one stage costs in full.
+/// Requests one stage costs in full; a report page holds `report_rows`.
 fn stage_cost(
     stage: &PlannedStage,
     history: &WorkspaceHistory,
     expected: Option<u64>,
+    report_rows: u32,
     request: &PullRequest,
 ) -> u64 {
     let pages = |n: u64, size: u32| n.div_ceil(u64::from(size)).max(1);
@@ -164,7 +208,7 @@ fn stage_cost(
             // each at least one request.
             let chunks =
                 report_chunks(request.range, request.options.report_chunk_days).len() as u64;
-            pages(expected.unwrap_or(0), REPORT_PAGE_SIZE) + chunks.saturating_sub(1)
+            pages(expected.unwrap_or(0), report_rows) + chunks.saturating_sub(1)
         }
         StageKind::OwnEntries => {
             let days = (request.range.end_date - request.range.start_date).num_days() + 1;
@@ -315,13 +359,20 @@ fn describe(
         format!("about {hours} {unit} on {plan}")
     };
     let noun = if requests == 1 { "request" } else { "requests" };
+    let about = match source {
+        EstimateSource::NoHistory => "At least",
+        _ => "About",
+    };
     PullEstimate {
         requests,
         entries,
         source,
         quota,
         duration_secs,
-        message: format!("About {requests} {noun}: {how_long} ({}).", source.phrase()),
+        message: format!(
+            "{about} {requests} {noun}: {how_long} ({}).",
+            source.phrase()
+        ),
     }
 }
 

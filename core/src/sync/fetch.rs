@@ -1,12 +1,15 @@
 //! One request-sized step of a stage: ask Toggl for the page at the stage's cursor and
 //! turn the answer into rows to store plus the cursor of the next page. Nothing here
-//! touches the database, so a failed request leaves no trace. This is where Toggl's
-//! wire shapes become storage's neutral records: `db` never sees a Toggl type.
+//! touches the pulled data, so a failed request leaves no trace (only what a report
+//! answer shows of its page size is remembered, see [`PageSizes`]). This is where
+//! Toggl's wire shapes become storage's neutral records: `db` never sees a Toggl type.
 
 use super::model::{
     midnight, own_entries_from, window_in, zone_midnight, NoticeKind, PullNotice, PullOptions,
     PullRange, StageKind,
 };
+use super::count::FirstPages;
+use super::page_sizes::PageSizes;
 use super::plan::report_chunks;
 use crate::db::metadata::{ClientRecord, MemberRecord, ProjectRecord, TagRecord};
 use crate::db::time_entries::{EntryRecord, Money};
@@ -143,6 +146,12 @@ pub struct FetchContext<'a> {
     pub options: &'a PullOptions,
     /// The earliest start `/me/time_entries` serves, once Toggl said (unix seconds).
     pub own_earliest: AtomicI64,
+    /// The page size each workspace's report is asked for, and what Toggl's answers
+    /// teach about it.
+    pub page_sizes: PageSizes<'a>,
+    /// Report pages fetched ahead of the pull (by a count): a chunk's first fetch
+    /// takes its page from here instead of asking Toggl again.
+    pub first_pages: &'a FirstPages,
 }
 
 impl<'a> FetchContext<'a> {
@@ -236,12 +245,22 @@ async fn report_page(
         return Ok(Fetched::page(PageData::Entries(Vec::new()), None));
     };
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    let query = ReportQuery::between(day(chunk.start_date), day(chunk.end_date));
+    let mut query = ReportQuery::between(day(chunk.start_date), day(chunk.end_date));
+    query.page_size = Some(ctx.page_sizes.ask(workspace_id));
     let from = at.cursor();
-    let page = ctx
-        .client
-        .detailed_report_window(ctx.token, workspace_id, &query, from)
-        .await?;
+    let fetched_ahead = from
+        .is_none()
+        .then(|| ctx.first_pages.take(workspace_id, chunk))
+        .flatten();
+    let page = match fetched_ahead {
+        Some(page) => page,
+        None => {
+            ctx.client
+                .detailed_report_window(ctx.token, workspace_id, &query, from)
+                .await?
+        }
+    };
+    ctx.page_sizes.learn(workspace_id, &page)?;
     let reported = page
         .range
         .map_or(chunk, |(start_date, end_date)| PullRange {

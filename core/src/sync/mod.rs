@@ -59,10 +59,12 @@
 //! [`PullService`] is how the app starts them: one at a time per connection, each with
 //! its Cancel, and one [`PullOutcome`] for the page whatever way the pull ended.
 
+pub mod count;
 mod engine;
 mod estimate;
 pub mod fetch;
 pub mod model;
+pub mod page_sizes;
 pub mod plan;
 mod service;
 pub mod store;
@@ -72,8 +74,8 @@ pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{pull, ProgressFn};
-pub use estimate::{estimate, EstimateSource, PullEstimate, QuotaView, FREE_PLAN_PER_HOUR};
+pub use engine::{pull, pull_with_first_pages, ProgressFn};
+pub use estimate::{estimate, estimate_counted, EstimateSource, PullEstimate, QuotaView, FREE_PLAN_PER_HOUR};
 pub use model::{
     BucketQuota, Expected, NoticeKind, Progress, PullFacts, PullNotice, PullOptions, PullOutcome,
     PullRange, PullReport, PullRequest, PullStatus, PullSummary, StageKind, StoredCounts,

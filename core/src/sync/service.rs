@@ -7,8 +7,10 @@
 //! crashed process leaves its pull row `running`; since no entry is held for it after a
 //! restart, the next pull simply resumes it.
 
-use super::engine::{pull, ProgressFn};
-use super::estimate::{against_estimate, estimate, PullEstimate};
+use super::count::{count, Count};
+use super::engine::{pull_with_first_pages, ProgressFn};
+use super::estimate::{against_estimate, estimate_counted, PullEstimate};
+use super::page_sizes::PageSizes;
 use super::model::{
     held_until, Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest,
     PullStatus,
@@ -40,6 +42,10 @@ struct Running {
     finished: watch::Receiver<()>,
 }
 
+/// The last count of each connection's range, until a pull of that range takes its
+/// pages or it goes stale.
+type CountSet = Arc<Mutex<HashMap<i64, Count>>>;
+
 /// Pulls stopped by the quota that go on by themselves when it resets, by connection.
 type ResumeSet = Arc<Mutex<HashMap<i64, ScheduledResume>>>;
 
@@ -70,6 +76,7 @@ pub struct PullService {
     options: PullOptions,
     running: RunningSet,
     resumes: ResumeSet,
+    counts: CountSet,
 }
 
 impl PullService {
@@ -90,6 +97,7 @@ impl PullService {
             options,
             running: RunningSet::default(),
             resumes: ResumeSet::default(),
+            counts: CountSet::default(),
         }
     }
 
@@ -139,16 +147,20 @@ impl PullService {
             range,
             options: self.options.clone(),
         };
-        let progress = match estimate(&self.db, &self.client, &request) {
+        let counted = self.take_count(connection_id, range);
+        let progress = match estimate_counted(&self.db, &self.client, &request, counted.as_ref())
+        {
             Ok(expected) => against_estimate(progress, expected),
             Err(_) => progress,
         };
+        let first_pages = counted.map(Count::into_pages).unwrap_or_default();
         let (db, client) = (Arc::clone(&self.db), self.client.clone());
         let cancel = Arc::clone(&claim.cancel);
         let task = tokio::spawn(async move {
             let _claim = claim;
             let progress: ProgressFn<'_> = &*progress;
-            pull(&db, &client, &token, &request, progress, &cancel).await
+            pull_with_first_pages(&db, &client, &token, &request, progress, &cancel, &first_pages)
+                .await
         });
         self.note_abort(connection_id, &task);
         match task.await {
@@ -227,6 +239,45 @@ impl PullService {
             .map(|r| (r.at, r.range))
     }
 
+    /// Has Toggl count the range (see [`count`](super::count)): one report request per
+    /// workspace whose entries the pull reads, each the pull's own first page, kept for
+    /// the pull of this range that follows. Returns the plan with the counted estimate.
+    /// Refused with no request while a pull of the connection runs or Toggl's limits
+    /// hold pulls.
+    pub async fn count_on_toggl(
+        &self,
+        connection_id: i64,
+        start_date: &str,
+        end_date: &str,
+    ) -> AppResult<ResumeFacts> {
+        let range = PullRange::parse(start_date, end_date)?;
+        let claim = self.claim(connection_id)?;
+        let (db, connections) = (Arc::clone(&self.db), Arc::clone(&self.connections));
+        let (token, access) = blocking(move || {
+            refuse_while_held(&db, connection_id)?;
+            connections.pull_credentials(connection_id)
+        })
+        .await?;
+        let request = PullRequest {
+            connection_id,
+            access,
+            range,
+            options: self.options.clone(),
+        };
+        let sizes = PageSizes::load(&self.db, connection_id)?;
+        let counted = count(&self.client, &token, &request, &sizes).await?;
+        lock_counts(&self.counts).insert(connection_id, counted);
+        drop(claim);
+        self.resume_facts(connection_id, start_date, end_date)
+    }
+
+    /// The connection's count of `range`, taken out for the pull that uses its pages.
+    fn take_count(&self, connection_id: i64, range: PullRange) -> Option<Count> {
+        lock_counts(&self.counts)
+            .remove(&connection_id)
+            .filter(|c| c.stands_for(range))
+    }
+
     /// What the data page shows before a pull of the range: its estimate, and whether a
     /// stopped pull waits for the quota (countdown) or waits for the user (offer).
     pub fn resume_facts(
@@ -246,7 +297,10 @@ impl PullService {
             range,
             options: self.options.clone(),
         };
-        let estimate = estimate(&self.db, &self.client, &request)?;
+        let estimate = {
+            let counts = lock_counts(&self.counts);
+            estimate_counted(&self.db, &self.client, &request, counts.get(&connection_id))?
+        };
         let scheduled = self.scheduled_resume(connection_id);
         let stopped = last_pull(&self.db, connection_id)?.is_some_and(|l| l.status.is_resumable());
         Ok(ResumeFacts {
@@ -273,6 +327,7 @@ impl PullService {
     /// a pull left running would go on writing rows of a connection that is gone.
     pub async fn delete_connection(&self, connection_id: i64) -> AppResult<()> {
         self.cancel_resume(connection_id);
+        lock_counts(&self.counts).remove(&connection_id);
         let finished = lock(&self.running).get(&connection_id).map(|running| {
             running.cancel.store(true, Ordering::SeqCst);
             if let Some(abort) = &running.abort {
@@ -355,6 +410,10 @@ impl Drop for Claim {
 }
 
 fn lock(set: &RunningSet) -> MutexGuard<'_, HashMap<i64, Running>> {
+    set.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn lock_counts(set: &CountSet) -> MutexGuard<'_, HashMap<i64, Count>> {
     set.lock().unwrap_or_else(|p| p.into_inner())
 }
 

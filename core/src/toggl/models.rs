@@ -302,6 +302,20 @@ pub struct ReportPage {
     pub rows: Vec<ReportRow>,
     pub next: Option<ReportCursor>,
     pub range: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// The rows a full page holds as Toggl applied it: `X-Page-Size` when sent, else the
+    /// rows of a page followed by another; `None` when the page does not tell. Only for
+    /// estimates: the next page is always the one the headers name.
+    pub page_size: Option<u32>,
+    /// The larger page size Toggl refused with a 400 before serving this page at the
+    /// default one, if it did.
+    pub refused_page_size: Option<u32>,
+}
+
+impl ReportPage {
+    /// The entries the page holds (a grouped row holds several).
+    pub fn entries(&self) -> usize {
+        self.rows.iter().map(|r| r.time_entries.len()).sum()
+    }
 }
 
 impl ReportQuery {

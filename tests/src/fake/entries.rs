@@ -109,9 +109,17 @@ pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) 
     let start = render::local_midnight(&day_zone, range_start);
     let end_exclusive = render::local_midnight(&day_zone, range_end + chrono::Duration::days(1));
     let number = |key: &str| body.get(key).and_then(Value::as_u64);
-    let page_size = number("page_size")
-        .map_or(s.shape.report_page_size, |n| n as usize)
-        .max(1);
+    let asked = number("page_size").map_or(s.shape.report_page_size, |n| n as usize);
+    if asked > s.shape.report_max_page_size && s.shape.report_refuses_large_page_size {
+        return Answer::error(
+            400,
+            &format!(
+                "Invalid 'page_size' value: must not exceed {}",
+                s.shape.report_max_page_size
+            ),
+        );
+    }
+    let page_size = asked.min(s.shape.report_max_page_size).max(1);
     let first_row = number("first_row_number").unwrap_or(1).max(1) as usize;
     let users: Option<Vec<i64>> = body
         .get("user_ids")
@@ -146,6 +154,7 @@ pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) 
         skip + page_size + 1
     };
     let mut answer = Answer::ok(page.into())
+        .header("x-page-size", page_size)
         .header("x-range-start", range_start)
         .header("x-range-end", range_end);
     if call.endless_report && !rows.is_empty() {

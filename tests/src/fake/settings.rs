@@ -40,6 +40,16 @@ pub struct Shape {
     pub projects_default_active_only: bool,
     /// Detailed report rows per page when the request names no `page_size`.
     pub report_page_size: usize,
+    /// The most rows a detailed report page holds: a larger `page_size` is served
+    /// `min(asked, max)` silently, naming the size applied in `X-Page-Size` as real
+    /// Toggl does. Toggl documents no maximum; the default is the documented default of
+    /// 50, the pessimistic reading of the evidence (users report being unable to raise
+    /// it, a public client caps its page size there), so a client that assumes the size
+    /// it asked for is caught.
+    pub report_max_page_size: usize,
+    /// A `page_size` above [`Shape::report_max_page_size`] is refused with a 400 naming
+    /// `page_size` instead of being clamped (how Toggl answers one is unconfirmed).
+    pub report_refuses_large_page_size: bool,
     /// `/me/time_entries` draws from the organization bucket of the user's default
     /// workspace instead of the user bucket (which bucket Toggl uses is unconfirmed).
     pub me_time_entries_in_org_bucket: bool,
@@ -83,6 +93,8 @@ impl Default for Shape {
             quota_headers_on_errors: false,
             projects_default_active_only: true,
             report_page_size: 50,
+            report_max_page_size: 50,
+            report_refuses_large_page_size: false,
             me_time_entries_in_org_bucket: false,
             null_for_empty_lists: true,
             member_role_key: false,
