@@ -92,6 +92,17 @@ pub(crate) mod probe {
         seconds_by(db, connection_id, "user_id")
     }
 
+    /// The connection's stored entry ids, in order.
+    pub fn entry_ids(db: &Db, connection_id: i64) -> Vec<i64> {
+        db.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT id FROM time_entries WHERE connection_id = ?1 ORDER BY id")?;
+            let rows = stmt.query_map([connection_id], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+    }
+
     /// Entries per workspace, all connections.
     pub fn entries_per_workspace(db: &Db) -> BTreeMap<i64, usize> {
         db.read(|c| {

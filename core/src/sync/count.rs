@@ -184,7 +184,8 @@ fn extrapolate(page: &ReportPage, chunk: (i64, i64), range_end: i64, now: i64) -
         None => n,
         Some(_) => n + (n - 1.0) / (last - first).max(1) as f64 * (chunk_end - last) as f64,
     };
-    let later_chunks = first_chunk / (chunk_end - first.max(chunk.0)).max(1) as f64 * later_span as f64;
+    let later_chunks =
+        first_chunk / (chunk_end - first.max(chunk.0)).max(1) as f64 * later_span as f64;
     Extrapolated {
         first_chunk,
         later_chunks,

@@ -4,11 +4,11 @@
 
 use super::count::FirstPages;
 use super::fetch::{fetch, FetchContext, Fetched, ReportPosition};
-use super::page_sizes::PageSizes;
 use super::model::{
     user_zone, BucketQuota, NoticeKind, Progress, PullNotice, PullReport, PullRequest, PullStatus,
     StageKind,
 };
+use super::page_sizes::PageSizes;
 use super::plan::{metadata_stages, own_entry_workspaces, plan, sees_everyone, PlannedStage};
 use super::store::{commit_page, restart_chunk, PageCommit};
 use crate::db::metadata::{self, MetaTable};

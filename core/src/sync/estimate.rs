@@ -20,11 +20,11 @@
 //! Toggl's report totals endpoint names no entry count, and `/me/quota` would spend one
 //! of the 30 user-level requests the token check needs, so neither is asked.
 
+use super::count::Count;
 use super::model::{PullRequest, PullStatus, StageKind};
+use super::page_sizes::expected_rows;
 use super::plan::{own_entry_workspaces, plan, report_chunks, PlannedStage, ALL_WORKSPACES};
 use crate::db::history::{range_pulled_completely, workspace_history, WorkspaceHistory};
-use super::count::Count;
-use super::page_sizes::expected_rows;
 use crate::db::{metadata, pulls, report_page_sizes, Db};
 use crate::error::AppResult;
 use crate::toggl::endpoints::LIST_PAGE_SIZE;

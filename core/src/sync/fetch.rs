@@ -4,11 +4,11 @@
 //! answer shows of its page size is remembered, see [`PageSizes`]). This is where
 //! Toggl's wire shapes become storage's neutral records: `db` never sees a Toggl type.
 
+use super::count::FirstPages;
 use super::model::{
     midnight, own_entries_from, window_in, zone_midnight, NoticeKind, PullNotice, PullOptions,
     PullRange, StageKind,
 };
-use super::count::FirstPages;
 use super::page_sizes::PageSizes;
 use super::plan::report_chunks;
 use crate::db::metadata::{ClientRecord, MemberRecord, ProjectRecord, TagRecord};

@@ -75,7 +75,9 @@ pub(crate) mod test_support;
 mod tests;
 
 pub use engine::{pull, pull_with_first_pages, ProgressFn};
-pub use estimate::{estimate, estimate_counted, EstimateSource, PullEstimate, QuotaView, FREE_PLAN_PER_HOUR};
+pub use estimate::{
+    estimate, estimate_counted, EstimateSource, PullEstimate, QuotaView, FREE_PLAN_PER_HOUR,
+};
 pub use model::{
     BucketQuota, Expected, NoticeKind, Progress, PullFacts, PullNotice, PullOptions, PullOutcome,
     PullRange, PullReport, PullRequest, PullStatus, PullSummary, StageKind, StoredCounts,

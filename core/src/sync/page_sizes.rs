@@ -65,10 +65,12 @@ impl<'a> PageSizes<'a> {
         if after == before {
             return Ok(());
         }
-        self.db.with(|c| {
-            report_page_sizes::remember(c, self.connection_id, workspace_id, after)
-        })?;
+        self.db
+            .with(|c| report_page_sizes::remember(c, self.connection_id, workspace_id, after))?;
         self.known().insert(workspace_id, after);
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

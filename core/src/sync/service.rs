@@ -10,11 +10,11 @@
 use super::count::{count, Count};
 use super::engine::{pull_with_first_pages, ProgressFn};
 use super::estimate::{against_estimate, estimate_counted, PullEstimate};
-use super::page_sizes::PageSizes;
 use super::model::{
     held_until, Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest,
     PullStatus,
 };
+use super::page_sizes::PageSizes;
 use super::summary::last_pull;
 use crate::connections::ConnectionService;
 use crate::db::scope::PulledRows;
@@ -148,8 +148,7 @@ impl PullService {
             options: self.options.clone(),
         };
         let counted = self.take_count(connection_id, range);
-        let progress = match estimate_counted(&self.db, &self.client, &request, counted.as_ref())
-        {
+        let progress = match estimate_counted(&self.db, &self.client, &request, counted.as_ref()) {
             Ok(expected) => against_estimate(progress, expected),
             Err(_) => progress,
         };
@@ -159,8 +158,16 @@ impl PullService {
         let task = tokio::spawn(async move {
             let _claim = claim;
             let progress: ProgressFn<'_> = &*progress;
-            pull_with_first_pages(&db, &client, &token, &request, progress, &cancel, &first_pages)
-                .await
+            pull_with_first_pages(
+                &db,
+                &client,
+                &token,
+                &request,
+                progress,
+                &cancel,
+                &first_pages,
+            )
+            .await
         });
         self.note_abort(connection_id, &task);
         match task.await {

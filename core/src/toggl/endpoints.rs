@@ -342,7 +342,10 @@ fn may_refuse_page_size(error: &AppError) -> bool {
     else {
         return false;
     };
-    let says = toggl_says.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let says = toggl_says
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let names = |words: &[&str]| words.iter().any(|w| says.contains(w));
     names(&["page_size", "page size", "pagesize"])
         || !names(&[
