@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "cancel_pull",
     "pull_facts",
     "pull_plan",
+    "count_on_toggl",
     "review_options",
     "review_totals",
     "review_entries",

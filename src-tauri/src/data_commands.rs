@@ -57,6 +57,20 @@ pub async fn pull_plan(
     .await
 }
 
+/// Has Toggl count the range: one report request per workspace whose entries the pull
+/// reads (the pull's own first pages, which it then reuses); returns the plan with the
+/// counted estimate. Only on the user's request: showing the plan never asks Toggl.
+#[tauri::command]
+pub async fn count_on_toggl(
+    state: State<'_, AppState>,
+    id: i64,
+    start_date: String,
+    end_date: String,
+) -> Cmd<ResumeFacts> {
+    let counted = state.pulls.count_on_toggl(id, &start_date, &end_date).await;
+    recorded(&state, counted)
+}
+
 #[tauri::command]
 pub async fn review_options(state: State<'_, AppState>, id: i64) -> Cmd<FilterOptions> {
     blocking(&state, &state.db, move |db| review::filter_options(db, id)).await

@@ -50,6 +50,7 @@ fn setup(builder: tauri::Builder<tauri::Wry>, app_state: AppState) -> tauri::Bui
             data_commands::cancel_pull,
             data_commands::pull_facts,
             data_commands::pull_plan,
+            data_commands::count_on_toggl,
             data_commands::review_options,
             data_commands::review_totals,
             data_commands::review_entries,

@@ -47,6 +47,8 @@ export const api = {
   /** {default_range, last, resumable, pull_allowed_after}: what the data page starts from. */
   pullFacts: (id) => call("pull_facts", { id }),
   pullPlan: (id, startDate, endDate) => call("pull_plan", { id, startDate, endDate }),
+  /** Has Toggl count the range (one request per report workspace, reused by the pull); resolves to the plan. */
+  countOnToggl: (id, startDate, endDate) => call("count_on_toggl", { id, startDate, endDate }),
   /** Subscribes to pull progress events; resolves to the unsubscribe function. */
   onPullProgress: (handler) => window.__TAURI__.event.listen("pull-progress", (e) => handler(e.payload)),
   reviewOptions: (id) => call("review_options", { id }),

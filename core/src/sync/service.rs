@@ -9,7 +9,7 @@
 
 use super::count::{count, Count};
 use super::engine::{pull_with_first_pages, ProgressFn};
-use super::estimate::{against_estimate, estimate_counted, PullEstimate};
+use super::estimate::{against_estimate, estimate_counted, EstimateSource, PullEstimate};
 use super::model::{
     held_until, Progress, PullFacts, PullOptions, PullOutcome, PullRange, PullReport, PullRequest,
     PullStatus,
@@ -66,6 +66,9 @@ pub struct ResumeFacts {
     pub offer_resume: bool,
     /// What pulling the page's range would cost, before it starts.
     pub estimate: PullEstimate,
+    /// Whether "Count on Toggl" would make the estimate closer: it is a lower bound or
+    /// comes from other ranges, and nothing runs or waits that a count would compete with.
+    pub count_offered: bool,
 }
 
 #[derive(Clone)]
@@ -310,10 +313,16 @@ impl PullService {
         };
         let scheduled = self.scheduled_resume(connection_id);
         let stopped = last_pull(&self.db, connection_id)?.is_some_and(|l| l.status.is_resumable());
+        let idle = scheduled.is_none() && !self.is_running(connection_id);
+        let uncertain = matches!(
+            estimate.source,
+            EstimateSource::NoHistory | EstimateSource::EarlierPulls
+        );
         Ok(ResumeFacts {
             auto_resume_at: scheduled.map(|s| s.0),
             auto_resume_range: scheduled.map(|s| s.1),
-            offer_resume: stopped && scheduled.is_none() && !self.is_running(connection_id),
+            offer_resume: stopped && idle,
+            count_offered: uncertain && idle && !stopped,
             estimate,
         })
     }

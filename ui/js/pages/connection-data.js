@@ -51,8 +51,9 @@ function pullSection(id, afterPull) {
   const error = errorSlot("pull-error");
   const last = h("p", { id: "last-pull", class: "muted" });
   const plan = planPanel(() => api.cancelPull(id).catch(() => {}));
-  const facts = factsView(id, { range, controls, plan, last }, afterPull);
+  const facts = factsView(id, { range, controls, plan, last, error }, afterPull);
   facts.show(true);
+  plan.count.addEventListener("click", () => busy(plan.count, "Counting…", facts.countPlan));
   range.start.addEventListener("change", facts.showPlan);
   range.end.addEventListener("change", facts.showPlan);
   // A pull stopped by the quota goes on by itself in the back end: its progress shows
@@ -83,14 +84,25 @@ function pullSection(id, afterPull) {
 
 /** The back end's facts about the next pull (range offered, hold, last pull) and its
  *  plan for the dates shown (estimate, a resume waiting for the quota). */
-function factsView(id, { range, controls, plan, last }, afterPull) {
+function factsView(id, { range, controls, plan, last, error }, afterPull) {
+  const present = (facts) => {
+    plan.show(facts, () => afterPull().then(() => show(false)));
+    controls.resume(facts.offer_resume || Boolean(facts.auto_resume_at));
+  };
   const showPlan = async () => {
     try {
-      const facts = await api.pullPlan(id, range.start.value, range.end.value);
-      plan.show(facts, () => afterPull().then(() => show(false)));
-      controls.resume(facts.offer_resume || Boolean(facts.auto_resume_at));
+      present(await api.pullPlan(id, range.start.value, range.end.value));
     } catch {
       plan.clear();
+    }
+  };
+  // Only on the user's press: counting spends requests, showing the plan does not.
+  const countPlan = async () => {
+    clearError(error);
+    try {
+      present(await api.countOnToggl(id, range.start.value, range.end.value));
+    } catch (e) {
+      showError(error, e, { field: e.field === Field.RANGE ? range.start : undefined });
     }
   };
   const show = async (first) => {
@@ -104,7 +116,7 @@ function factsView(id, { range, controls, plan, last }, afterPull) {
     }
     await showPlan();
   };
-  return { show, showPlan };
+  return { show, showPlan, countPlan };
 }
 
 /** One Pull press: progress while it runs, the outcome or the error after, then
@@ -149,7 +161,15 @@ function rangeFields() {
  * and a pull stopped by the quota: the countdown to when it goes on by itself, with
  * Cancel; `resumed` runs when the countdown is over. */
 function planPanel(cancelWait) {
-  const estimate = h("p", { id: "pull-estimate", class: "muted", role: "status" });
+  const estimate = h("span", { id: "pull-estimate", class: "muted", role: "status" });
+  const count = h("button", {
+    type: "button",
+    id: "pull-count",
+    hidden: true,
+    "aria-describedby": "pull-count-help",
+  }, "Count on Toggl");
+  const countHelp = h("span", { id: "pull-count-help", hidden: true },
+    "Asks Toggl for the first page of each workspace's report: one request each, which the pull then reuses.");
   const countdown = h("span", { id: "auto-resume-countdown", role: "timer", "aria-live": "off" });
   const cancel = h("button", { type: "button", id: "auto-resume-cancel" }, "Cancel the automatic resume");
   const waiting = h("p", { id: "auto-resume", hidden: true }, countdown, " ", cancel);
@@ -161,10 +181,12 @@ function planPanel(cancelWait) {
   };
   cancel.addEventListener("click", () => { stop(); cancelWait(); });
   return {
-    element: h("div", { id: "pull-plan" }, estimate, waiting),
+    element: h("div", { id: "pull-plan" }, h("p", {}, estimate, " ", count, countHelp), waiting),
+    count,
     show: (facts, resumed) => {
       estimate.textContent = facts.estimate.message;
       estimate.dataset.source = facts.estimate.source;
+      count.hidden = !facts.count_offered;
       stop();
       if (!facts.auto_resume_at) return;
       const at = new Date(facts.auto_resume_at);
@@ -178,7 +200,7 @@ function planPanel(cancelWait) {
       tick();
       ticker = setInterval(tick, 1000);
     },
-    clear: () => { stop(); estimate.textContent = ""; },
+    clear: () => { stop(); estimate.textContent = ""; count.hidden = true; },
   };
 }
 

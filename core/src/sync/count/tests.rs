@@ -85,6 +85,7 @@ async fn after_a_count_the_first_pull_uses_what_the_estimate_said_within_a_tenth
         before.estimate.message
     );
     assert_eq!(c.fake.request_count(), 0, "showing the plan sends nothing");
+    assert!(before.count_offered);
 
     let counted = c.service.count_on_toggl(c.id, &start, &end).await.unwrap();
     assert_eq!(
@@ -106,6 +107,7 @@ async fn after_a_count_the_first_pull_uses_what_the_estimate_said_within_a_tenth
     );
     let again = c.service.resume_facts(c.id, &start, &end).unwrap();
     assert_eq!(again.estimate, said, "the count stands until the pull");
+    assert!(!again.count_offered, "counted already");
     assert_eq!(c.fake.request_count(), 2);
 
     let outcome = c
