@@ -5,8 +5,10 @@
 //!    on disk, with the app's `synchronous=NORMAL` and with `FULL` (an fsync per page)
 //!    for comparison, at the report's default page of 50 and at pages of 1,000;
 //! 2. requests and simulated hours on a Free plan's 30 an hour, for 3 workspaces ×
-//!    12,000 entries: a first pull and a re-pull after 1% of the entries changed (edits,
-//!    additions, deletions), each against its floor, and what the estimate said before.
+//!    12,000 entries served in report pages of up to 1,000: a first pull (counted on
+//!    Toggl first, the count's pages reused) and a re-pull after 1% of the entries
+//!    changed (edits, additions, deletions), each against its floor, and what the
+//!    estimate said before.
 //!
 //! `cargo bench -p blink-core --bench quota` (set `BENCH_ENTRIES` to change the 200,000
 //! entries stored).
@@ -16,10 +18,13 @@ mod common;
 use blink_core::db::time_entries::EntryRecord;
 use blink_core::db::{pulls, Db};
 use blink_core::domain::AccessReport;
+use blink_core::sync::count::count;
 use blink_core::sync::fetch::PageData;
+use blink_core::sync::page_sizes::PageSizes;
 use blink_core::sync::store::{commit_page, PageCommit};
-use blink_core::sync::{estimate, pull, StageKind};
-use blink_fake_toggl::fake::Scenario;
+use blink_core::sync::{estimate, estimate_counted, pull, pull_with_first_pages, StageKind};
+use blink_core::toggl::endpoints::REPORT_LARGE_PAGE_SIZE;
+use blink_fake_toggl::fake::{Scenario, Shape};
 use chrono::NaiveDate;
 use common::{connection, BenchPull};
 use std::sync::atomic::AtomicBool;
@@ -145,8 +150,13 @@ fn hours(requests: u64) -> f64 {
 async fn quota_figures() {
     let (workspaces, users, per_workspace) = (3usize, 12usize, 12_000usize);
     let entries = workspaces * per_workspace;
-    let bench = BenchPull::start(Scenario::generated(11, workspaces, users, entries)).await;
-    let page = blink_core::toggl::endpoints::REPORT_PAGE_SIZE as usize;
+    let max_page = REPORT_LARGE_PAGE_SIZE as usize;
+    let shape = Shape {
+        report_max_page_size: max_page,
+        ..Shape::default()
+    };
+    let scenario = Scenario::generated(11, workspaces, users, entries).with_shape(shape);
+    let bench = BenchPull::start(scenario).await;
     let BenchPull {
         fake,
         client,
@@ -170,13 +180,19 @@ async fn quota_figures() {
             .map(|n| n.div_ceil(size).max(1))
             .sum()
     };
-    // Metadata per workspace at least: projects, clients, tags, members.
-    let metadata = 4 * workspaces;
+    // Metadata per workspace at least: active and archived projects, clients, tags, members.
+    let metadata = 5 * workspaces;
 
     let said = estimate(db, client, request).unwrap();
-    let first = pull(db, client, token, request, &|_| {}, &cancel)
+    let sizes = PageSizes::load(db, request.connection_id).unwrap();
+    let counted = count(client, token, request, &sizes).await.unwrap();
+    let count_requests = counted.workspaces.len() as u64;
+    let said_counted = estimate_counted(db, client, request, Some(&counted)).unwrap();
+    let first_pages = counted.into_pages();
+    let first = pull_with_first_pages(db, client, token, request, &|_| {}, &cancel, &first_pages)
         .await
         .unwrap();
+    let first_total = first.requests_used + count_requests;
     let changed = {
         let mut n = 0;
         fake.update_scenario(|s| n = change_entries(s, 0.01));
@@ -187,28 +203,35 @@ async fn quota_figures() {
         .await
         .unwrap();
 
-    println!("== requests on a Free plan ({FREE_PER_HOUR} an hour): {workspaces} workspaces × {per_workspace} entries, report page {page}");
     println!(
-        "first pull: {} requests = {:.1} h; estimate said {} ({}); floor at page {page}: {} = {:.1} h; floor at page 1000: {} = {:.1} h",
-        first.requests_used,
-        hours(first.requests_used),
+        "== requests on a Free plan ({FREE_PER_HOUR} an hour): {workspaces} workspaces × {per_workspace} entries, report pages of up to {max_page}"
+    );
+    let first_floor = floor_pages(max_page) + metadata;
+    println!(
+        "first pull: {first_total} requests ({count_requests} of them the count's first pages) = {:.1} h; floor: {} pages + {metadata} metadata = {first_floor} = {:.1} h; at pages of 50 it would be {} = {:.1} h",
+        hours(first_total),
+        floor_pages(max_page),
+        hours(first_floor as u64),
+        floor_pages(50) + metadata,
+        hours((floor_pages(50) + metadata) as u64),
+    );
+    println!(
+        "  estimate before: {} ({}); after counting: {} more ({}, {} entries)",
         said.requests,
         said.source.as_str(),
-        floor_pages(page) + metadata,
-        hours((floor_pages(page) + metadata) as u64),
-        floor_pages(1000) + metadata,
-        hours((floor_pages(1000) + metadata) as u64),
+        said_counted.requests,
+        said_counted.source.as_str(),
+        said_counted.entries.unwrap_or(0),
     );
-    let changed_pages = changed.div_ceil(1000);
+    let changed_pages = changed.div_ceil(max_page);
+    let again_floor = workspaces + changed_pages;
     println!(
-        "re-pull after {changed} changes (1%): {} requests = {:.1} h; estimate said {} ({}); floor: {} per workspace + {changed_pages} changed pages = {} = {:.1} h",
+        "re-pull after {changed} changes (1%): {} requests = {:.1} h; floor: {workspaces} per workspace + {changed_pages} changed pages = {again_floor} = {:.1} h; estimate said {} ({})",
         again.requests_used,
         hours(again.requests_used),
+        hours(again_floor as u64),
         said_again.requests,
         said_again.source.as_str(),
-        workspaces,
-        workspaces + changed_pages,
-        hours((workspaces + changed_pages) as u64),
     );
 }
 

@@ -1,3 +1,4 @@
+use super::*;
 use crate::connections::{CheckedToken, ConnectionService, NewConnection};
 use crate::db::Db;
 use crate::domain::Privacy;
@@ -157,5 +158,81 @@ async fn a_count_of_another_range_is_not_used_and_a_small_range_is_counted_exact
         report_requests(&c.fake).len(),
         2,
         "the pull of another range asked its own first page"
+    );
+}
+
+const DAY: i64 = 86_400;
+
+/// A report page with one entry per start; `more`: Toggl named a next page.
+fn page_of(starts: impl IntoIterator<Item = i64>, more: bool) -> ReportPage {
+    let rows: Vec<crate::toggl::models::ReportRow> = starts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let start = chrono::DateTime::from_timestamp(t, 0).unwrap().to_rfc3339();
+            serde_json::from_value(serde_json::json!({
+                "row_number": i + 1,
+                "time_entries": [{"id": i, "start": start}],
+            }))
+            .unwrap()
+        })
+        .collect();
+    ReportPage {
+        next: more.then_some(crate::toggl::ReportCursor {
+            row_number: rows.len() as i64 + 1,
+            id: None,
+            timestamp: None,
+        }),
+        page_size: Some(rows.len() as u32),
+        rows,
+        range: None,
+        refused_page_size: None,
+    }
+}
+
+#[test]
+fn a_full_page_reaching_a_third_into_its_range_counts_three_times_its_entries() {
+    let page = page_of((0..100).map(|i| i * 30 * DAY / 100), true);
+    let counted = extrapolate(&page, (0, 90 * DAY), 90 * DAY, i64::MAX);
+    assert!(!counted.exact);
+    assert!(
+        (counted.entries() as f64 - 300.0).abs() <= 3.0,
+        "{counted:?}"
+    );
+    assert_eq!(requests_left(counted, 120, 1), 2, "pages 2 and 3 of 3");
+}
+
+#[test]
+fn a_page_without_a_next_one_is_the_exact_count_and_costs_nothing_more() {
+    let page = page_of((0..40).map(|i| i * DAY), false);
+    let counted = extrapolate(&page, (0, 90 * DAY), 90 * DAY, i64::MAX);
+    assert!(counted.exact);
+    assert_eq!(counted.entries(), 40);
+    assert_eq!(requests_left(counted, 1000, 1), 0);
+    let empty = extrapolate(&page_of([], false), (0, 90 * DAY), 90 * DAY, i64::MAX);
+    assert_eq!((empty.entries(), empty.exact), (0, true));
+}
+
+#[test]
+fn later_chunks_are_counted_at_the_first_chunks_rate_and_cost_a_request_each_at_least() {
+    let year = 365 * DAY;
+    let page = page_of((0..100).map(|i| i * year / 1000), true);
+    let counted = extrapolate(&page, (0, year), 2 * year, i64::MAX);
+    assert!(!counted.exact);
+    assert!((counted.first_chunk - 1000.0).abs() <= 10.0, "{counted:?}");
+    assert!((counted.later_chunks - 1000.0).abs() <= 10.0, "{counted:?}");
+    assert_eq!(requests_left(counted, 150, 2), 6 + 7);
+    let all_on_one_page = extrapolate(&page_of([0, DAY], false), (0, year), 3 * year, i64::MAX);
+    assert!(!all_on_one_page.exact, "the later chunks are not seen");
+    assert_eq!(requests_left(all_on_one_page, 1000, 3), 2);
+}
+
+#[test]
+fn no_entries_are_expected_after_now() {
+    let page = page_of((0..100).map(|i| i * 15 * DAY / 100), true);
+    let counted = extrapolate(&page, (0, 90 * DAY), 90 * DAY, 45 * DAY);
+    assert!(
+        (counted.entries() as f64 - 300.0).abs() <= 4.0,
+        "{counted:?}"
     );
 }
