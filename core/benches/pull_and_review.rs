@@ -2,20 +2,23 @@
 //!
 //! 1. requests a pull of a generated workspace set uses, against the minimum possible
 //!    at the fake's page size, for a first pull and for a re-pull of the same range;
-//! 2. ingest speed into SQLite for 1,000,000 entries, through the same page commit the
-//!    pull uses (pages of 50, one transaction each, on a WAL database on disk);
+//! 2. ingest speed through the pull's own page commit (pages of 1,000, one transaction
+//!    each, on a WAL database on disk with the app's settings): a first pull of 200,000
+//!    entries in report order and in scattered order, a re-pull with nothing changed and
+//!    one with 1% changed;
 //! 3. latency of the entries table's first page (with its total count) and of the
 //!    totals over those 1,000,000 entries, for every filter, and of the weekly periods;
 //! 4. the same review query while a pull commits pages on the writing connection;
 //! 5. what opening that database costs at start-up (the quick check and migrations),
 //!    against the full integrity check it no longer runs at start.
 //!
-//! `cargo bench -p blink-core --bench pull_and_review` (set `BENCH_ENTRIES` to change
-//! the 1,000,000).
+//! `cargo bench -p blink-core --bench pull_and_review` (set `BENCH_INGEST` to change the
+//! 200,000 of part 2, `BENCH_ENTRIES` the 1,000,000 of parts 3 to 5; `BENCH_ONLY=ingest`
+//! runs parts 1 and 2 only).
 
 mod common;
 
-use blink_core::db::time_entries::{EntryRecord, Money};
+use blink_core::db::time_entries::{EntryRecord, Money, SweepScope};
 use blink_core::db::{pulls, Db};
 use blink_core::domain::AccessReport;
 use blink_core::review::{
@@ -31,6 +34,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 const PAGE: usize = 50;
+/// The page size of the ingest measurements: the report's largest.
+const INGEST_PAGE: usize = 1_000;
 
 async fn requests_figures() {
     let (workspaces, users, entries) = (3, 12, 12_000);
@@ -70,8 +75,13 @@ async fn requests_figures() {
     );
 }
 
+/// Entry `i` of the generated set: starts scattered over 2025, so consecutive entries
+/// land all over every start-ordered index.
 fn synthetic(i: i64) -> EntryRecord {
-    let start = 1_735_689_600 + (i * 31_537) % (365 * 86_400);
+    synthetic_at(i, 1_735_689_600 + (i * 31_537) % (365 * 86_400))
+}
+
+fn synthetic_at(i: i64, start: i64) -> EntryRecord {
     let tags = (0..(i % 3)).map(|t| 900 + (i + t) % 10).collect();
     EntryRecord {
         id: 10_000_000 + i,
@@ -95,10 +105,10 @@ fn synthetic(i: i64) -> EntryRecord {
     }
 }
 
-fn ingest_and_query(total: i64) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bench.sqlite3");
-    let db = Db::open(&path).unwrap().db;
+/// A database on disk as the app opens it, with a connection whose scope is the
+/// synthetic entries' three workspaces and a running pull of 2025.
+fn bench_database(path: &std::path::Path) -> (Db, i64, i64) {
+    let db = Db::open(path).unwrap().db;
     let access: AccessReport = serde_json::from_value(serde_json::json!({
         "user": {"id": 1, "fullname": "Bench", "email": "bench@example.test", "timezone": null},
         "organizations": [], "workspaces": [], "verdict": {"kind": "refused"},
@@ -106,7 +116,6 @@ fn ingest_and_query(total: i64) {
     }))
     .unwrap();
     let c = connection(&db, &access);
-    // The synthetic entries' three workspaces are the connection's scope.
     db.with(|conn| {
         Ok(conn.execute_batch(&format!(
             "INSERT INTO connection_scope (connection_id, workspace_id, workspace_name, added_at)
@@ -115,22 +124,114 @@ fn ingest_and_query(total: i64) {
         ))?)
     })
     .unwrap();
-    let pull_id = db
-        .transaction(|tx| {
-            let id = pulls::insert(
-                tx,
-                c,
-                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            )?;
-            pulls::plan_stage(tx, id, 1, StageKind::ReportEntries.as_str())?;
-            Ok(id)
-        })
+    let pull_id = start_pull(&db, c);
+    (db, c, pull_id)
+}
+
+fn start_pull(db: &Db, c: i64) -> i64 {
+    db.transaction(|tx| {
+        let id = pulls::insert(
+            tx,
+            c,
+            NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        )?;
+        pulls::plan_stage(tx, id, 1, StageKind::ReportEntries.as_str())?;
+        Ok(id)
+    })
+    .unwrap()
+}
+
+/// Commits `pages` as a pull does, one transaction per page with its cursor and
+/// counters, the last page sweeping the year; returns the seconds taken.
+fn commit_pages(db: &Db, c: i64, pull_id: i64, pages: &[PageData]) -> f64 {
+    let started = Instant::now();
+    for (n, data) in pages.iter().enumerate() {
+        let last = n + 1 == pages.len();
+        commit_page(
+            db,
+            &PageCommit {
+                connection_id: c,
+                pull_id,
+                workspace_id: 1,
+                kind: StageKind::ReportEntries,
+                data,
+                next: (!last).then_some(n as i64 + 1),
+                requests: 1,
+                sweep_entries: last.then_some(SweepScope {
+                    workspace_ids: &[1, 2, 3],
+                    user_id: None,
+                    start: 1_735_689_600,
+                    end: 1_767_225_600,
+                }),
+                sweep_meta: None,
+                metadata_complete_at: None,
+                cursor_detail: None,
+                notices: None,
+            },
+        )
         .unwrap();
+    }
+    started.elapsed().as_secs_f64()
+}
+
+fn in_pages(entries: Vec<EntryRecord>) -> Vec<PageData> {
+    entries
+        .chunks(INGEST_PAGE)
+        .map(|page| PageData::Entries(page.to_vec()))
+        .collect()
+}
+
+/// Part 2: entries per second through the pull's page commit.
+fn ingest_rates(total: i64) {
+    println!(
+        "== ingest through the pull's page commit ({total} entries, pages of {INGEST_PAGE}, one transaction per page, WAL on disk)"
+    );
+    let rate = |seconds: f64| total as f64 / seconds;
+    // A report lists its entries by start: 2025 in order, about 550 a day.
+    let span = 365 * 86_400 / total.max(1);
+    let in_order: Vec<EntryRecord> = (0..total)
+        .map(|i| synthetic_at(i, 1_735_689_600 + i * span))
+        .collect();
+    let scattered: Vec<EntryRecord> = (0..total).map(synthetic).collect();
+    for (name, entries) in [("report order", in_order), ("scattered starts", scattered)] {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, c, first_pull) = bench_database(&dir.path().join("ingest.sqlite3"));
+        let mut pages = in_pages(entries);
+        let first = commit_pages(&db, c, first_pull, &pages);
+        let again = commit_pages(&db, c, start_pull(&db, c), &pages);
+        // 1% changed: every hundredth entry gets a new description, duration and tags.
+        for page in &mut pages {
+            let PageData::Entries(rows) = page else {
+                unreachable!()
+            };
+            for e in rows.iter_mut().step_by(100) {
+                e.description = Some(format!("Edited {}", e.id));
+                e.duration = e.duration.map(|d| d + 60);
+                e.stop = e.stop.map(|s| s + 60);
+                e.tag_ids = vec![950];
+            }
+        }
+        let changed = commit_pages(&db, c, start_pull(&db, c), &pages);
+        println!(
+            "{name:<17} first pull {:>8.0} entries/s ({first:.2} s); re-pull unchanged {:>8.0} entries/s ({again:.2} s); re-pull 1% changed {:>8.0} entries/s ({changed:.2} s)",
+            rate(first),
+            rate(again),
+            rate(changed)
+        );
+    }
+}
+
+fn ingest_and_query(total: i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.sqlite3");
+    let (db, c, pull_id) = bench_database(&path);
     let started = Instant::now();
     let mut i = 0;
     while i < total {
-        let rows: Vec<EntryRecord> = (i..(i + PAGE as i64).min(total)).map(synthetic).collect();
+        let rows: Vec<EntryRecord> = (i..(i + INGEST_PAGE as i64).min(total))
+            .map(synthetic)
+            .collect();
         i += rows.len() as i64;
         let data = PageData::Entries(rows);
         commit_page(
@@ -153,7 +254,7 @@ fn ingest_and_query(total: i64) {
         .unwrap();
     }
     let took = started.elapsed().as_secs_f64();
-    println!("== ingest ({total} entries, pages of {PAGE}, one transaction per page, WAL on disk)");
+    println!("== filling the review database ({total} entries, pages of {INGEST_PAGE})");
     println!("{:.1} s, {:.0} rows/s", took, total as f64 / took);
     db.with(|conn| Ok(conn.execute_batch("ANALYZE")?)).unwrap();
 
@@ -390,5 +491,12 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(requests_figures());
-    ingest_and_query(total);
+    let ingest: i64 = std::env::var("BENCH_INGEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    ingest_rates(ingest);
+    if std::env::var("BENCH_ONLY").as_deref() != Ok("ingest") {
+        ingest_and_query(total);
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::error::{AppError, AppResult};
 use rusqlite::{params, params_from_iter, Connection};
+use std::collections::{HashMap, HashSet};
 
 /// The longest entry storage accepts, in seconds (a year and a day). Longer is no real
 /// entry, and refusing it keeps every sum of durations far from overflowing.
@@ -62,10 +63,22 @@ impl EntryRecord {
     }
 }
 
+/// Entries per upsert statement (17 values each) and entry–tag links per insert (10
+/// each), well inside SQLite's limit of 32,766 values. A page goes in a few statements,
+/// not one per row: SQLite opens a statement journal for each upsert, and the full-text
+/// index writes its pending terms out as a new segment at each one, which made a
+/// statement per row cost far more than the row itself.
+const ROWS_PER_STATEMENT: usize = 250;
+const LINKS_PER_STATEMENT: usize = 250;
+
 /// Inserts or updates `entries` for a connection and marks them seen by `pull_id`.
 /// Run it inside the page's transaction; returns the number of entries written. A page
 /// holding an impossible entry (see [`MAX_DURATION_SECS`]) is refused whole, before
 /// anything is written.
+///
+/// An entry stored already with the same content only gets its mark: no index, no
+/// full-text or tag-link work, so re-pulling unchanged entries costs almost nothing. The
+/// tag links of an entry are written only when the entry itself was.
 pub fn upsert(
     conn: &Connection,
     connection_id: i64,
@@ -81,12 +94,97 @@ pub fn upsert(
             e.id
         )));
     }
-    let mut entry = conn.prepare_cached(
-        "INSERT INTO time_entries (connection_id, id, workspace_id, project_id, task_id, user_id,
-             user_name, description, description_folded, start, stop, duration, billable, tag_ids,
-             at, seen_pull, billable_amount_cents, hourly_rate_cents, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19)
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        upsert_chunk(conn, connection_id, pull_id, chunk)?;
+    }
+    Ok(entries.len())
+}
+
+/// One statement's worth of [`upsert`]: the rows, then the marks of the unchanged ones,
+/// then the tag links of the written ones.
+fn upsert_chunk(
+    conn: &Connection,
+    connection_id: i64,
+    pull_id: i64,
+    chunk: &[EntryRecord],
+) -> AppResult<()> {
+    // A new row gets a rowid above every existing one (SQLite's rule while the largest
+    // is below i64::MAX; past it a new row counts as existing, which only costs a
+    // needless delete of links it does not have).
+    let newest: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(rowid), 0) FROM time_entries")?
+        .query_row([], |r| r.get(0))?;
+    let written = write_rows(conn, connection_id, pull_id, chunk)?;
+    let written_ids: HashSet<i64> = written.iter().map(|(id, _)| *id).collect();
+    let unchanged: Vec<i64> = chunk
+        .iter()
+        .map(|e| e.id)
+        .filter(|id| !written_ids.contains(id))
+        .collect();
+    if !unchanged.is_empty() {
+        conn.prepare_cached(
+            "UPDATE time_entries SET seen_pull = ?2
+             WHERE connection_id = ?1 AND id IN (SELECT value FROM json_each(?3))
+               AND seen_pull IS NOT ?2",
+        )?
+        .execute(params![connection_id, pull_id, id_list(&unchanged)])?;
+    }
+    let rewritten: Vec<i64> = written
+        .iter()
+        .filter(|(_, rowid)| *rowid <= newest)
+        .map(|(id, _)| *id)
+        .collect();
+    if !rewritten.is_empty() {
+        // Named index: without statistics the planner reads every link of the
+        // connection through the review index instead.
+        conn.prepare_cached(
+            "DELETE FROM time_entry_tags INDEXED BY time_entry_tags_entry
+             WHERE connection_id = ?1 AND entry_id IN (SELECT value FROM json_each(?2))",
+        )?
+        .execute(params![connection_id, id_list(&rewritten)])?;
+    }
+    // The last version of an entry the chunk names twice is the one stored.
+    let latest: HashMap<i64, &EntryRecord> = chunk.iter().map(|e| (e.id, e)).collect();
+    let mut linked = HashSet::new();
+    let links: Vec<(&EntryRecord, i64)> = written
+        .iter()
+        .filter(|(id, _)| linked.insert(*id))
+        .filter_map(|(id, _)| latest.get(id))
+        .flat_map(|e| e.tag_ids.iter().map(move |tag| (*e, *tag)))
+        .collect();
+    for part in links.chunks(LINKS_PER_STATEMENT) {
+        insert_links(conn, connection_id, part)?;
+    }
+    Ok(())
+}
+
+/// `VALUES` rows of `columns` placeholders each, `rows` times.
+fn values(rows: usize, columns: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
+}
+
+/// A JSON array of ids, for `IN (SELECT value FROM json_each(?))`: one statement text
+/// whatever the number of ids.
+fn id_list(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
+}
+
+/// The multi-row upsert: inserts new entries, updates those whose content differs, leaves
+/// identical ones untouched. Returns (id, rowid) of every row it wrote.
+fn write_rows(
+    conn: &Connection,
+    connection_id: i64,
+    pull_id: i64,
+    chunk: &[EntryRecord],
+) -> AppResult<Vec<(i64, i64)>> {
+    const COLUMNS: usize = 19;
+    let sql = format!(
+        "INSERT INTO time_entries (connection_id, id, workspace_id, project_id, task_id,
+             user_id, user_name, description, description_folded, start, stop, duration,
+             billable, tag_ids, at, seen_pull, billable_amount_cents, hourly_rate_cents,
+             currency)
+         VALUES {}
          ON CONFLICT (connection_id, id) DO UPDATE SET
              workspace_id = excluded.workspace_id, project_id = excluded.project_id,
              task_id = excluded.task_id, user_id = excluded.user_id,
@@ -96,57 +194,90 @@ pub fn upsert(
              stop = excluded.stop, duration = excluded.duration, billable = excluded.billable,
              tag_ids = excluded.tag_ids, at = excluded.at, seen_pull = excluded.seen_pull,
              billable_amount_cents = excluded.billable_amount_cents,
-             hourly_rate_cents = excluded.hourly_rate_cents, currency = excluded.currency",
-    )?;
-    let mut clear_tags = conn
-        .prepare_cached("DELETE FROM time_entry_tags WHERE connection_id = ?1 AND entry_id = ?2")?;
-    let mut add_tag = conn.prepare_cached(
+             hourly_rate_cents = excluded.hourly_rate_cents, currency = excluded.currency
+         WHERE time_entries.workspace_id IS NOT excluded.workspace_id
+            OR time_entries.project_id IS NOT excluded.project_id
+            OR time_entries.task_id IS NOT excluded.task_id
+            OR time_entries.user_id IS NOT excluded.user_id
+            OR time_entries.user_name IS NOT COALESCE(excluded.user_name, time_entries.user_name)
+            OR time_entries.description IS NOT excluded.description
+            OR time_entries.description_folded IS NOT excluded.description_folded
+            OR time_entries.start IS NOT excluded.start
+            OR time_entries.stop IS NOT excluded.stop
+            OR time_entries.duration IS NOT excluded.duration
+            OR time_entries.billable IS NOT excluded.billable
+            OR time_entries.tag_ids IS NOT excluded.tag_ids
+            OR time_entries.at IS NOT excluded.at
+            OR time_entries.billable_amount_cents IS NOT excluded.billable_amount_cents
+            OR time_entries.hourly_rate_cents IS NOT excluded.hourly_rate_cents
+            OR time_entries.currency IS NOT excluded.currency
+         RETURNING id, rowid",
+        values(chunk.len(), COLUMNS)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for (row, e) in chunk.iter().enumerate() {
+        let at = |k: usize| row * COLUMNS + k;
+        let description = e.description.as_deref().filter(|d| !d.is_empty());
+        let money = e.money.as_ref();
+        stmt.raw_bind_parameter(at(1), connection_id)?;
+        stmt.raw_bind_parameter(at(2), e.id)?;
+        stmt.raw_bind_parameter(at(3), e.workspace_id)?;
+        stmt.raw_bind_parameter(at(4), e.project_id)?;
+        stmt.raw_bind_parameter(at(5), e.task_id)?;
+        stmt.raw_bind_parameter(at(6), e.user_id)?;
+        stmt.raw_bind_parameter(at(7), e.user_name.as_deref())?;
+        stmt.raw_bind_parameter(at(8), description)?;
+        stmt.raw_bind_parameter(at(9), description.map(str::to_lowercase))?;
+        stmt.raw_bind_parameter(at(10), e.start)?;
+        stmt.raw_bind_parameter(at(11), e.stop)?;
+        stmt.raw_bind_parameter(at(12), e.duration)?;
+        stmt.raw_bind_parameter(at(13), e.billable)?;
+        stmt.raw_bind_parameter(at(14), id_list(&e.tag_ids))?;
+        stmt.raw_bind_parameter(at(15), e.at.as_deref())?;
+        stmt.raw_bind_parameter(at(16), pull_id)?;
+        stmt.raw_bind_parameter(at(17), money.and_then(|m| m.amount_cents))?;
+        stmt.raw_bind_parameter(at(18), money.and_then(|m| m.hourly_rate_cents))?;
+        stmt.raw_bind_parameter(at(19), money.and_then(|m| m.currency.as_deref()))?;
+    }
+    let mut rows = stmt.raw_query();
+    let mut written = Vec::with_capacity(chunk.len());
+    while let Some(row) = rows.next()? {
+        written.push((row.get(0)?, row.get(1)?));
+    }
+    Ok(written)
+}
+
+/// Inserts entry–tag links, each with the entry's columns the review filters and sums by.
+fn insert_links(
+    conn: &Connection,
+    connection_id: i64,
+    links: &[(&EntryRecord, i64)],
+) -> AppResult<()> {
+    const COLUMNS: usize = 11;
+    let sql = format!(
         "INSERT OR IGNORE INTO time_entry_tags (connection_id, entry_id, tag_id, workspace_id,
              start, project_id, user_id, duration, billable, billable_amount_cents, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
-    for e in entries {
-        let description = e.description.as_deref().filter(|d| !d.is_empty());
-        let tag_ids = serde_json::to_string(&e.tag_ids).unwrap_or_else(|_| "[]".into());
-        entry.execute(params![
-            connection_id,
-            e.id,
-            e.workspace_id,
-            e.project_id,
-            e.task_id,
-            e.user_id,
-            e.user_name,
-            description,
-            description.map(str::to_lowercase),
-            e.start,
-            e.stop,
-            e.duration,
-            e.billable,
-            tag_ids,
-            e.at,
-            pull_id,
-            e.money.as_ref().and_then(|m| m.amount_cents),
-            e.money.as_ref().and_then(|m| m.hourly_rate_cents),
-            e.money.as_ref().and_then(|m| m.currency.as_deref()),
-        ])?;
-        clear_tags.execute(params![connection_id, e.id])?;
-        for tag in &e.tag_ids {
-            add_tag.execute(params![
-                connection_id,
-                e.id,
-                tag,
-                e.workspace_id,
-                e.start,
-                e.project_id,
-                e.user_id,
-                e.duration,
-                e.billable,
-                e.money.as_ref().and_then(|m| m.amount_cents),
-                e.money.as_ref().and_then(|m| m.currency.as_deref()),
-            ])?;
-        }
+         VALUES {}",
+        values(links.len(), COLUMNS)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for (row, (e, tag)) in links.iter().enumerate() {
+        let at = |k: usize| row * COLUMNS + k;
+        let money = e.money.as_ref();
+        stmt.raw_bind_parameter(at(1), connection_id)?;
+        stmt.raw_bind_parameter(at(2), e.id)?;
+        stmt.raw_bind_parameter(at(3), tag)?;
+        stmt.raw_bind_parameter(at(4), e.workspace_id)?;
+        stmt.raw_bind_parameter(at(5), e.start)?;
+        stmt.raw_bind_parameter(at(6), e.project_id)?;
+        stmt.raw_bind_parameter(at(7), e.user_id)?;
+        stmt.raw_bind_parameter(at(8), e.duration)?;
+        stmt.raw_bind_parameter(at(9), e.billable)?;
+        stmt.raw_bind_parameter(at(10), money.and_then(|m| m.amount_cents))?;
+        stmt.raw_bind_parameter(at(11), money.and_then(|m| m.currency.as_deref()))?;
     }
-    Ok(entries.len())
+    stmt.raw_execute()?;
+    Ok(())
 }
 
 /// The rows a completed pass covered: entries of these workspaces (and of this user,
@@ -223,6 +354,81 @@ fn in_scope(
     values.extend_from_slice(scope.workspace_ids);
     values.extend(user);
     Ok(conn.execute(&sql, params_from_iter(values))?)
+}
+
+/// What tests read back of the stored entries: every table the upsert writes, rowids and
+/// the full-text index's own tables included, and the index's integrity check.
+#[cfg(test)]
+pub(crate) mod inspect {
+    use crate::error::AppResult;
+    use rusqlite::Connection;
+
+    /// Every row of `time_entries` (with its rowid, without the pull's mark), of
+    /// `time_entry_tags` and of the full-text index's shadow tables, as text.
+    pub(crate) fn storage(conn: &Connection) -> AppResult<Vec<String>> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT 'entry', rowid, connection_id, id, workspace_id, project_id, task_id, user_id,
+                 user_name, description, description_folded, start, stop, duration, billable,
+                 tag_ids, at, billable_amount_cents, hourly_rate_cents, currency
+             FROM time_entries ORDER BY rowid",
+            "SELECT 'link', * FROM time_entry_tags ORDER BY connection_id, entry_id, tag_id",
+            "SELECT 'fts_data', * FROM time_entries_fts_data ORDER BY id",
+            "SELECT 'fts_idx', * FROM time_entries_fts_idx ORDER BY segid, term",
+            "SELECT 'fts_docsize', * FROM time_entries_fts_docsize ORDER BY id",
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let n = stmt.column_count();
+            let rows = stmt.query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect();
+                Ok(cells.join("|"))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// FTS5's own check that the index holds exactly the table's folded descriptions.
+    pub(crate) fn text_index_is_sound(conn: &Connection) -> AppResult<()> {
+        conn.execute_batch(
+            "INSERT INTO time_entries_fts (time_entries_fts, rank) VALUES ('integrity-check', 1)",
+        )?;
+        Ok(())
+    }
+
+    /// Ids of the entries whose folded description the full-text index matches `phrase`.
+    pub(crate) fn text_matches(conn: &Connection, phrase: &str) -> AppResult<Vec<i64>> {
+        let mut stmt = conn.prepare(
+            "SELECT id FROM time_entries WHERE rowid IN
+                 (SELECT rowid FROM time_entries_fts WHERE time_entries_fts MATCH ?1)
+             ORDER BY id",
+        )?;
+        let ids = stmt.query_map([format!("\"{phrase}\"")], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// (entry, tag, link's start, link's duration) of one link.
+    pub(crate) type Link = (i64, i64, i64, Option<i64>);
+
+    /// Every link, in order.
+    pub(crate) fn links(conn: &Connection) -> AppResult<Vec<Link>> {
+        let mut stmt = conn.prepare(
+            "SELECT entry_id, tag_id, start, duration FROM time_entry_tags ORDER BY entry_id, tag_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// (id, seen_pull) of every entry, in order.
+    pub(crate) fn marks(conn: &Connection) -> AppResult<Vec<(i64, i64)>> {
+        let mut stmt = conn.prepare("SELECT id, seen_pull FROM time_entries ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 #[cfg(test)]
