@@ -67,6 +67,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_report_page_sizes",
         include_str!("migrations/0008_report_page_sizes.sql"),
     ),
+    (
+        "0010_tag_links_without_entry_key",
+        include_str!("migrations/0010_tag_links_without_entry_key.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -579,6 +583,11 @@ mod tests {
             ("0007_tag_index", 1502, 0xf00b_4160_e76f_86c7),
             ("0012_week_start_and_rates", 760, 0xefc6_9af3_3a16_91fe),
             ("0008_report_page_sizes", 720, 0x09db_50d8_c3d9_3ad1),
+            (
+                "0010_tag_links_without_entry_key",
+                1603,
+                0x1dc3_8623_b297_760e,
+            ),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

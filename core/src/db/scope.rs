@@ -140,10 +140,8 @@ pub fn delete_pulled(
     workspace_id: i64,
 ) -> AppResult<PulledRows> {
     let gone = pulled_rows(conn, connection_id, workspace_id)?;
-    for table in ["time_entries", "toggl_members"]
-        .into_iter()
-        .chain(WORKSPACE_TABLES)
-    {
+    super::time_entries::delete_workspace(conn, connection_id, workspace_id)?;
+    for table in ["toggl_members"].into_iter().chain(WORKSPACE_TABLES) {
         conn.execute(
             &format!("DELETE FROM {table} WHERE connection_id = ?1 AND workspace_id = ?2"),
             params![connection_id, workspace_id],

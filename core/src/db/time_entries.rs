@@ -291,7 +291,8 @@ pub struct SweepScope<'a> {
 }
 
 /// Deletes the entries in `scope` that pull `pull_id` did not see: Toggl no longer has
-/// them (or they moved out of the range). Returns how many went.
+/// them (or they moved out of the range). Returns how many went. Their tag links go
+/// first: no key cascades from an entry to its links (see migration 0010).
 pub fn sweep(
     conn: &Connection,
     connection_id: i64,
@@ -300,12 +301,40 @@ pub fn sweep(
 ) -> AppResult<usize> {
     in_scope(
         conn,
-        "DELETE FROM time_entries WHERE seen_pull <> ?",
+        "DELETE FROM time_entry_tags INDEXED BY time_entry_tags_entry
+         WHERE connection_id = ? AND entry_id IN
+             (SELECT id FROM time_entries WHERE seen_pull <> ? AND {scope})",
+        &[connection_id, pull_id],
         connection_id,
-        pull_id,
+        scope,
+        true,
+    )?;
+    in_scope(
+        conn,
+        "DELETE FROM time_entries WHERE seen_pull <> ? AND {scope}",
+        &[pull_id],
+        connection_id,
         scope,
         true,
     )
+}
+
+/// Deletes every entry of one workspace of a connection, with its tag links.
+pub fn delete_workspace(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_id: i64,
+) -> AppResult<usize> {
+    conn.execute(
+        "DELETE FROM time_entry_tags INDEXED BY time_entry_tags_entry
+         WHERE connection_id = ?1 AND entry_id IN
+             (SELECT id FROM time_entries WHERE connection_id = ?1 AND workspace_id = ?2)",
+        params![connection_id, workspace_id],
+    )?;
+    Ok(conn.execute(
+        "DELETE FROM time_entries WHERE connection_id = ?1 AND workspace_id = ?2",
+        params![connection_id, workspace_id],
+    )?)
 }
 
 /// Forgets that pull `pull_id` saw the entries in `scope`, so a second walk of that scope
@@ -318,21 +347,22 @@ pub fn unsee(
 ) -> AppResult<usize> {
     in_scope(
         conn,
-        "UPDATE time_entries SET seen_pull = 0 WHERE seen_pull = ?",
+        "UPDATE time_entries SET seen_pull = 0 WHERE seen_pull = ? AND {scope}",
+        &[pull_id],
         connection_id,
-        pull_id,
         scope,
         false,
     )
 }
 
-/// Runs `statement` (whose `WHERE` names the pull first) over the connection's entries
-/// in `scope`: its days and workspaces, and its user when `by_user` and one is set.
+/// Runs `statement` with `{scope}` standing for the connection's entries in `scope`:
+/// its days and workspaces, and its user when `by_user` and one is set. `leading` are
+/// the values of the placeholders before `{scope}`.
 fn in_scope(
     conn: &Connection,
     statement: &str,
+    leading: &[i64],
     connection_id: i64,
-    pull_id: i64,
     scope: &SweepScope<'_>,
     by_user: bool,
 ) -> AppResult<usize> {
@@ -346,11 +376,13 @@ fn in_scope(
     } else {
         ""
     };
-    let sql = format!(
-        "{statement} AND connection_id = ? AND start >= ? AND start < ? \
+    let clause = format!(
+        "connection_id = ? AND start >= ? AND start < ? \
          AND workspace_id IN ({marks}){user_clause}"
     );
-    let mut values: Vec<i64> = vec![pull_id, connection_id, scope.start, scope.end];
+    let sql = statement.replace("{scope}", &clause);
+    let mut values: Vec<i64> = leading.to_vec();
+    values.extend([connection_id, scope.start, scope.end]);
     values.extend_from_slice(scope.workspace_ids);
     values.extend(user);
     Ok(conn.execute(&sql, params_from_iter(values))?)

@@ -324,4 +324,28 @@ mod tests {
         }
         assert!(!matching("charlie").is_empty() && matching("bravo").len() == 1);
     }
+
+    #[test]
+    fn deleting_a_workspaces_entries_or_the_connection_takes_their_tag_links() {
+        let (_dir, db, c, [first, _]) = database();
+        let mut rows = first_versions(1..=300);
+        for e in rows.iter_mut().filter(|e| e.id > 200) {
+            e.workspace_id = 2;
+        }
+        commit(&db, c, first, rows, false);
+        let links = |db: &Db| db.with(|conn| inspect::links(conn)).unwrap();
+        assert!(links(&db).iter().any(|l| l.0 <= 200));
+        db.transaction(|tx| crate::db::time_entries::delete_workspace(tx, c, 1))
+            .unwrap();
+        let left = links(&db);
+        assert!(
+            !left.is_empty() && left.iter().all(|l| l.0 > 200),
+            "{left:?}"
+        );
+        sound(&db);
+        db.transaction(|tx| crate::db::connections::delete(tx, c))
+            .unwrap();
+        assert_eq!(links(&db), vec![]);
+        sound(&db);
+    }
 }
