@@ -63,13 +63,13 @@ impl EntryRecord {
     }
 }
 
-/// Entries per upsert statement (17 values each) and entry–tag links per insert (10
-/// each), well inside SQLite's limit of 32,766 values. A page goes in a few statements,
-/// not one per row: SQLite opens a statement journal for each upsert, and the full-text
-/// index writes its pending terms out as a new segment at each one, which made a
-/// statement per row cost far more than the row itself.
-const ROWS_PER_STATEMENT: usize = 250;
-const LINKS_PER_STATEMENT: usize = 250;
+/// Entries per upsert statement (19 values each) and entry–tag links per insert (11
+/// each), inside SQLite's limit of 32,766 values: a page of the report's largest size
+/// goes in one statement of each kind. Not one per row: SQLite opens a statement journal
+/// for each upsert, and the full-text index writes its pending terms out as a new
+/// segment at each one, which made a statement per row cost far more than the row.
+const ROWS_PER_STATEMENT: usize = 1000;
+const LINKS_PER_STATEMENT: usize = 2000;
 
 /// Inserts or updates `entries` for a connection and marks them seen by `pull_id`.
 /// Run it inside the page's transaction; returns the number of entries written. A page
@@ -542,5 +542,51 @@ mod tests {
         db.transaction(|tx| upsert(tx, c, 1, &[fine, running, longest]))
             .unwrap();
         assert_eq!(stored(&db), 3);
+    }
+
+    #[test]
+    fn migrating_keeps_the_tag_links_and_drops_only_their_key_to_the_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blink.sqlite3");
+        let before = crate::db::SCHEMA_VERSION - 1;
+        let db = Db::open_at_version(&path, before).unwrap();
+        let c = crate::sync::test_support::add_connection(
+            &db,
+            "Links",
+            &crate::domain::Privacy::PrivateToMe,
+            &crate::domain::AccessReport::new(
+                crate::domain::TogglUser {
+                    id: 1,
+                    fullname: "A".into(),
+                    email: "a@example.test".into(),
+                    timezone: None,
+                },
+                vec![],
+                vec![],
+                chrono::Utc::now(),
+            ),
+        );
+        let start = 1_760_000_000;
+        let mut tagged = entry(1, start, Some(start + 60), Some(60));
+        tagged.tag_ids = vec![5, 6];
+        db.transaction(|tx| upsert(tx, c, 1, &[tagged])).unwrap();
+        let links = |db: &Db| db.with(|conn| inspect::links(conn)).unwrap();
+        let old = links(&db);
+        assert_eq!(old.len(), 2);
+        drop(db);
+        let db = Db::open(&path).unwrap().db;
+        assert_eq!(links(&db), old);
+        let parents: Vec<String> = db
+            .with(|conn| {
+                let mut stmt = conn
+                    .prepare("SELECT \"table\" FROM pragma_foreign_key_list('time_entry_tags')")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        assert_eq!(parents, ["connections"]);
+        db.transaction(|tx| crate::db::connections::delete(tx, c))
+            .unwrap();
+        assert_eq!(links(&db), vec![], "the connection's links go with it");
     }
 }

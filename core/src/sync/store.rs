@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn an_unchanged_page_committed_again_only_marks_its_rows() {
         let (_dir, db, c, [first, second]) = database();
-        let page = first_versions(1..=600);
+        let page = first_versions(1..=1_600);
         commit(&db, c, first, page.clone(), false);
         let before = db.with(|conn| inspect::storage(conn)).unwrap();
         let writes = db
@@ -234,7 +234,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(
-            writes, 600,
+            writes, 1_600,
             "one write per entry, its mark: no row, link or index rewritten"
         );
         assert_eq!(db.with(|conn| inspect::storage(conn)).unwrap(), before);
@@ -258,14 +258,17 @@ mod tests {
         let mut page_one = first_versions(1..=400);
         // The same entry twice in one page: the later version is the one stored.
         page_one.push(entry(3, Some("Bravo three".into()), vec![105]));
-        let page_two = first_versions(401..=700);
+        // Longer than one statement: the second statement rewrites an entry the first
+        // one inserted.
+        let mut page_two = first_versions(401..=1500);
+        page_two.push(entry(454, Some("Delta 454".into()), vec![106]));
         for (rows, last) in [(page_one, false), (page_two, true)] {
             expected.extend(rows.iter().map(|e| (e.id, e.clone())));
             commit(&db, c, first, rows, last);
             sound(&db);
         }
         // The re-pull: 100..=149 are gone on Toggl, every 10th entry has a new
-        // description, every 15th new tags, every 20th a new start; 701..=750 are new.
+        // description, every 15th new tags, every 20th a new start; 1501..=1550 are new.
         let mut repull: Vec<EntryRecord> = expected
             .values()
             .filter(|e| !(100..150).contains(&e.id))
@@ -283,9 +286,9 @@ mod tests {
                 e.stop = e.stop.map(|s| s + 3_600);
             }
         }
-        repull.extend(first_versions(701..=750));
+        repull.extend(first_versions(1501..=1550));
         expected = repull.iter().map(|e| (e.id, e.clone())).collect();
-        let pages: Vec<Vec<EntryRecord>> = repull.chunks(300).map(<[_]>::to_vec).collect();
+        let pages: Vec<Vec<EntryRecord>> = repull.chunks(700).map(<[_]>::to_vec).collect();
         let mut deleted = 0;
         for (n, rows) in pages.iter().enumerate() {
             deleted += commit(&db, c, second, rows.clone(), n + 1 == pages.len()).entries_deleted;
@@ -318,11 +321,12 @@ mod tests {
                 .map(|e| e.id)
                 .collect()
         };
-        for needle in ["charlie", "alpha 7", "bravo", "café", "lpha 12"] {
+        for needle in ["charlie", "alpha 7", "bravo", "delta", "café", "lpha 12"] {
             let found = db.with(|conn| inspect::text_matches(conn, needle)).unwrap();
             assert_eq!(found, matching(needle), "{needle}");
         }
-        assert!(!matching("charlie").is_empty() && matching("bravo").len() == 1);
+        assert!(!matching("charlie").is_empty());
+        assert_eq!((matching("bravo"), matching("delta")), (vec![3], vec![454]));
     }
 
     #[test]
