@@ -4,10 +4,10 @@
 //!    at the fake's page size, for a first pull and for a re-pull of the same range;
 //! 2. ingest speed through the pull's own page commit (pages of 1,000, one transaction
 //!    each, on a WAL database on disk with the app's settings): a first pull of 200,000
-//!    entries in report order and in scattered order, a re-pull with nothing changed and
-//!    one with 1% changed;
+//!    entries in report order and in scattered order, then re-pulls with nothing
+//!    changed, with 1% changed and with 1% deleted on Toggl (swept on the last page);
 //! 3. latency of the entries table's first page (with its total count) and of the
-//!    totals over those 1,000,000 entries, for every filter, and of the weekly periods;
+//!    totals over 1,000,000 entries, for every filter, and of the weekly periods;
 //! 4. the same review query while a pull commits pages on the writing connection;
 //! 5. what opening that database costs at start-up (the quick check and migrations),
 //!    against the full integrity check it no longer runs at start.
