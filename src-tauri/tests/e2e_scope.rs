@@ -38,6 +38,7 @@ fn scenario() -> Scenario {
             duration: Some(3600),
             tag_ids: vec![],
             billable: false,
+            ..TimeEntry::default()
         });
     }
     s

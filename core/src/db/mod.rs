@@ -12,6 +12,7 @@
 
 mod clean_close;
 pub mod connections;
+pub mod entry_walks;
 pub mod history;
 pub mod metadata;
 pub mod pulls;
@@ -70,6 +71,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0010_tag_links_without_entry_key",
         include_str!("migrations/0010_tag_links_without_entry_key.sql"),
+    ),
+    (
+        "0009_changed_since",
+        include_str!("migrations/0009_changed_since.sql"),
     ),
 ];
 
@@ -588,6 +593,7 @@ mod tests {
                 1603,
                 0x1dc3_8623_b297_760e,
             ),
+            ("0009_changed_since", 954, 0xd6b9_0f07_b392_3b2d),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

@@ -163,6 +163,9 @@ pub struct StageRow {
     pub items: i64,
     /// The stage's full cursor as JSON, for stages one integer cannot resume (reports).
     pub cursor_detail: Option<String>,
+    /// An entries stage that asks only what changed since this instant (unix seconds);
+    /// `None` walks the whole range.
+    pub changed_since: Option<i64>,
 }
 
 /// Adds a stage unless the pull has it already (a resumed pull keeps its cursors).
@@ -179,6 +182,40 @@ pub fn plan_stage(
     Ok(())
 }
 
+/// Adds an entries stage that walks the whole range (`changed_since: None`) or asks only
+/// what changed since then, unless the pull has it already (a resumed pull keeps the
+/// path it started on).
+pub fn plan_entries_stage(
+    conn: &Connection,
+    pull_id: i64,
+    workspace_id: i64,
+    stage: &str,
+    changed_since: Option<i64>,
+) -> AppResult<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO pull_stages (pull_id, workspace_id, stage, changed_since)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![pull_id, workspace_id, stage, changed_since],
+    )?;
+    Ok(())
+}
+
+/// Turns an entries stage into a walk of the whole range from its start (Toggl could not
+/// say what changed), in the transaction that records why.
+pub fn walk_whole_range(
+    conn: &Connection,
+    pull_id: i64,
+    workspace_id: i64,
+    stage: &str,
+) -> AppResult<()> {
+    conn.execute(
+        "UPDATE pull_stages SET changed_since = NULL, next_cursor = NULL, cursor_detail = NULL
+         WHERE pull_id = ?1 AND workspace_id = ?2 AND stage = ?3",
+        params![pull_id, workspace_id, stage],
+    )?;
+    Ok(())
+}
+
 pub fn stage(
     conn: &Connection,
     pull_id: i64,
@@ -187,7 +224,8 @@ pub fn stage(
 ) -> AppResult<Option<StageRow>> {
     Ok(conn
         .query_row(
-            "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items, cursor_detail
+            "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items, cursor_detail,
+                 changed_since
              FROM pull_stages WHERE pull_id = ?1 AND workspace_id = ?2 AND stage = ?3",
             params![pull_id, workspace_id, stage],
             stage_from_row,
@@ -197,7 +235,8 @@ pub fn stage(
 
 pub fn stages(conn: &Connection, pull_id: i64) -> AppResult<Vec<StageRow>> {
     let mut stmt = conn.prepare(
-        "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items, cursor_detail
+        "SELECT workspace_id, stage, next_cursor, done, skipped, pages, items, cursor_detail,
+             changed_since
          FROM pull_stages WHERE pull_id = ?1 ORDER BY rowid",
     )?;
     let rows = stmt.query_map([pull_id], stage_from_row)?;
@@ -214,6 +253,7 @@ fn stage_from_row(row: &Row<'_>) -> rusqlite::Result<StageRow> {
         pages: row.get(5)?,
         items: row.get(6)?,
         cursor_detail: row.get(7)?,
+        changed_since: row.get(8)?,
     })
 }
 

@@ -355,6 +355,33 @@ pub fn unsee(
     )
 }
 
+/// Deletes the connection's entries with these ids, and their tag links: Toggl said
+/// they were deleted. With `starting_in`, only those whose stored start lies in
+/// `[start, end)`: they moved out of a range walked for changes. Returns how many went.
+pub fn delete_ids(
+    conn: &Connection,
+    connection_id: i64,
+    ids: &[i64],
+    starting_in: Option<(i64, i64)>,
+) -> AppResult<usize> {
+    let mut links = conn.prepare_cached(
+        "DELETE FROM time_entry_tags INDEXED BY time_entry_tags_entry
+         WHERE connection_id = ?1 AND entry_id = ?2 AND EXISTS (SELECT 1 FROM time_entries
+             WHERE connection_id = ?1 AND id = ?2 AND (?3 IS NULL OR (start >= ?3 AND start < ?4)))",
+    )?;
+    let mut entry = conn.prepare_cached(
+        "DELETE FROM time_entries WHERE connection_id = ?1 AND id = ?2
+             AND (?3 IS NULL OR (start >= ?3 AND start < ?4))",
+    )?;
+    let (start, end) = starting_in.unzip();
+    let mut deleted = 0;
+    for id in ids {
+        links.execute(params![connection_id, id, start, end])?;
+        deleted += entry.execute(params![connection_id, id, start, end])?;
+    }
+    Ok(deleted)
+}
+
 /// Runs `statement` with `{scope}` standing for the connection's entries in `scope`:
 /// its days and workspaces, and its user when `by_user` and one is set. `leading` are
 /// the values of the placeholders before `{scope}`.

@@ -3,16 +3,17 @@
 //! failed. Each outcome is recorded on the pull row before returning.
 
 use super::count::FirstPages;
-use super::fetch::{fetch, FetchContext, Fetched, ReportPosition};
+use super::fetch::{fetch, At, FetchContext, Fetched, Removed, ReportPosition};
 use super::model::{
-    user_zone, BucketQuota, NoticeKind, Progress, PullNotice, PullReport, PullRequest, PullStatus,
-    StageKind,
+    user_zone, window_in, BucketQuota, NoticeKind, Progress, PullNotice, PullReport, PullRequest,
+    PullStatus, StageKind,
 };
 use super::page_sizes::PageSizes;
 use super::plan::{metadata_stages, own_entry_workspaces, plan, sees_everyone, PlannedStage};
 use super::store::{commit_page, restart_chunk, PageCommit};
+use super::walk;
 use crate::db::metadata::{self, MetaTable};
-use crate::db::time_entries::SweepScope;
+use crate::db::time_entries::{self, SweepScope};
 use crate::db::{connections, pulls, Db};
 use crate::error::{AppError, AppResult};
 use crate::toggl::quota::MAX_WAIT_SECS;
@@ -99,6 +100,7 @@ pub async fn pull_with_first_pages(
             page_sizes: PageSizes::load(db, request.connection_id)?,
             first_pages,
         },
+        started_at: before.started_at.timestamp(),
         requests_at_start: client.requests_made(),
         requests_committed: client.requests_made(),
         totals_before: (
@@ -187,8 +189,15 @@ fn begin(
     };
     metadata::upsert_organizations(tx, connection_id, &request.access.organizations)?;
     metadata::upsert_workspaces(tx, connection_id, &request.access.workspaces)?;
+    let now = Utc::now();
     for s in stages {
-        pulls::plan_stage(tx, pull_id, s.workspace_id, s.kind.as_str())?;
+        let (w, kind) = (s.workspace_id, s.kind);
+        if s.kind.is_metadata() {
+            pulls::plan_stage(tx, pull_id, w, kind.as_str())?;
+        } else {
+            let since = walk::changed_since(tx, request, w, kind, now)?;
+            pulls::plan_entries_stage(tx, pull_id, w, kind.as_str(), since)?;
+        }
     }
     Ok((pull_id, resumed))
 }
@@ -201,6 +210,8 @@ struct Run<'a> {
     progress: ProgressFn<'a>,
     cancel: &'a AtomicBool,
     ctx: FetchContext<'a>,
+    /// When the pull first started (unix seconds; a resumed pull keeps it).
+    started_at: i64,
     requests_at_start: u64,
     requests_committed: u64,
     /// Requests, pages and entries of earlier runs of this pull.
@@ -443,6 +454,7 @@ impl Run<'_> {
             .as_deref()
             .and_then(|json| serde_json::from_str(json).ok());
         let mut check_moved = position.is_some_and(|p| p.row.is_some());
+        let mut changed_since = row.changed_since;
         let mut previous_ids: Option<Vec<i64>> = None;
         loop {
             if self.cancel.load(Ordering::SeqCst) {
@@ -462,8 +474,22 @@ impl Run<'_> {
                     ),
                 });
             }
-            let fetched = fetch(&self.ctx, kind, w, cursor, position, check_moved).await?;
+            let at = At {
+                cursor,
+                position,
+                check_moved,
+                changed_since,
+            };
+            let fetched = fetch(&self.ctx, kind, w, at).await?;
             check_moved = false;
+            if fetched.changes_unknown {
+                self.walk_whole_range(stage)?;
+                (cursor, position, changed_since, previous_ids) = (None, None, None, None);
+                continue;
+            }
+            if let Some(removed) = &fetched.removed {
+                self.remove(removed)?;
+            }
             if let Some(window) = fetched.moved {
                 self.walk_again(stage, window, fetched.position)?;
                 (cursor, position) = (fetched.next, fetched.position);
@@ -476,14 +502,7 @@ impl Run<'_> {
                     workspace = w,
                     "a page repeated the previous one"
                 );
-                let end = Fetched {
-                    data: fetched.data.emptied(),
-                    next: None,
-                    window: None,
-                    position: None,
-                    notice: None,
-                    moved: None,
-                };
+                let end = Fetched::page(fetched.data.emptied(), None);
                 return self.commit(stage, &end, false);
             }
             previous_ids = Some(ids);
@@ -492,9 +511,69 @@ impl Run<'_> {
             self.emit(Some(kind), Some(w));
             match fetched.next {
                 Some(next) => (cursor, position) = (Some(next), fetched.position),
-                None => return Ok(()),
+                None => return self.remember_walk(stage, changed_since.is_none()),
             }
         }
+    }
+
+    /// Toggl could not say what changed: the stage walks its whole range from the start,
+    /// and this pull's marks on the range's entries are cleared so the walk's sweeps see
+    /// only what the walk itself saw.
+    fn walk_whole_range(&mut self, stage: &PlannedStage) -> AppResult<()> {
+        let (w, kind) = (stage.workspace_id, stage.kind);
+        let (start, end) = window_in(self.request.range, &self.ctx.zone);
+        let single = [w];
+        let scope = SweepScope {
+            workspace_ids: self.ctx.own_scope(w, &single),
+            user_id: (kind == StageKind::OwnEntries).then_some(self.ctx.own_user_id),
+            start,
+            end,
+        };
+        let made = self.ctx.client.requests_made();
+        let (c, p) = (self.request.connection_id, self.pull_id);
+        self.db.transaction(|tx| {
+            pulls::walk_whole_range(tx, p, w, kind.as_str())?;
+            time_entries::unsee(tx, c, p, &scope)?;
+            pulls::add_counts(tx, p, (made - self.requests_committed) as i64, 0, 0, 0)
+        })?;
+        self.requests_committed = made;
+        Ok(())
+    }
+
+    /// Deletes what a `since` answer says is gone. Deleting is idempotent, so this may
+    /// go in its own transaction before the page's: a stop between the two asks again.
+    fn remove(&mut self, removed: &Removed) -> AppResult<()> {
+        let (c, p) = (self.request.connection_id, self.pull_id);
+        let deleted = self.db.transaction(|tx| {
+            let n = time_entries::delete_ids(tx, c, &removed.deleted, None)?
+                + time_entries::delete_ids(tx, c, &removed.moved_out, Some(removed.window))?;
+            pulls::add_counts(tx, p, 0, 0, 0, n as i64)?;
+            Ok(n)
+        })?;
+        if deleted > 0 {
+            tracing::info!(
+                deleted,
+                "entries deleted on Toggl or moved out of the range"
+            );
+        }
+        Ok(())
+    }
+
+    /// A remembered entries stage completed: the next pull of the range asks only for
+    /// what changed after this one (see [`walk`]).
+    fn remember_walk(&self, stage: &PlannedStage, whole: bool) -> AppResult<()> {
+        let window = window_in(self.request.range, &self.ctx.zone);
+        self.db.transaction(|tx| {
+            walk::record_completed(
+                tx,
+                self.request,
+                stage.workspace_id,
+                stage.kind,
+                whole,
+                self.started_at,
+                window,
+            )
+        })
     }
 
     /// Starts a report chunk over: this pull's marks on the chunk's entries are

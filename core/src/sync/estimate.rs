@@ -3,7 +3,10 @@
 //! there is, and the estimate says which:
 //!
 //! - `last_pull`: entries stored for this very range by a complete pull: a re-pull
-//!   costs exactly what the stored pages say (while nothing changed on Toggl);
+//!   asks only for what changed (see [`walk`](super::walk)), one request per report
+//!   workspace (per year-long chunk) and one `since` request for the own-entry
+//!   workspaces, while fewer entries changed than a page holds; when a whole walk is
+//!   due or asked for, what the stored pages say;
 //! - `earlier_pulls`: entries stored for other ranges: their entries per day, scaled to
 //!   this range;
 //! - `counted`: the user had Toggl count (see [`count`](super::count)): the range's
@@ -24,6 +27,7 @@ use super::count::Count;
 use super::model::{PullRequest, PullStatus, StageKind};
 use super::page_sizes::expected_rows;
 use super::plan::{own_entry_workspaces, plan, report_chunks, PlannedStage, ALL_WORKSPACES};
+use super::walk;
 use crate::db::history::{range_pulled_completely, workspace_history, WorkspaceHistory};
 use crate::db::{metadata, pulls, report_page_sizes, Db};
 use crate::error::AppResult;
@@ -115,6 +119,7 @@ pub fn estimate_counted(
     let own = own_entry_workspaces(&request.access);
     let c = request.connection_id;
     let user = request.access.user.id;
+    let now = Utc::now();
     let (costs, source, entries) = db.read(|conn| {
         let done = done_stages(conn, request)?;
         let (start, end) = (request.range.start_date, request.range.end_date);
@@ -131,7 +136,13 @@ pub fn estimate_counted(
         for stage in &stages {
             let w = stage.workspace_id;
             let done_pages = done.pages_of(stage);
-            if let Some(n) = count.filter(|_| stage.kind == StageKind::ReportEntries) {
+            let changes_only = !stage.kind.is_metadata()
+                && match done.changed_since_of(stage) {
+                    Some(planned) => planned.is_some(),
+                    None => walk::changed_since(conn, request, w, stage.kind, now)?.is_some(),
+                };
+            let whole_report = stage.kind == StageKind::ReportEntries && !changes_only;
+            if let Some(n) = count.filter(|_| whole_report) {
                 if let Some(n) = n.of(w) {
                     counted = true;
                     entries += n.entries;
@@ -155,11 +166,12 @@ pub fn estimate_counted(
                     None => unknown = true,
                 }
             }
-            let fresh =
-                stage.kind.is_metadata() && metadata_is_fresh(conn, request, w, Utc::now())?;
+            let fresh = stage.kind.is_metadata() && metadata_is_fresh(conn, request, w, now)?;
             let rows = expected_rows(sizes.get(&w));
             let cost = if fresh {
                 0
+            } else if changes_only {
+                changes_cost(stage, request)
             } else {
                 stage_cost(stage, &history, expected, rows, request)
             };
@@ -221,6 +233,17 @@ fn stage_cost(
     }
 }
 
+/// Requests of an entries stage that asks only for what changed, while fewer entries
+/// changed than one answer holds: one report request per chunk, or the one `since`.
+fn changes_cost(stage: &PlannedStage, request: &PullRequest) -> u64 {
+    match stage.kind {
+        StageKind::ReportEntries => {
+            report_chunks(request.range, request.options.report_chunk_days).len() as u64
+        }
+        _ => 1,
+    }
+}
+
 /// The engine's rule: metadata younger than the allowed age, naming every project and
 /// tag the stored entries use, is not pulled again.
 fn metadata_is_fresh(
@@ -241,6 +264,14 @@ fn metadata_is_fresh(
 struct DoneStages(Vec<pulls::StageRow>);
 
 impl DoneStages {
+    /// How the unfinished pull planned the stage to walk (`None`: not planned yet).
+    fn changed_since_of(&self, stage: &PlannedStage) -> Option<Option<i64>> {
+        self.0
+            .iter()
+            .find(|r| r.workspace_id == stage.workspace_id && r.stage == stage.kind.as_str())
+            .map(|r| r.changed_since)
+    }
+
     fn pages_of(&self, stage: &PlannedStage) -> u64 {
         self.0
             .iter()

@@ -91,10 +91,24 @@ pub struct Fetched {
     /// A resumed report cursor no longer points at its row (entries before it changed on
     /// Toggl during the stop): this chunk window must be walked again before any sweep.
     pub moved: Option<(i64, i64)>,
+    /// A stage asking for changes learnt that Toggl cannot tell them (rows out of
+    /// last-update order, a full answer, a refused `since`): walk the whole range.
+    pub changes_unknown: bool,
+    /// Entries Toggl said are gone from the range, for a stage asking for changes.
+    pub removed: Option<Removed>,
+}
+
+/// What a `since` answer removes: entries deleted on Toggl, and entries whose start
+/// moved out of the pulled window (stored ones starting in it go).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub deleted: Vec<i64>,
+    pub moved_out: Vec<i64>,
+    pub window: (i64, i64),
 }
 
 impl Fetched {
-    fn page(data: PageData, next: Option<i64>) -> Fetched {
+    pub(super) fn page(data: PageData, next: Option<i64>) -> Fetched {
         Fetched {
             data,
             next,
@@ -102,6 +116,15 @@ impl Fetched {
             position: None,
             notice: None,
             moved: None,
+            changes_unknown: false,
+            removed: None,
+        }
+    }
+
+    fn changes_unknown() -> Fetched {
+        Fetched {
+            changes_unknown: true,
+            ..Fetched::page(PageData::Entries(Vec::new()), None)
         }
     }
 }
@@ -114,6 +137,10 @@ pub struct ReportPosition {
     pub row: Option<i64>,
     pub id: Option<i64>,
     pub timestamp: Option<i64>,
+    /// Walking latest changes first: the last update (unix milliseconds) of the last row
+    /// read, which the next page's rows must not be later than.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_at: Option<i64>,
 }
 
 impl ReportPosition {
@@ -178,16 +205,31 @@ impl<'a> FetchContext<'a> {
     }
 }
 
-/// Fetches the page at `cursor` (report stages: at `position`). `check_moved`: the
-/// position comes from an earlier run, so whether its row is still there is checked.
+/// Where an entries stage stands and how it walks, for [`fetch`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct At {
+    pub cursor: Option<i64>,
+    /// Report stages: where in the range.
+    pub position: Option<ReportPosition>,
+    /// The position comes from an earlier run, so whether its row is still there is checked.
+    pub check_moved: bool,
+    /// Ask only for entries changed since then (unix seconds); `None`: the whole range.
+    pub changed_since: Option<i64>,
+}
+
+/// Fetches the page of a stage at `at`.
 pub async fn fetch(
     ctx: &FetchContext<'_>,
     kind: StageKind,
     workspace_id: i64,
-    cursor: Option<i64>,
-    position: Option<ReportPosition>,
-    check_moved: bool,
+    at: At,
 ) -> AppResult<Fetched> {
+    let At {
+        cursor,
+        position,
+        check_moved,
+        changed_since,
+    } = at;
     let page_number = cursor.map_or(1, |c| c.max(1) as u32);
     let (client, token) = (ctx.client, ctx.token);
     let numbered = |next: Option<u32>| next.map(i64::from);
@@ -225,20 +267,30 @@ pub async fn fetch(
             None,
         ),
         StageKind::ReportEntries => {
-            report_page(ctx, workspace_id, position.unwrap_or_default(), check_moved).await?
+            let at = position.unwrap_or_default();
+            report_page(ctx, workspace_id, at, check_moved, changed_since).await?
         }
-        StageKind::OwnEntries => own_entries(ctx, workspace_id, cursor).await?,
+        StageKind::OwnEntries => match changed_since {
+            Some(since) => own_changes(ctx, since).await?,
+            None => own_entries(ctx, workspace_id, cursor).await?,
+        },
     })
 }
 
 /// One page of one chunk of the detailed report. A chunk's last page names the window
 /// Toggl reported on (`X-Range-*` when sent, else the dates asked) in the user's time
 /// zone, which is exactly what the chunk's sweep may cover.
+///
+/// With `changed_since`, the chunk is read latest changes first and ends at the first
+/// row changed before then: everything older is stored already. Such a walk never
+/// sweeps (it sees only what changed), and rows out of that order mean Toggl cannot
+/// tell what changed.
 async fn report_page(
     ctx: &FetchContext<'_>,
     workspace_id: i64,
     at: ReportPosition,
     check_moved: bool,
+    changed_since: Option<i64>,
 ) -> AppResult<Fetched> {
     let chunks = report_chunks(ctx.range, ctx.options.report_chunk_days);
     let Some(chunk) = chunks.get(at.chunk as usize).copied() else {
@@ -247,9 +299,13 @@ async fn report_page(
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let mut query = ReportQuery::between(day(chunk.start_date), day(chunk.end_date));
     query.page_size = Some(ctx.page_sizes.ask(workspace_id));
+    let query = match changed_since {
+        Some(_) => query.latest_changes_first(),
+        None => query,
+    };
     let from = at.cursor();
-    let fetched_ahead = from
-        .is_none()
+    // A counted first page is in date order: a walk of changes asks its own.
+    let fetched_ahead = (from.is_none() && changed_since.is_none())
         .then(|| ctx.first_pages.take(workspace_id, chunk))
         .flatten();
     let page = match fetched_ahead {
@@ -281,23 +337,37 @@ async fn report_page(
             ..Fetched::page(PageData::Entries(Vec::new()), Some(i64::from(at.chunk)))
         });
     }
+    let mut last_at = None;
+    let mut reached_stored = false;
+    if let Some(since) = changed_since {
+        let Some(order) = latest_first(&page.rows, at.last_at) else {
+            tracing::info!(
+                workspace = workspace_id,
+                "report rows not in last-update order; walking the whole range"
+            );
+            return Ok(Fetched::changes_unknown());
+        };
+        last_at = order.last_at.or(at.last_at);
+        reached_stored = order.oldest_secs.is_some_and(|t| t < since);
+    }
     let data = PageData::Entries(report_entries(workspace_id, &page.rows));
     let (position, sweep) = match page.next {
-        Some(n) => (
+        Some(n) if !reached_stored => (
             Some(ReportPosition {
                 chunk: at.chunk,
                 row: Some(n.row_number),
                 id: n.id,
                 timestamp: n.timestamp,
+                last_at,
             }),
             None,
         ),
-        None => {
+        _ => {
             let next_chunk = at.chunk + 1;
             let more = (next_chunk as usize) < chunks.len();
             (
                 more.then(|| ReportPosition::chunk_start(next_chunk)),
-                Some(window),
+                changed_since.is_none().then_some(window),
             )
         }
     };
@@ -305,6 +375,83 @@ async fn report_page(
         window: sweep,
         position,
         ..Fetched::page(data, position.map(|p| i64::from(p.chunk)))
+    })
+}
+
+/// A page read latest changes first, when it is in that order.
+struct LatestFirst {
+    /// The last row's update (unix milliseconds).
+    last_at: Option<i64>,
+    /// The oldest update on the page (unix seconds, rounded down).
+    oldest_secs: Option<i64>,
+}
+
+/// Checks that every entry names its last update and that none is later than the one
+/// before it (`before`: the previous page's last, in unix milliseconds); `None` when not.
+fn latest_first(rows: &[ReportRow], before: Option<i64>) -> Option<LatestFirst> {
+    let mut previous = before;
+    let mut oldest_secs = None;
+    for t in rows.iter().flat_map(|r| &r.time_entries) {
+        let at = t.at?;
+        let millis = at.timestamp_millis();
+        if previous.is_some_and(|p| millis > p) {
+            return None;
+        }
+        previous = Some(millis);
+        oldest_secs = Some(at.timestamp());
+    }
+    Some(LatestFirst {
+        last_at: previous.filter(|_| !rows.is_empty()),
+        oldest_secs,
+    })
+}
+
+/// One `since` request for the account's own entries changed since then, in every
+/// workspace. Changed entries of its own-entry workspaces starting in the range are
+/// stored; deleted ones go wherever they are, and so do stored ones whose start moved
+/// out of the range. Toggl refusing the `since` (a 400: it serves about three months)
+/// or an answer at its cap means the whole range must be walked instead.
+async fn own_changes(ctx: &FetchContext<'_>, since: i64) -> AppResult<Fetched> {
+    let entries = match ctx.client.my_time_entries_since(ctx.token, since).await {
+        Ok(entries) if entries.len() < OWN_ENTRIES_CAP => entries,
+        Ok(_) => return Ok(Fetched::changes_unknown()),
+        Err(AppError::TogglRefused { status: 400, .. }) => {
+            tracing::info!("own entries since the last pull refused; walking the range");
+            return Ok(Fetched::changes_unknown());
+        }
+        Err(e) => return Err(e),
+    };
+    let window = window_in(ctx.range, &ctx.zone);
+    let inside = |e: &TimeEntry| {
+        e.start
+            .is_some_and(|s| (window.0..window.1).contains(&s.timestamp()))
+    };
+    let ours = |e: &TimeEntry| {
+        e.workspace_id
+            .is_some_and(|w| ctx.workspaces.iter().any(|x| x.id == w))
+    };
+    let mut removed = Removed {
+        window,
+        ..Removed::default()
+    };
+    let mut rows = Vec::new();
+    for e in &entries {
+        if e.server_deleted_at.is_some() {
+            removed.deleted.push(e.id);
+        } else if !inside(e) {
+            if ours(e) {
+                removed.moved_out.push(e.id);
+            }
+        } else if e
+            .workspace_id
+            .is_some_and(|w| ctx.own_workspaces.contains(&w))
+        {
+            rows.extend(own_entry(e, ctx.own_user_id, ctx.own_user_name));
+        }
+    }
+    Ok(Fetched {
+        removed: Some(removed),
+        ..Fetched::page(PageData::Entries(rows), None)
     })
 }
 

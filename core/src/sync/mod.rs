@@ -73,6 +73,7 @@ mod summary;
 pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
+pub mod walk;
 
 pub use engine::{pull, pull_with_first_pages, ProgressFn};
 pub use estimate::{

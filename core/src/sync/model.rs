@@ -113,6 +113,12 @@ pub struct PullOptions {
     pub own_entries_lookback_days: u32,
     /// Longest range of one detailed report request; longer ranges are walked in chunks.
     pub report_chunk_days: u32,
+    /// Walk every entry of the range again ("Full re-pull") instead of asking Toggl only
+    /// for what changed since the last pull of the range.
+    pub full_walk: bool,
+    /// A re-pull walks the whole range when its last whole walk is older than this: only
+    /// a whole walk sees entries others deleted in an admin workspace.
+    pub full_walk_max_age: Duration,
 }
 
 impl Default for PullOptions {
@@ -123,6 +129,8 @@ impl Default for PullOptions {
             own_entries_window_days: 30,
             own_entries_lookback_days: OWN_ENTRIES_LOOKBACK_DAYS,
             report_chunk_days: REPORT_CHUNK_DAYS,
+            full_walk: false,
+            full_walk_max_age: Duration::days(7),
         }
     }
 }

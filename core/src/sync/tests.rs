@@ -233,7 +233,7 @@ async fn a_cancelled_pull_leaves_whole_pages_and_resumes() {
 }
 
 #[tokio::test]
-async fn a_second_pull_of_the_same_range_rereads_only_the_entries() {
+async fn a_second_pull_of_an_unchanged_range_asks_one_request_per_workspace() {
     let setup = Setup::new(scenario(), ADMIN).await;
     run(&setup, PullOptions::default()).await.unwrap();
     let before = dump(&setup.db, setup.connection_id);
@@ -242,13 +242,15 @@ async fn a_second_pull_of_the_same_range_rereads_only_the_entries() {
     let s = setup.fake.scenario();
     assert_eq!(again.status, PullStatus::Done);
     assert!(!again.resumed);
-    assert_eq!(again.requests_used, report_requests(&s));
-    assert_eq!(setup.fake.request_count() as u64, report_requests(&s));
+    assert_eq!(again.requests_used, s.workspaces.len() as u64);
+    assert_eq!(setup.fake.request_count(), s.workspaces.len());
     assert!(setup
         .fake
         .requests()
         .iter()
-        .all(|r| r.path.starts_with("/reports/")));
+        .all(|r| r.path.starts_with("/reports/")
+            && r.body.contains("\"order_by\":\"last_update\"")
+            && r.body.contains("\"order_dir\":\"DESC\"")));
     assert_eq!(again.stages_skipped, 10);
     assert_eq!(
         dump(&setup.db, setup.connection_id),
@@ -262,7 +264,7 @@ async fn a_second_pull_of_the_same_range_rereads_only_the_entries() {
         ..PullOptions::default()
     };
     let refreshed = run(&setup, stale).await.unwrap();
-    assert_eq!(refreshed.requests_used, report_requests(&s) + 10);
+    assert_eq!(refreshed.requests_used, s.workspaces.len() as u64 + 10);
 }
 
 #[tokio::test]
@@ -278,12 +280,13 @@ async fn metadata_is_refreshed_when_entries_name_an_unknown_project() {
             active: true,
             rate: None,
         });
-        let entry = s
+        let id = s
             .time_entries
-            .iter_mut()
+            .iter()
             .find(|e| e.workspace_id == 1001)
-            .unwrap();
-        entry.project_id = Some(1_001_999);
+            .unwrap()
+            .id;
+        s.edit_entry(id, |e| e.project_id = Some(1_001_999));
     });
     setup.fake.log().clear();
     let again = run(&setup, PullOptions::default()).await.unwrap();
@@ -292,7 +295,7 @@ async fn metadata_is_refreshed_when_entries_name_an_unknown_project() {
         "only the other workspace's metadata is fresh"
     );
     let s = setup.fake.scenario();
-    assert_eq!(again.requests_used, report_requests(&s) + 5);
+    assert_eq!(again.requests_used, s.workspaces.len() as u64 + 5);
     assert_eq!(
         probe::project_name(&setup.db, 1_001_999).as_deref(),
         Some("Brand new")
@@ -324,6 +327,7 @@ async fn entries_deleted_or_edited_on_toggl_are_gone_or_updated_after_a_repull()
         &setup,
         PullOptions {
             metadata_max_age: chrono::Duration::zero(),
+            full_walk: true,
             ..PullOptions::default()
         },
     )
@@ -782,6 +786,7 @@ fn los_angeles() -> Scenario {
             duration: Some(600),
             tag_ids: Vec::new(),
             billable: false,
+            ..blink_fake_toggl::fake::TimeEntry::default()
         });
     }
     s
@@ -1080,4 +1085,331 @@ fn the_default_range_lies_well_inside_the_own_entries_lookback() {
     let facts = PullFacts::derive(None, now);
     assert!(facts.default_range.start_date > facts.own_entries_from + chrono::Duration::days(14));
     assert_eq!(facts.default_range.end_date, now.date_naive());
+}
+
+/// User 1 administers workspace 1001 and is a plain member of 1002 (someone else owns
+/// the organization): a re-pull asks the report of 1001 and `since` for 1002.
+fn admin_of_1001_member_of_1002() -> Scenario {
+    let mut s = scenario();
+    s.organizations[0].owner_id = 99;
+    for ws in &mut s.workspaces {
+        if ws.id == 1002 {
+            ws.members.retain(|(id, _)| *id != ADMIN);
+            ws.members.push((ADMIN, "user".into()));
+        }
+    }
+    s
+}
+
+/// Requests of the log to the report of one workspace, and to `/me/time_entries`.
+fn report_and_own_requests(setup: &Setup, workspace_id: i64) -> (usize, usize) {
+    let requests = setup.fake.requests();
+    let report = format!("/workspace/{workspace_id}/");
+    (
+        requests.iter().filter(|r| r.path.contains(&report)).count(),
+        requests
+            .iter()
+            .filter(|r| r.path == "/api/v9/me/time_entries")
+            .count(),
+    )
+}
+
+/// The report page size the fake applied: the entries the first page of a full walk
+/// of `workspace_id` stored (the client asks for the largest; the server decides).
+async fn applied_page_size(scenario: Scenario, workspace_id: i64) -> usize {
+    let setup = Setup::new(scenario, ADMIN).await;
+    let first = Mutex::new(None);
+    let watch = |p: &Progress| {
+        let mut first = first.lock().unwrap();
+        if first.is_none() && p.stage == Some(StageKind::ReportEntries) && p.pages_done == 1 {
+            assert_eq!(p.workspace_id, Some(workspace_id), "its report comes first");
+            *first = Some(p.entries_stored as usize);
+        }
+    };
+    run_watched(&setup, &watch).await.unwrap();
+    let stored = first.lock().unwrap().expect("a report page");
+    stored
+}
+
+/// The same pull into a second database against a fake holding the same data now.
+async fn fresh_pull_of(setup: &Setup) -> Setup {
+    let fresh = Setup::new(setup.fake.scenario(), ADMIN).await;
+    run(&fresh, PullOptions::default()).await.unwrap();
+    fresh
+}
+
+/// Every stored column of the connection's entries and tag links, but the pull that
+/// last saw a row.
+fn assert_every_column_equal(setup: &Setup, fresh: &Setup) {
+    use crate::db::entry_walks::every_entry_column;
+    let ours = every_entry_column(&setup.db, setup.connection_id);
+    let theirs = every_entry_column(&fresh.db, fresh.connection_id);
+    let only_ours: Vec<&String> = ours.iter().filter(|r| !theirs.contains(r)).collect();
+    let only_theirs: Vec<&String> = theirs.iter().filter(|r| !ours.contains(r)).collect();
+    assert!(
+        only_ours.is_empty() && only_theirs.is_empty(),
+        "stored only by the re-pull: {only_ours:#?}\nonly by the fresh pull: {only_theirs:#?}"
+    );
+    assert_eq!(ours, theirs);
+    assert_same_tables(setup, fresh);
+}
+
+/// About 1% of 640 entries change on Toggl: others' and own entries edited, added, and
+/// own entries deleted, in the admin workspace and in the member one. Returns how many
+/// changed and the own entry deleted in admin workspace 1001.
+fn change_one_percent(s: &mut Scenario) -> (usize, i64) {
+    let pick = |s: &Scenario, ws: i64, own: bool, skip: usize| {
+        s.live_entries()
+            .filter(|e| e.workspace_id == ws && (e.user_id == ADMIN) == own)
+            .nth(skip)
+            .unwrap()
+            .id
+    };
+    let template = s.time_entries[0].clone();
+    let edits = [
+        (pick(s, 1001, false, 0), "Edited someone's"),
+        (pick(s, 1001, false, 1), "Edited another's"),
+        (pick(s, 1001, true, 0), "Edited own in admin workspace"),
+        (pick(s, 1002, true, 0), "Edited own in member workspace"),
+    ];
+    for (id, text) in edits {
+        assert!(s.edit_entry(id, |e| {
+            e.description = Some(text.into());
+            e.duration = e.duration.map(|d| d + 60);
+            e.tag_ids = vec![e.workspace_id * 10_000 + 4];
+        }));
+    }
+    for (n, (ws, user)) in [(1001, 2), (1002, ADMIN)].into_iter().enumerate() {
+        s.add_entry(blink_fake_toggl::fake::TimeEntry {
+            id: 8_000_000 + n as i64,
+            workspace_id: ws,
+            user_id: user,
+            description: Some("Added on Toggl".into()),
+            tag_ids: vec![ws * 10_000 + 1],
+            ..template.clone()
+        });
+    }
+    let deleted = [1001, 1002].map(|ws| pick(s, ws, true, 3));
+    for id in deleted {
+        assert!(s.delete_entry(id));
+    }
+    (edits.len() + 2 + 2, deleted[0])
+}
+
+#[tokio::test]
+async fn a_re_pull_after_one_percent_changed_fetches_only_that_and_ends_as_a_fresh_pull() {
+    let page = applied_page_size(scenario(), 1001).await;
+    let setup = Setup::new(admin_of_1001_member_of_1002(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let mut changed = 0;
+    setup
+        .fake
+        .update_scenario(|s| changed = change_one_percent(s).0);
+    setup.fake.log().clear();
+    let again = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(again.status, PullStatus::Done);
+    let (report, own) = report_and_own_requests(&setup, 1001);
+    assert_eq!(own, 1, "one `since` request covers own entries everywhere");
+    assert!(
+        report <= changed.div_ceil(page) + 1,
+        "{report} report requests"
+    );
+    assert_eq!(again.requests_used as usize, report + own);
+    let workspaces = setup.fake.scenario().workspaces.len();
+    assert!(again.requests_used as usize <= workspaces * (changed.div_ceil(page) + 1));
+    assert_eq!(
+        again.entries_deleted_total, 2,
+        "the two own entries deleted"
+    );
+    assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
+}
+
+#[tokio::test]
+async fn a_re_pull_after_more_changes_than_a_page_reads_just_their_pages() {
+    let page = applied_page_size(scenario(), 1001).await;
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let edited: Vec<i64> = setup
+        .fake
+        .scenario()
+        .live_entries()
+        .filter(|e| e.workspace_id == 1001)
+        .map(|e| e.id)
+        .take(page.min(200) + 10)
+        .collect();
+    setup.fake.update_scenario(|s| {
+        for id in &edited {
+            s.edit_entry(*id, |e| e.billable = !e.billable);
+        }
+    });
+    setup.fake.log().clear();
+    let again = run(&setup, PullOptions::default()).await.unwrap();
+    let (report, own) = report_and_own_requests(&setup, 1001);
+    assert_eq!(own, 0, "no own-entry workspace, no `since` request");
+    assert!(
+        report <= edited.len().div_ceil(page) + 1,
+        "{report} requests"
+    );
+    assert_eq!(again.requests_used as usize, report + 1, "and one for 1002");
+    assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
+}
+
+#[tokio::test]
+async fn a_full_re_pull_removes_an_entry_someone_else_deleted_in_an_admin_workspace() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let s = setup.fake.scenario();
+    let theirs = s
+        .live_entries()
+        .find(|e| e.workspace_id == 1002 && e.user_id != ADMIN)
+        .unwrap()
+        .id;
+    setup
+        .fake
+        .update_scenario(|s| assert!(s.delete_entry(theirs)));
+    run(&setup, PullOptions::default()).await.unwrap();
+    assert!(
+        probe::entry_description(&setup.db, theirs).is_some(),
+        "the report never lists deletions, so only a whole walk sees this one"
+    );
+    setup.fake.log().clear();
+    let full = PullOptions {
+        full_walk: true,
+        ..PullOptions::default()
+    };
+    let report = run(&setup, full).await.unwrap();
+    assert_eq!(report.entries_deleted_total, 1);
+    assert_eq!(probe::entry_description(&setup.db, theirs), None);
+    let live = setup.fake.scenario();
+    assert_eq!(report.requests_used, report_requests_of_live(&live));
+    assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
+}
+
+/// Report pages of a full walk of the entries Toggl still has.
+fn report_requests_of_live(s: &Scenario) -> u64 {
+    s.workspaces
+        .iter()
+        .map(|w| {
+            let n = s.live_entries().filter(|e| e.workspace_id == w.id).count();
+            n.div_ceil(PAGE).max(1) as u64
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn a_re_pull_a_week_after_the_last_full_walk_walks_the_whole_range() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    setup.fake.update_scenario(|s| {
+        let theirs = s.live_entries().find(|e| e.user_id != ADMIN).unwrap().id;
+        s.delete_entry(theirs);
+    });
+    setup.fake.log().clear();
+    let week_old = PullOptions {
+        full_walk_max_age: chrono::Duration::zero(),
+        ..PullOptions::default()
+    };
+    let report = run(&setup, week_old).await.unwrap();
+    assert_eq!(report.entries_deleted_total, 1);
+    assert_eq!(
+        report.requests_used,
+        report_requests_of_live(&setup.fake.scenario())
+    );
+    assert!(setup
+        .fake
+        .requests()
+        .iter()
+        .all(|r| r.body.contains("\"order_by\":\"date\"")));
+}
+
+#[tokio::test]
+async fn report_rows_out_of_last_update_order_fall_back_to_a_whole_walk() {
+    let setup = Setup::new(scenario(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    setup.fake.update_scenario(|s| {
+        s.shape.report_ignores_order = true;
+        let theirs = s.live_entries().find(|e| e.user_id != ADMIN).unwrap().id;
+        s.delete_entry(theirs);
+    });
+    setup.fake.log().clear();
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let live = setup.fake.scenario();
+    assert_eq!(
+        report.requests_used,
+        live.workspaces.len() as u64 + report_requests_of_live(&live),
+        "one page in the wrong order per workspace, then its whole walk"
+    );
+    assert_eq!(report.entries_deleted_total, 1, "the whole walk sweeps");
+    assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
+}
+
+#[tokio::test]
+async fn a_refused_since_walks_the_own_entries_range_instead() {
+    let setup = Setup::new(admin_of_1001_member_of_1002(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let mut deleted_in_admin_workspace = 0;
+    setup.fake.update_scenario(|s| {
+        s.shape.own_entries_since_days = Some(0);
+        deleted_in_admin_workspace = change_one_percent(s).1;
+    });
+    setup.fake.log().clear();
+    let report = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let refused = setup
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.query.as_deref().is_some_and(|q| q.starts_with("since=")))
+        .map(|r| r.status)
+        .collect::<Vec<_>>();
+    assert_eq!(refused, [Some(400)]);
+    let (_, own) = report_and_own_requests(&setup, 1001);
+    assert_eq!(
+        own,
+        1 + 1 + 4,
+        "the refused since, the lookback 400, four windows"
+    );
+    let fresh = fresh_pull_of(&setup).await;
+    assert_eq!(
+        stored_entry_ids(&setup)
+            .difference(&stored_entry_ids(&fresh))
+            .collect::<Vec<_>>(),
+        [&deleted_in_admin_workspace],
+        "without `since`, an own entry deleted in an admin workspace waits for a whole walk"
+    );
+    let full = PullOptions {
+        full_walk: true,
+        ..PullOptions::default()
+    };
+    run(&setup, full).await.unwrap();
+    assert_every_column_equal(&setup, &fresh);
+}
+
+#[tokio::test]
+async fn a_since_answer_at_the_cap_walks_the_own_entries_range_instead() {
+    let setup = Setup::new(admin_of_1001_member_of_1002(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    setup.fake.update_scenario(|s| {
+        let template = s.time_entries[0].clone();
+        for n in 0..1000 {
+            s.add_entry(blink_fake_toggl::fake::TimeEntry {
+                id: 8_100_000 + n,
+                workspace_id: 1002,
+                user_id: ADMIN,
+                start: template.start + chrono::Duration::minutes(n),
+                ..template.clone()
+            });
+        }
+    });
+    setup.fake.log().clear();
+    run(&setup, PullOptions::default()).await.unwrap();
+    let since: Vec<_> = setup
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.query.as_deref().is_some_and(|q| q.starts_with("since=")))
+        .collect();
+    assert_eq!(since.len(), 1, "a full answer is not trusted");
+    assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
 }

@@ -140,6 +140,20 @@ impl TogglClient {
             .await
     }
 
+    /// `GET /api/v9/me/time_entries?since=<unix seconds>`: the caller's entries changed
+    /// since then in every workspace, deleted ones included (`server_deleted_at` set).
+    /// Capped at 1000 like the other form; Toggl refuses (400) a `since` more than
+    /// about three months back.
+    pub async fn my_time_entries_since(
+        &self,
+        token: &ApiToken,
+        since: i64,
+    ) -> AppResult<Vec<TimeEntry>> {
+        let query = [("since", since.to_string())];
+        self.get_list(token, "/api/v9/me/time_entries", &query)
+            .await
+    }
+
     /// One page (1-based) of a workspace's projects, active or archived. The two are
     /// asked for separately because whether Toggl accepts `active=both` is not confirmed.
     /// The next page is offered while pages come back full (see [`numbered_page`]).
@@ -308,7 +322,7 @@ impl TogglClient {
             }),
             _ => None,
         };
-        if next.is_some_and(|n| !moves_forward(from, n)) {
+        if next.is_some_and(|n| !moves_forward(from, n, query.in_date_order())) {
             return Err(AppError::UnexpectedResponse { path });
         }
         let date = |name: &str| {
@@ -359,11 +373,12 @@ fn may_refuse_page_size(error: &AppError) -> bool {
         ])
 }
 
-/// Whether the next cursor lies after `from`: by the row itself (timestamp, then id, as
-/// the report is ordered) when both name one, since deletions may lower a row number;
-/// by row number otherwise.
-fn moves_forward(from: Option<ReportCursor>, next: ReportCursor) -> bool {
-    let row = |c: ReportCursor| c.timestamp.zip(c.id);
+/// Whether the next cursor lies after `from`. In date order, by the row itself
+/// (timestamp, then id, as the report is ordered) when both name one, since deletions
+/// may lower a row number; in any other order (latest changes first) the timestamp says
+/// nothing about the row's place, so by row number.
+fn moves_forward(from: Option<ReportCursor>, next: ReportCursor, date_order: bool) -> bool {
+    let row = |c: ReportCursor| c.timestamp.zip(c.id).filter(|_| date_order);
     match (from.and_then(row), row(next)) {
         (Some(before), Some(after)) => after > before,
         _ => next.row_number > from.map_or(1, |c| c.row_number),

@@ -334,6 +334,21 @@ impl ReportQuery {
             order_dir: "ASC".into(),
         }
     }
+
+    /// The same entries, most recently changed first (`order_by: last_update`, `DESC`):
+    /// a re-pull reads them until it meets what the last pull stored.
+    pub fn latest_changes_first(self) -> Self {
+        ReportQuery {
+            order_by: "last_update".into(),
+            order_dir: "DESC".into(),
+            ..self
+        }
+    }
+
+    /// Whether rows come in date order, oldest first, which a row's (start, id) follows.
+    pub fn in_date_order(&self) -> bool {
+        self.order_by == "date" && self.order_dir.eq_ignore_ascii_case("asc")
+    }
 }
 
 /// One bucket of `GET /api/v9/me/quota`; `organization_id: null` is the user-level bucket.

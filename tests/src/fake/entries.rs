@@ -45,6 +45,9 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
         (Ok(a), Ok(b), Ok(c)) => (a, b, c),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e,
     };
+    if let Some(raw) = call.query.get("since") {
+        return changed_since(s, user, raw);
+    }
     if start.is_some() != end.is_some() {
         return Answer::error(400, "start_date and end_date must be used together");
     }
@@ -57,8 +60,7 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
         }
     }
     let mut entries: Vec<&TimeEntry> = s
-        .time_entries
-        .iter()
+        .live_entries()
         .filter(|e| e.user_id == user.id)
         .filter(|e| start.is_none_or(|t| e.start >= t) && end.is_none_or(|t| e.start < t))
         .filter(|e| before.is_none_or(|t| e.start < t))
@@ -71,6 +73,59 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
             .map(|e| render::time_entry(s, e))
             .collect(),
     )
+}
+
+/// `?since=<unix seconds>`: the caller's entries changed since then in every workspace,
+/// deleted ones included (with `server_deleted_at`), newest change first, at most 1000.
+/// A `since` further back than [`Shape::own_entries_since_days`](super::Shape) is
+/// refused with a 400 (Toggl bounds it to about three months; the sentence follows the
+/// one Toggl's v8 gave, "The 'since' value should be within last two months").
+fn changed_since(s: &Scenario, user: &User, raw: &str) -> Answer {
+    let Some(since) = raw
+        .parse::<i64>()
+        .ok()
+        .and_then(|t| DateTime::from_timestamp(t, 0))
+    else {
+        return Answer::error(400, "Invalid 'since' value");
+    };
+    if let Some(days) = s.shape.own_entries_since_days {
+        if since < Utc::now() - chrono::Duration::days(i64::from(days)) {
+            return Answer::error(400, "The 'since' value should be within last three months");
+        }
+    }
+    let mut entries: Vec<&TimeEntry> = s
+        .time_entries
+        .iter()
+        .filter(|e| e.user_id == user.id && e.last_update() >= since)
+        .collect();
+    entries.sort_by(|a, b| b.last_update().cmp(&a.last_update()).then(b.id.cmp(&a.id)));
+    Answer::ok(
+        entries
+            .into_iter()
+            .take(ME_TIME_ENTRIES_CAP)
+            .map(|e| render::time_entry(s, e))
+            .collect(),
+    )
+}
+
+/// How the detailed report orders its rows: by start (Toggl's default, `date`) or by
+/// last update (`order_by: "last_update"`), ascending unless `order_dir` is `DESC`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Date,
+    LastUpdate,
+}
+
+fn report_order(s: &Scenario, body: &Value) -> (Order, bool) {
+    if s.shape.report_ignores_order {
+        return (Order::Date, false);
+    }
+    let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or_default();
+    let order = match text("order_by") {
+        "last_update" => Order::LastUpdate,
+        _ => Order::Date,
+    };
+    (order, text("order_dir").eq_ignore_ascii_case("desc"))
 }
 
 /// Rows of entries started from `start_date` through `end_date` (whole days), oldest
@@ -126,15 +181,31 @@ pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) 
         .and_then(Value::as_array)
         .map(|ids| ids.iter().filter_map(Value::as_i64).collect());
     let mut rows: Vec<&TimeEntry> = s
-        .time_entries
-        .iter()
+        .live_entries()
         .filter(|e| e.workspace_id == wid && e.start >= start && e.start < end_exclusive)
         .filter(|e| users.as_ref().is_none_or(|ids| ids.contains(&e.user_id)))
         .collect();
-    rows.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+    let (order, descending) = report_order(s, &body);
+    rows.sort_by(|a, b| {
+        let ascending = match order {
+            Order::Date => a.start.cmp(&b.start),
+            Order::LastUpdate => a.last_update().cmp(&b.last_update()),
+        }
+        .then(a.id.cmp(&b.id));
+        if descending {
+            ascending.reverse()
+        } else {
+            ascending
+        }
+    });
     let keyset = number("first_timestamp").zip(number("first_id"));
     let skip = match keyset {
         _ if call.endless_report => 0,
+        // In any other order the cursor's row is found by its id (which Toggl names).
+        Some((_, id)) if order != Order::Date || descending => rows
+            .iter()
+            .position(|e| e.id as u64 == id)
+            .unwrap_or(first_row - 1),
         Some((timestamp, id)) => rows
             .iter()
             .position(|e| (e.start.timestamp() as u64, e.id as u64) >= (timestamp, id))

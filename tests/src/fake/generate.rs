@@ -92,6 +92,7 @@ impl Scenario {
                 duration: Some(60 + rng.below(4 * 3600) as i64),
                 tag_ids: (0..rng.below(3)).map(|t| wid * 10_000 + t as i64).collect(),
                 billable: rng.below(2) == 0,
+                ..TimeEntry::default()
             });
         }
         s

@@ -705,6 +705,7 @@ mod tests {
             duration: Some(600),
             tag_ids: Vec::new(),
             billable: false,
+            ..TimeEntry::default()
         });
         let fake = FakeToggl::start(scenario).await;
         let rows: Value = Client::new()

@@ -11,6 +11,11 @@ fn utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// A last-update time as Toggl writes `at`: microseconds and `Z`.
+fn precise(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
 pub(crate) fn me(s: &Scenario, user: &User, related: bool) -> Value {
     let mut body = json!({
         "id": user.id, "api_token": user.token, "email": user.email, "fullname": user.fullname,
@@ -50,8 +55,7 @@ pub(crate) fn me(s: &Scenario, user: &User, related: bool) -> Value {
             .map(tag)
             .collect();
         body["time_entries"] = s
-            .time_entries
-            .iter()
+            .live_entries()
             .filter(|e| e.user_id == user.id)
             .map(|e| time_entry(s, e))
             .collect();
@@ -182,7 +186,7 @@ pub(crate) fn time_entry(s: &Scenario, e: &TimeEntry) -> Value {
         "billable": e.billable, "start": utc(e.start), "stop": stop.map(utc),
         "duration": e.duration.unwrap_or(-e.start.timestamp()), "description": e.description,
         "tags": tag_names(s, e), "tag_ids": e.tag_ids, "duronly": true,
-        "at": utc(stop.unwrap_or(e.start)), "server_deleted_at": null,
+        "at": precise(e.last_update()), "server_deleted_at": e.deleted_at.map(utc),
         "user_id": e.user_id, "uid": e.user_id, "wid": e.workspace_id,
     });
     if let Some(pid) = e.project_id {
@@ -249,8 +253,8 @@ pub(crate) fn report_row(
         "row_number": row_number,
         "time_entries": [{
             "id": e.id, "seconds": seconds, "start": local(e.start),
-            "stop": stop.map(local), "at": utc(stop.unwrap_or(e.start)),
-            "at_tz": local(stop.unwrap_or(e.start)),
+            "stop": stop.map(local), "at": precise(e.last_update()),
+            "at_tz": local(e.last_update()),
         }],
     })
 }

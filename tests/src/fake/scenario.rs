@@ -103,7 +103,9 @@ pub struct Tag {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A time entry. Build one with `..TimeEntry::default()` for the fields a test does not
+/// care about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimeEntry {
     pub id: i64,
     pub workspace_id: i64,
@@ -115,6 +117,26 @@ pub struct TimeEntry {
     pub duration: Option<i64>,
     pub tag_ids: Vec<i64>,
     pub billable: bool,
+    /// Toggl's last update (`at`); `None`: the entry was last touched when it stopped
+    /// (or started, while running), as generated data is.
+    pub at: Option<DateTime<Utc>>,
+    /// When the entry was deleted on Toggl (`server_deleted_at`). A deleted entry is
+    /// served only by `/me/time_entries?since=…`, to its owner.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl TimeEntry {
+    /// Toggl's `at`: when the entry last changed.
+    pub fn last_update(&self) -> DateTime<Utc> {
+        self.at.unwrap_or_else(|| {
+            self.duration
+                .map_or(self.start, |d| self.start + chrono::Duration::seconds(d))
+        })
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -359,6 +381,51 @@ impl Scenario {
                 admin_ids: Vec::new(),
             });
         }
+    }
+
+    /// Changes one entry as an edit on Toggl does: its `at` moves to now. Returns whether
+    /// the entry exists (deleted ones are not edited).
+    pub fn edit_entry(&mut self, id: i64, change: impl FnOnce(&mut TimeEntry)) -> bool {
+        let Some(entry) = self
+            .time_entries
+            .iter_mut()
+            .find(|e| e.id == id && !e.is_deleted())
+        else {
+            return false;
+        };
+        change(entry);
+        entry.at = Some(Utc::now());
+        true
+    }
+
+    /// Adds an entry as tracking it on Toggl does: its `at` is now.
+    pub fn add_entry(&mut self, entry: TimeEntry) {
+        self.time_entries.push(TimeEntry {
+            at: Some(Utc::now()),
+            deleted_at: None,
+            ..entry
+        });
+    }
+
+    /// Deletes an entry as Toggl does: it stays known to `since` answers with
+    /// `server_deleted_at`, and no other answer shows it. Returns whether it existed.
+    pub fn delete_entry(&mut self, id: i64) -> bool {
+        let now = Utc::now();
+        let Some(entry) = self
+            .time_entries
+            .iter_mut()
+            .find(|e| e.id == id && !e.is_deleted())
+        else {
+            return false;
+        };
+        entry.at = Some(now);
+        entry.deleted_at = Some(now);
+        true
+    }
+
+    /// Entries Toggl still has (not deleted).
+    pub fn live_entries(&self) -> impl Iterator<Item = &TimeEntry> {
+        self.time_entries.iter().filter(|e| !e.is_deleted())
     }
 
     /// Replaces a user's token, as Toggl's "reset token" does; returns the new one.

@@ -84,6 +84,12 @@ pub struct Shape {
     /// The report's `seconds` are rounded up to this many minutes, as a user's rounding
     /// preference makes them (start and stop stay as recorded).
     pub report_rounding_minutes: Option<u32>,
+    /// `/me/time_entries?since=…` refuses (400) a `since` more than this many days ago
+    /// (real Toggl bounds it to about three months; `None`: any `since` is served).
+    pub own_entries_since_days: Option<u32>,
+    /// The detailed report ignores `order_by`/`order_dir` and answers in date order, as
+    /// a server that does not know the ordering would.
+    pub report_ignores_order: bool,
 }
 
 impl Default for Shape {
@@ -106,6 +112,8 @@ impl Default for Shape {
             report_dates_in_user_time_zone: true,
             report_max_span_days: Some(366),
             report_rounding_minutes: None,
+            own_entries_since_days: Some(90),
+            report_ignores_order: false,
         }
     }
 }

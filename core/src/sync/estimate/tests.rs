@@ -84,8 +84,11 @@ async fn with_nothing_pulled_the_estimate_says_so_and_counts_every_stage_once() 
 #[tokio::test]
 async fn a_resumed_pull_is_estimated_without_the_pages_it_already_has() {
     let setup = Setup::new(Scenario::generated(42, 2, 3, 640), ADMIN).await;
-    let request = setup.request(PullOptions::default());
-    pulled(&setup, &request).await;
+    pulled(&setup, &setup.request(PullOptions::default())).await;
+    let request = setup.request(PullOptions {
+        full_walk: true,
+        ..PullOptions::default()
+    });
     setup.fake.faults().exhaust_quota_after(4);
     let cancel = AtomicBool::new(false);
     let cut = pull(

@@ -1,0 +1,190 @@
+//! Queries on `entry_walks`: per connection, workspace and range, when a pull last walked
+//! the whole range and up to when every change on Toggl is stored, so a re-pull asks
+//! only for what changed since.
+
+use crate::error::AppResult;
+use chrono::NaiveDate;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+/// What earlier pulls of one range know about one workspace's entries (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryWalk {
+    /// When the last pull that walked the whole range started.
+    pub full_walk_at: i64,
+    /// Every change on Toggl before this instant is stored.
+    pub changes_until: i64,
+}
+
+/// One stage's key: a connection, a workspace (0: own entries across workspaces) and
+/// the range's days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalkKey {
+    pub connection_id: i64,
+    pub workspace_id: i64,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+}
+
+pub fn get(conn: &Connection, key: &WalkKey) -> AppResult<Option<EntryWalk>> {
+    Ok(conn
+        .query_row(
+            "SELECT full_walk_at, changes_until FROM entry_walks
+             WHERE connection_id = ?1 AND workspace_id = ?2 AND start_date = ?3 AND end_date = ?4",
+            params![
+                key.connection_id,
+                key.workspace_id,
+                key.start_date.to_string(),
+                key.end_date.to_string()
+            ],
+            |r| {
+                Ok(EntryWalk {
+                    full_walk_at: r.get(0)?,
+                    changes_until: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Records a completed entries stage: every change before `changes_until` is stored,
+/// and, for a walk of the whole range (`full_walk_at`), when that walk started. A stage
+/// that asked only for changes keeps the earlier full walk's time.
+pub fn record(
+    conn: &Connection,
+    key: &WalkKey,
+    full_walk_at: Option<i64>,
+    changes_until: i64,
+) -> AppResult<()> {
+    let (c, w) = (key.connection_id, key.workspace_id);
+    let (start, end) = (key.start_date.to_string(), key.end_date.to_string());
+    match full_walk_at {
+        Some(at) => conn.execute(
+            "INSERT INTO entry_walks
+                 (connection_id, workspace_id, start_date, end_date, full_walk_at, changes_until)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (connection_id, workspace_id, start_date, end_date) DO UPDATE SET
+                 full_walk_at = excluded.full_walk_at, changes_until = excluded.changes_until",
+            params![c, w, start, end, at, changes_until],
+        )?,
+        None => conn.execute(
+            "UPDATE entry_walks SET changes_until = ?5
+             WHERE connection_id = ?1 AND workspace_id = ?2 AND start_date = ?3 AND end_date = ?4",
+            params![c, w, start, end, changes_until],
+        )?,
+    };
+    Ok(())
+}
+
+/// The latest last-update time (`at`, unix seconds) of the connection's stored entries
+/// of these workspaces that start in `[start, end)`; `None` when none is stored.
+pub fn latest_change(
+    conn: &Connection,
+    connection_id: i64,
+    workspace_ids: &[i64],
+    window: (i64, i64),
+) -> AppResult<Option<i64>> {
+    if workspace_ids.is_empty() {
+        return Ok(None);
+    }
+    let marks = vec!["?"; workspace_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT MAX(at) FROM time_entries WHERE connection_id = ? AND start >= ? AND start < ? \
+         AND workspace_id IN ({marks})"
+    );
+    let mut values = vec![connection_id, window.0, window.1];
+    values.extend_from_slice(workspace_ids);
+    let latest: Option<String> = conn.query_row(&sql, params_from_iter(values), |r| r.get(0))?;
+    Ok(latest
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
+        .map(|at| at.timestamp()))
+}
+
+/// Every stored column of a connection's entries and tag links but the pull that last
+/// saw a row, one line per row: tests compare a re-pull with a fresh pull by it.
+#[cfg(test)]
+pub(crate) fn every_entry_column(db: &crate::db::Db, connection_id: i64) -> Vec<String> {
+    let tables = [
+        "SELECT * FROM time_entries WHERE connection_id = ?1 ORDER BY id",
+        "SELECT * FROM time_entry_tags WHERE connection_id = ?1 ORDER BY entry_id, tag_id",
+    ];
+    db.read(|c| {
+        let mut out = Vec::new();
+        for sql in tables {
+            let mut stmt = c.prepare(sql)?;
+            let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
+            let rows = stmt.query_map([connection_id], |r| {
+                let cells: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, name)| *name != "seen_pull")
+                    .map(|(i, name)| match r.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(t) => {
+                            format!("{name}={}", String::from_utf8_lossy(t))
+                        }
+                        other => format!("{name}={other:?}"),
+                    })
+                    .collect();
+                Ok(cells.join("|"))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    })
+    .unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    #[test]
+    fn a_walk_of_changes_keeps_the_last_full_walks_time() {
+        let db = Db::open_in_memory().unwrap();
+        let c = crate::sync::test_support::add_connection(
+            &db,
+            "Walks",
+            &crate::domain::Privacy::PrivateToMe,
+            &crate::domain::AccessReport::new(
+                crate::domain::TogglUser {
+                    id: 1,
+                    fullname: "A".into(),
+                    email: "a@example.test".into(),
+                    timezone: None,
+                },
+                vec![],
+                vec![],
+                chrono::Utc::now(),
+            ),
+        );
+        let day = |d| NaiveDate::from_ymd_opt(2025, 10, d).unwrap();
+        let key = WalkKey {
+            connection_id: c,
+            workspace_id: 7,
+            start_date: day(1),
+            end_date: day(31),
+        };
+        db.with(|conn| record(conn, &key, None, 50)).unwrap();
+        assert_eq!(
+            db.with(|conn| get(conn, &key)).unwrap(),
+            None,
+            "no full walk yet"
+        );
+        db.with(|conn| record(conn, &key, Some(100), 90)).unwrap();
+        db.with(|conn| record(conn, &key, None, 200)).unwrap();
+        assert_eq!(
+            db.with(|conn| get(conn, &key)).unwrap(),
+            Some(EntryWalk {
+                full_walk_at: 100,
+                changes_until: 200
+            })
+        );
+        let other_range = WalkKey {
+            end_date: day(30),
+            ..key
+        };
+        assert_eq!(db.with(|conn| get(conn, &other_range)).unwrap(), None);
+    }
+}
