@@ -15,11 +15,23 @@
 //! 200), clients `1`, tags `ceil(t / 200)` (at least 1), members `1` (admin workspaces);
 //! plus one `/me/time_entries` request per 30-day window when some workspace is not
 //! administered (and one refused request when the range reaches past the lookback, once
-//! per pull). **A re-pull of the same range** right after a complete one re-reads
-//! only the time entries (needed to see edits and deletions): the metadata stages are
-//! skipped while younger than [`PullOptions::metadata_max_age`] (24 h) unless stored
-//! entries name a project or tag that is not stored. So it costs exactly
-//! `Σ max(1, ceil(n_ws / 50))` report requests plus the own-entry windows.
+//! per pull). **A re-pull of the same range** asks only for what changed since the last
+//! pull of it ([`walk`]): one `GET /me/time_entries?since=…` for the account's own
+//! entries in every workspace (deletions included), and per admin workspace the
+//! detailed report latest changes first, down to the first row older than the last
+//! pull's high-water mark. The metadata stages are skipped while younger than
+//! [`PullOptions::metadata_max_age`] (24 h) unless stored entries name a project or tag
+//! that is not stored. So a re-pull of an unchanged range costs one request per admin
+//! workspace plus one when some workspace is not administered, and
+//! `ceil((changed + 1) / page size)` report requests per workspace after changes.
+//!
+//! The whole range is walked again, as on a first pull, when the user asks ("Full
+//! re-pull", [`PullOptions::full_walk`]), when the last whole walk of the range is
+//! older than a week ([`PullOptions::full_walk_max_age`]), and when Toggl cannot say
+//! what changed: report rows out of last-update order, a `since` answer at the 1000
+//! cap, a refused `since` (it serves about three months). Only a whole walk sees
+//! entries others deleted in an admin workspace (the report never lists deletions) and
+//! entries there whose start moved out of the range.
 //!
 //! # When the detailed report is refused
 //!
@@ -49,9 +61,11 @@
 //!
 //! # Deletions
 //!
-//! Rows carry the id of the pull that last saw them. When a report chunk of a workspace
+//! Rows carry the id of the pull that last saw them. When a whole walk of a report chunk
 //! completes, its entries in the window Toggl reported on that this pull did not see
 //! are deleted, in the transaction of the last page; an own-entries window sweeps itself.
+//! A `since` answer names the account's deleted entries, which go wherever they are, and
+//! entries whose start moved out of the range, which go from it.
 //! Metadata stages sweep their table for the workspace when they complete.
 //!
 //! # Running pulls

@@ -86,3 +86,18 @@ pub(crate) fn range() -> PullRange {
     )
     .unwrap()
 }
+
+/// The generated data (2 workspaces, 3 users, 640 entries) where user 1 administers
+/// workspace 1001 and is a plain member of 1002 (someone else owns the organization): a
+/// re-pull asks the report of 1001 and `since` for the own entries.
+pub(crate) fn admin_of_1001_member_of_1002() -> Scenario {
+    let mut s = Scenario::generated(42, 2, 3, 640);
+    s.organizations[0].owner_id = 99;
+    for ws in &mut s.workspaces {
+        if ws.id == 1002 {
+            ws.members.retain(|(id, _)| *id != 1);
+            ws.members.push((1, "user".into()));
+        }
+    }
+    s
+}

@@ -1,4 +1,4 @@
-use super::test_support::{dump, range, Setup};
+use super::test_support::{admin_of_1001_member_of_1002, dump, range, Setup};
 use super::*;
 use crate::db::pulls;
 use crate::error::AppResult;
@@ -1085,20 +1085,6 @@ fn the_default_range_lies_well_inside_the_own_entries_lookback() {
     let facts = PullFacts::derive(None, now);
     assert!(facts.default_range.start_date > facts.own_entries_from + chrono::Duration::days(14));
     assert_eq!(facts.default_range.end_date, now.date_naive());
-}
-
-/// User 1 administers workspace 1001 and is a plain member of 1002 (someone else owns
-/// the organization): a re-pull asks the report of 1001 and `since` for 1002.
-fn admin_of_1001_member_of_1002() -> Scenario {
-    let mut s = scenario();
-    s.organizations[0].owner_id = 99;
-    for ws in &mut s.workspaces {
-        if ws.id == 1002 {
-            ws.members.retain(|(id, _)| *id != ADMIN);
-            ws.members.push((ADMIN, "user".into()));
-        }
-    }
-    s
 }
 
 /// Requests of the log to the report of one workspace, and to `/me/time_entries`.

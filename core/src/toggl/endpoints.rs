@@ -774,6 +774,21 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_cursor_moves_forward_by_its_row_in_date_order_and_by_row_number_otherwise() {
+        let at = |row_number, id, timestamp| ReportCursor {
+            row_number,
+            id: Some(id),
+            timestamp: Some(timestamp),
+        };
+        // Deletions before the cursor lowered the row number; the row itself lies later.
+        assert!(moves_forward(Some(at(51, 7, 100)), at(40, 9, 200), true));
+        // Latest changes first: the next row may well have started earlier.
+        assert!(moves_forward(Some(at(51, 7, 200)), at(101, 9, 100), false));
+        assert!(!moves_forward(Some(at(51, 7, 100)), at(51, 9, 200), false));
+        assert!(!moves_forward(Some(at(51, 7, 200)), at(101, 9, 100), true));
+    }
+
     /// Invented values in the real Reports v3 page shape: `x-next-*` and `x-range-*`
     /// headers, rows of one entry each with times in the user's offset (-08:00).
     #[tokio::test]

@@ -242,3 +242,131 @@ pub(crate) fn detailed_report(s: &Scenario, user: &User, wid: i64, call: &Call) 
     }
     answer
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FakeToggl, Scenario};
+    use reqwest::Client;
+    use serde_json::{json, Value};
+
+    const USER: i64 = 1;
+
+    async fn own(fake: &FakeToggl, query: &str) -> (u16, Value) {
+        let response = Client::new()
+            .get(format!("{}/api/v9/me/time_entries?{query}", fake.url()))
+            .basic_auth(fake.token_of(USER), Some("api_token"))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
+    async fn report(fake: &FakeToggl, body: Value) -> (Vec<i64>, Option<(String, String, String)>) {
+        let response = Client::new()
+            .post(format!(
+                "{}/reports/api/v3/workspace/1001/search/time_entries",
+                fake.url()
+            ))
+            .basic_auth(fake.token_of(USER), Some("api_token"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        let next = header("x-next-row-number")
+            .zip(header("x-next-id"))
+            .zip(header("x-next-timestamp"))
+            .map(|((row, id), ts)| (row, id, ts));
+        let rows: Value = response.json().await.unwrap();
+        let ids = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["time_entries"][0]["id"].as_i64().unwrap())
+            .collect();
+        (ids, next)
+    }
+
+    fn own_ids(s: &Scenario, n: usize) -> Vec<i64> {
+        s.live_entries()
+            .filter(|e| e.user_id == USER && e.workspace_id == 1001)
+            .take(n)
+            .map(|e| e.id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn since_serves_what_changed_with_deletions_and_refuses_one_too_old() {
+        let fake = FakeToggl::start(Scenario::generated(3, 1, 2, 120)).await;
+        let before = chrono::Utc::now().timestamp() - 1;
+        let ids = own_ids(&fake.scenario(), 2);
+        fake.update_scenario(|s| {
+            s.edit_entry(ids[0], |e| e.description = Some("Edited".into()));
+            s.delete_entry(ids[1]);
+        });
+        let (status, changed) = own(&fake, &format!("since={before}")).await;
+        assert_eq!(status, 200);
+        let changed = changed.as_array().unwrap();
+        assert_eq!(changed.len(), 2);
+        let deleted: Vec<&Value> = changed
+            .iter()
+            .filter(|e| !e["server_deleted_at"].is_null())
+            .collect();
+        assert_eq!(deleted.len(), 1);
+        assert_eq!(deleted[0]["id"], json!(ids[1]));
+        let (_, window) = own(&fake, "start_date=2025-10-03&end_date=2026-01-02").await;
+        let served: Vec<i64> = window
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_i64().unwrap())
+            .collect();
+        assert!(served.contains(&ids[0]) && !served.contains(&ids[1]));
+
+        let old = before - 100 * 86_400;
+        let (status, said) = own(&fake, &format!("since={old}")).await;
+        assert_eq!(status, 400);
+        assert!(said.as_str().unwrap().contains("'since'"), "{said}");
+        fake.update_scenario(|s| s.shape.own_entries_since_days = None);
+        assert_eq!(own(&fake, &format!("since={old}")).await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn the_report_lists_latest_changes_first_pages_by_its_headers_and_hides_deletions() {
+        let fake = FakeToggl::start(Scenario::generated(3, 1, 2, 120)).await;
+        let ids = own_ids(&fake.scenario(), 4);
+        for id in &ids[..3] {
+            fake.update_scenario(|s| {
+                s.edit_entry(*id, |e| e.billable = !e.billable);
+            });
+        }
+        fake.update_scenario(|s| {
+            s.delete_entry(ids[3]);
+        });
+        let query = json!({"start_date": "2025-09-01", "end_date": "2026-01-01",
+            "order_by": "last_update", "order_dir": "DESC", "page_size": 2});
+        let (first, next) = report(&fake, query.clone()).await;
+        let mut latest = ids[..3].to_vec();
+        latest.reverse();
+        let (row, id, timestamp) = next.expect("a next page");
+        assert_eq!((first.as_slice(), row.as_str()), (&latest[..2], "3"));
+        assert_eq!(id, latest[2].to_string());
+        let mut second_query = query.clone();
+        second_query["first_row_number"] = json!(3);
+        second_query["first_id"] = json!(latest[2]);
+        second_query["first_timestamp"] = json!(timestamp.parse::<i64>().unwrap());
+        let (second, _) = report(&fake, second_query).await;
+        assert_eq!(second[0], latest[2], "the page starts at the row named");
+
+        let everything = json!({"start_date": "2025-09-01", "end_date": "2026-01-01",
+            "page_size": 1000});
+        let (all, _) = report(&fake, everything).await;
+        assert!(!all.contains(&ids[3]), "a deleted entry is in no report");
+        assert_eq!(all.len(), 119);
+    }
+}

@@ -1,5 +1,5 @@
 use super::*;
-use crate::sync::test_support::{range, Setup};
+use crate::sync::test_support::{admin_of_1001_member_of_1002, range, Setup};
 use crate::sync::{pull, PullOptions, PullRange};
 use blink_fake_toggl::fake::Scenario;
 use chrono::NaiveDate;
@@ -35,6 +35,40 @@ async fn the_estimate_of_a_re_pull_is_exact_and_says_it_comes_from_the_last_pull
     let used = pulled(&setup, &request).await;
     assert_eq!(said.requests, used);
     assert!(said.message.contains("last pull"), "{}", said.message);
+}
+
+#[tokio::test]
+async fn the_estimate_of_a_re_pull_counts_the_one_since_request_for_own_entries() {
+    let setup = Setup::new(admin_of_1001_member_of_1002(), ADMIN).await;
+    let request = setup.request(PullOptions::default());
+    pulled(&setup, &request).await;
+    let said = estimate(&setup.db, &setup.client, &request).unwrap();
+    assert_eq!(said.source, EstimateSource::LastPull);
+    assert_eq!(said.requests, 2, "the report of 1001 and one `since`");
+    let used = pulled(&setup, &request).await;
+    assert_eq!(said.requests, used);
+}
+
+#[tokio::test]
+async fn the_estimate_of_a_full_re_pull_or_one_due_counts_the_whole_walk() {
+    let setup = Setup::new(Scenario::generated(42, 2, 3, 640), ADMIN).await;
+    pulled(&setup, &setup.request(PullOptions::default())).await;
+    for options in [
+        PullOptions {
+            full_walk: true,
+            ..PullOptions::default()
+        },
+        PullOptions {
+            full_walk_max_age: chrono::Duration::zero(),
+            ..PullOptions::default()
+        },
+    ] {
+        let request = setup.request(options);
+        let said = estimate(&setup.db, &setup.client, &request).unwrap();
+        let used = pulled(&setup, &request).await;
+        assert_eq!(said.requests, used);
+        assert!(used > 2, "every report page, not one per workspace");
+    }
 }
 
 #[tokio::test]
