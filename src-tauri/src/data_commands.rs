@@ -12,7 +12,9 @@ use std::sync::Arc;
 use tauri::{AppHandle, Emitter, State};
 
 /// Pulls the connection's data for the range, resuming an unfinished pull of the same
-/// range. A stop for Toggl's limits or a cancel is an outcome, not an error.
+/// range. A stop for Toggl's limits or a cancel is an outcome, not an error. `full`:
+/// the page's "Full re-pull", which walks the whole range instead of asking only for
+/// what changed since the last pull.
 #[tauri::command]
 pub async fn start_pull(
     app: AppHandle,
@@ -20,13 +22,14 @@ pub async fn start_pull(
     id: i64,
     start_date: String,
     end_date: String,
+    full: Option<bool>,
 ) -> Cmd<PullOutcome> {
     let progress = Arc::new(move |p: &Progress| {
         let _ = app.emit("pull-progress", p);
     });
     let outcome = state
         .pulls
-        .start(id, &start_date, &end_date, progress)
+        .start(id, &start_date, &end_date, full.unwrap_or(false), progress)
         .await;
     recorded(&state, outcome)
 }
@@ -42,17 +45,19 @@ pub async fn pull_facts(state: State<'_, AppState>, id: i64) -> Cmd<PullFacts> {
     blocking(&state, &state.pulls, move |pulls| pulls.facts(id)).await
 }
 
-/// What pulling the range would cost on Toggl's quota, and whether a pull stopped by
-/// the quota goes on by itself (when) or waits for the user to resume it.
+/// What pulling the range would cost on Toggl's quota (as a full re-pull with `full`),
+/// and whether a pull stopped by the quota goes on by itself (when) or waits for the
+/// user to resume it.
 #[tauri::command]
 pub async fn pull_plan(
     state: State<'_, AppState>,
     id: i64,
     start_date: String,
     end_date: String,
+    full: Option<bool>,
 ) -> Cmd<ResumeFacts> {
     blocking(&state, &state.pulls, move |pulls| {
-        pulls.resume_facts(id, &start_date, &end_date)
+        pulls.resume_facts(id, &start_date, &end_date, full.unwrap_or(false))
     })
     .await
 }

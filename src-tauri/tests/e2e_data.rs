@@ -53,6 +53,42 @@ async fn open_data_of_a_new_connection(app: &AppSession, fake: &FakeToggl) -> Te
     Ok(())
 }
 
+/// The requests the estimate matching `css` names.
+async fn estimated_requests(
+    app: &AppSession,
+    css: &str,
+) -> Result<u64, Box<dyn std::error::Error>> {
+    let said = app.wait_for(css).await?.attr("data-requests").await?;
+    Ok(said.unwrap_or_default().parse()?)
+}
+
+/// After a pull, the re-pull estimate asks one request per workspace; ticking the
+/// labelled "Full re-pull" box (a native checkbox the keyboard reaches) estimates the
+/// whole walk, and a pull with it ticked completes.
+async fn full_re_pull_is_a_labelled_choice_that_costs_the_whole_walk(
+    app: &AppSession,
+) -> TestResult {
+    let label = app.wait_for("label[for='pull-full']").await?.text().await?;
+    assert_eq!(label.trim(), "Full re-pull");
+    let input = app
+        .wait_for("#pull-full[type='checkbox'][aria-describedby='pull-full-hint']")
+        .await?;
+    assert_eq!(input.prop("tabIndex").await?.as_deref(), Some("0"));
+    let changes = estimated_requests(
+        app,
+        "#pull-estimate[data-full='false'][data-source='last_pull']",
+    )
+    .await?;
+    assert_eq!(changes, 2, "one report request per workspace");
+    app.click("#pull-full").await?;
+    let full = estimated_requests(app, "#pull-estimate[data-full='true']").await?;
+    assert!(full > changes, "the whole walk costs more: {full}");
+    app.click("#pull-start-button").await?;
+    let done = format!("{full} requests to Toggl");
+    app.wait_for_text_within("#pull-counts", &done, 120).await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -> TestResult {
     let mut fake = FakeToggl::start(Scenario::demo()).await;
@@ -102,6 +138,7 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
         2,
         "the pull took the counted pages instead of asking again"
     );
+    full_re_pull_is_a_labelled_choice_that_costs_the_whole_walk(&app).await?;
     app.close().await;
 
     fake.stop();

@@ -42,11 +42,11 @@ export const api = {
   openTogglProfile: () => call("open_toggl_profile"),
   saveTicket: (ticket) => call("save_ticket", { ticket }),
   /** Pulls the range; resolves to the outcome (also when stopped or cancelled). */
-  startPull: (id, startDate, endDate) => call("start_pull", { id, startDate, endDate }),
+  startPull: (id, startDate, endDate, full = false) => call("start_pull", { id, startDate, endDate, full }),
   cancelPull: (id) => call("cancel_pull", { id }),
   /** {default_range, last, resumable, pull_allowed_after}: what the data page starts from. */
   pullFacts: (id) => call("pull_facts", { id }),
-  pullPlan: (id, startDate, endDate) => call("pull_plan", { id, startDate, endDate }),
+  pullPlan: (id, startDate, endDate, full = false) => call("pull_plan", { id, startDate, endDate, full }),
   /** Has Toggl count the range (one request per report workspace, reused by the pull); resolves to the plan. */
   countOnToggl: (id, startDate, endDate) => call("count_on_toggl", { id, startDate, endDate }),
   /** Subscribes to pull progress events; resolves to the unsubscribe function. */

@@ -108,17 +108,20 @@ impl PullService {
     /// same range. `Ok` when it completed, stopped for Toggl's limits or was cancelled
     /// (the pages fetched so far are kept); `Err` only for failures. Refused with no
     /// request while another pull of the connection runs or Toggl's limits hold pulls.
-    /// The dates are the page's fields as typed (`YYYY-MM-DD`).
+    /// The dates are the page's fields as typed (`YYYY-MM-DD`). `full`: the user asked
+    /// for a full re-pull, which walks the whole range instead of asking only for what
+    /// changed (a resumed pull keeps the path it started on).
     pub async fn start(
         &self,
         connection_id: i64,
         start_date: &str,
         end_date: &str,
+        full: bool,
         progress: ProgressSink,
     ) -> AppResult<PullOutcome> {
         let range = PullRange::parse(start_date, end_date)?;
         let outcome = self
-            .run(connection_id, range, Arc::clone(&progress), true)
+            .run(connection_id, range, full, Arc::clone(&progress), true)
             .await?;
         self.schedule_resume(connection_id, range, &outcome, progress);
         Ok(outcome)
@@ -130,6 +133,7 @@ impl PullService {
         &self,
         connection_id: i64,
         range: PullRange,
+        full: bool,
         progress: ProgressSink,
         check_hold: bool,
     ) -> AppResult<PullOutcome> {
@@ -148,7 +152,7 @@ impl PullService {
             connection_id,
             access,
             range,
-            options: self.options.clone(),
+            options: self.options_for(full),
         };
         let counted = self.take_count(connection_id, range);
         let progress = match estimate_counted(&self.db, &self.client, &request, counted.as_ref()) {
@@ -225,7 +229,7 @@ impl PullService {
                 "quota reset; the stopped pull goes on"
             );
             let resumed = service
-                .run(connection_id, range, Arc::clone(&progress), false)
+                .run(connection_id, range, false, Arc::clone(&progress), false)
                 .await;
             match resumed {
                 Ok(outcome) => service.schedule_resume(connection_id, range, &outcome, progress),
@@ -278,7 +282,7 @@ impl PullService {
         let counted = count(&self.client, &token, &request, &sizes).await?;
         lock_counts(&self.counts).insert(connection_id, counted);
         drop(claim);
-        self.resume_facts(connection_id, start_date, end_date)
+        self.resume_facts(connection_id, start_date, end_date, false)
     }
 
     /// The connection's count of `range`, taken out for the pull that uses its pages.
@@ -288,13 +292,23 @@ impl PullService {
             .filter(|c| c.stands_for(range))
     }
 
-    /// What the data page shows before a pull of the range: its estimate, and whether a
-    /// stopped pull waits for the quota (countdown) or waits for the user (offer).
+    /// The service's options, walking the whole range when the user asked (`full`).
+    fn options_for(&self, full: bool) -> PullOptions {
+        PullOptions {
+            full_walk: full || self.options.full_walk,
+            ..self.options.clone()
+        }
+    }
+
+    /// What the data page shows before a pull of the range (a full re-pull with `full`):
+    /// its estimate, and whether a stopped pull waits for the quota (countdown) or waits
+    /// for the user (offer).
     pub fn resume_facts(
         &self,
         connection_id: i64,
         start_date: &str,
         end_date: &str,
+        full: bool,
     ) -> AppResult<ResumeFacts> {
         let range = PullRange::parse(start_date, end_date)?;
         let access = self
@@ -305,7 +319,7 @@ impl PullService {
             connection_id,
             access,
             range,
-            options: self.options.clone(),
+            options: self.options_for(full),
         };
         let estimate = {
             let counts = lock_counts(&self.counts);

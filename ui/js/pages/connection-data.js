@@ -46,22 +46,24 @@ export async function render(main, { params }) {
  * limits allow the next one; this card shows those facts. */
 function pullSection(id, afterPull) {
   const range = rangeFields();
+  const full = fullRePullField();
   const controls = pullControls();
   const progress = progressPanel();
   const error = errorSlot("pull-error");
   const last = h("p", { id: "last-pull", class: "muted" });
   const plan = planPanel(() => api.cancelPull(id).catch(() => {}));
-  const facts = factsView(id, { range, controls, plan, last, error }, afterPull);
+  const facts = factsView(id, { range, full, controls, plan, last, error }, afterPull);
   facts.show(true);
   plan.count.addEventListener("click", () => busy(plan.count, "Counting…", facts.countPlan));
   range.start.addEventListener("change", facts.showPlan);
   range.end.addEventListener("change", facts.showPlan);
+  full.input.addEventListener("change", facts.showPlan);
   // A pull stopped by the quota goes on by itself in the back end: its progress shows
   // here while the page is open, whoever started the run.
   const listening = api.onPullProgress((p) => {
     if (p.connection_id === id) progress.show(p);
   });
-  const run = pullRun(id, { range, controls, progress, error }, async () => {
+  const run = pullRun(id, { range, full, controls, progress, error }, async () => {
     await afterPull();
     facts.show(false);
   });
@@ -70,8 +72,8 @@ function pullSection(id, afterPull) {
 
   const element = h("section", { class: "card", "aria-labelledby": "pull-title" },
     h("h2", { id: "pull-title" }, "Pull data from Toggl"),
-    h("div", { class: "toolbar" }, ...range.elements, controls.start, controls.cancel),
-    plan.element, progress.bar, progress.counts, error, last);
+    h("div", { class: "toolbar" }, ...range.elements, full.element, controls.start, controls.cancel),
+    full.hint, plan.element, progress.bar, progress.counts, error, last);
   // Leaving the page cancels a running pull; its finished pages are kept and the next
   // Pull resumes after them. A pull waiting for the quota keeps waiting.
   const leave = () => {
@@ -84,14 +86,15 @@ function pullSection(id, afterPull) {
 
 /** The back end's facts about the next pull (range offered, hold, last pull) and its
  *  plan for the dates shown (estimate, a resume waiting for the quota). */
-function factsView(id, { range, controls, plan, last, error }, afterPull) {
-  const present = (facts) => {
-    plan.show(facts, () => afterPull().then(() => show(false)));
+function factsView(id, { range, full, controls, plan, last, error }, afterPull) {
+  const present = (facts, asFull) => {
+    plan.show(facts, asFull, () => afterPull().then(() => show(false)));
     controls.resume(facts.offer_resume || Boolean(facts.auto_resume_at));
   };
   const showPlan = async () => {
     try {
-      present(await api.pullPlan(id, range.start.value, range.end.value));
+      const asFull = full.input.checked;
+      present(await api.pullPlan(id, range.start.value, range.end.value, asFull), asFull);
     } catch {
       plan.clear();
     }
@@ -100,7 +103,8 @@ function factsView(id, { range, controls, plan, last, error }, afterPull) {
   const countPlan = async () => {
     clearError(error);
     try {
-      present(await api.countOnToggl(id, range.start.value, range.end.value));
+      // A count is of a whole walk's first pages: the plan shown is the pull's as asked.
+      present(await api.countOnToggl(id, range.start.value, range.end.value), false);
     } catch (e) {
       showError(error, e, { field: e.field === Field.RANGE ? range.start : undefined });
     }
@@ -121,7 +125,7 @@ function factsView(id, { range, controls, plan, last, error }, afterPull) {
 
 /** One Pull press: progress while it runs, the outcome or the error after, then
  *  `finished` (the review and the facts are read again). */
-function pullRun(id, { range, controls, progress, error }, finished) {
+function pullRun(id, { range, full, controls, progress, error }, finished) {
   let active = false;
   const pull = async () => {
     clearError(error);
@@ -129,7 +133,7 @@ function pullRun(id, { range, controls, progress, error }, finished) {
     controls.cancel.hidden = false;
     progress.begin();
     try {
-      progress.end(await api.startPull(id, range.start.value, range.end.value));
+      progress.end(await api.startPull(id, range.start.value, range.end.value, full.input.checked));
     } catch (e) {
       showError(error, e, { field: e.field === Field.RANGE ? range.start : undefined });
       progress.clear();
@@ -155,6 +159,19 @@ function rangeFields() {
       end.value = end_date;
     },
   };
+}
+
+/** "Full re-pull": walk every entry of the range again instead of asking Toggl only for
+ * what changed since the last pull of it (only a full walk finds entries others deleted
+ * in a workspace you administer). A labelled checkbox, described by its hint. */
+function fullRePullField() {
+  const input = h("input", { type: "checkbox", id: "pull-full", "aria-describedby": "pull-full-hint" });
+  const hint = h("p", { id: "pull-full-hint", class: "muted" },
+    "A re-pull asks Toggl only for what changed since the last pull of these dates. " +
+    "Full re-pull reads every entry again, which also finds entries others deleted in " +
+    "workspaces you administer; it costs as many requests as a first pull.");
+  const element = h("label", { for: "pull-full", class: "check" }, input, "Full re-pull");
+  return { input, element, hint };
 }
 
 /** What pulling the dates will cost (core's estimate and where its numbers come from),
@@ -183,9 +200,11 @@ function planPanel(cancelWait) {
   return {
     element: h("div", { id: "pull-plan" }, h("p", {}, estimate, " ", count, countHelp), waiting),
     count,
-    show: (facts, resumed) => {
+    show: (facts, full, resumed) => {
       estimate.textContent = facts.estimate.message;
       estimate.dataset.source = facts.estimate.source;
+      estimate.dataset.requests = String(facts.estimate.requests);
+      estimate.dataset.full = String(full);
       count.hidden = !facts.count_offered;
       stop();
       if (!facts.auto_resume_at) return;

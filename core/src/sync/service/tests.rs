@@ -76,7 +76,9 @@ impl Pulling {
 
     async fn pull(&self, progress: ProgressSink) -> AppResult<PullOutcome> {
         let (start, end) = range_fields();
-        self.service.start(self.id, &start, &end, progress).await
+        self.service
+            .start(self.id, &start, &end, false, progress)
+            .await
     }
 
     /// Starts a pull and returns once its first page is committed, with every later
@@ -93,7 +95,8 @@ impl Pulling {
         });
         let service = Arc::clone(&self.service);
         let ((start, end), id) = (range_fields(), self.id);
-        let running = tokio::spawn(async move { service.start(id, &start, &end, progress).await });
+        let running =
+            tokio::spawn(async move { service.start(id, &start, &end, false, progress).await });
         first_page.await.unwrap();
         running
     }
@@ -327,7 +330,7 @@ async fn dates_the_page_could_not_fill_are_refused_before_any_request() {
     ] {
         let error = p
             .service
-            .start(p.id, start, end, quiet())
+            .start(p.id, start, end, false, quiet())
             .await
             .unwrap_err();
         assert_eq!(error.code(), "invalid_input", "{start} {end}");
@@ -396,6 +399,7 @@ async fn a_pull_cut_by_the_quota_goes_on_by_itself_after_the_reset_and_ends_as_a
             p.id,
             &range().start_date.to_string(),
             &range().end_date.to_string(),
+            false,
         )
         .unwrap();
     assert_eq!(facts.auto_resume_at, Some(at));
@@ -439,7 +443,7 @@ async fn cancel_drops_the_wait_and_the_stopped_pull_is_offered_instead() {
     p.service.cancel(p.id);
     assert_eq!(p.service.scheduled_resume(p.id), None);
     let (start, end) = range_fields();
-    let facts = p.service.resume_facts(p.id, &start, &end).unwrap();
+    let facts = p.service.resume_facts(p.id, &start, &end, false).unwrap();
     assert_eq!(facts.auto_resume_at, None);
     assert!(facts.offer_resume);
 }
@@ -455,7 +459,7 @@ async fn after_a_restart_the_stopped_pull_is_offered_not_run() {
         fast_client(&p.fake.url()),
     );
     let (start, end) = range_fields();
-    let facts = restarted.resume_facts(p.id, &start, &end).unwrap();
+    let facts = restarted.resume_facts(p.id, &start, &end, false).unwrap();
     assert!(facts.offer_resume);
     assert_eq!(facts.auto_resume_at, None);
     assert!(restarted.facts(p.id).unwrap().resumable);
@@ -507,4 +511,23 @@ async fn progress_says_entries_of_the_expected_total_requests_of_the_estimate_an
         first.requests, expected.requests,
         "the estimate of a re-pull is exact"
     );
+}
+
+#[tokio::test]
+async fn a_full_re_pull_asked_of_the_service_walks_the_whole_range_as_its_estimate_says() {
+    let p = Pulling::new().await;
+    p.pull(quiet()).await.unwrap();
+    let (start, end) = range_fields();
+    let changes = p.service.resume_facts(p.id, &start, &end, false).unwrap();
+    let full = p.service.resume_facts(p.id, &start, &end, true).unwrap();
+    assert!(full.estimate.requests > changes.estimate.requests);
+    p.fake.log().clear();
+    let outcome = p
+        .service
+        .start(p.id, &start, &end, true, quiet())
+        .await
+        .unwrap();
+    assert_eq!(outcome.report.requests_used, full.estimate.requests);
+    let again = p.pull(quiet()).await.unwrap();
+    assert_eq!(again.report.requests_used, changes.estimate.requests);
 }
