@@ -70,10 +70,16 @@ async fn full_re_pull_is_a_labelled_choice_that_costs_the_whole_walk(
 ) -> TestResult {
     let label = app.wait_for("label[for='pull-full']").await?.text().await?;
     assert_eq!(label.trim(), "Full re-pull");
-    let input = app
-        .wait_for("#pull-full[type='checkbox'][aria-describedby='pull-full-hint']")
+    app.wait_for("#pull-full[type='checkbox'][aria-describedby='pull-full-hint']")
         .await?;
-    assert_eq!(input.prop("tabIndex").await?.as_deref(), Some("0"));
+    let in_tab_order = app
+        .client
+        .execute(
+            "return document.getElementById('pull-full').tabIndex;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(in_tab_order.as_i64(), Some(0), "the keyboard reaches it");
     let changes = estimated_requests(
         app,
         "#pull-estimate[data-full='false'][data-source='last_pull']",
