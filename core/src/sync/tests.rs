@@ -1399,3 +1399,42 @@ async fn a_since_answer_at_the_cap_walks_the_own_entries_range_instead() {
     assert_eq!(since.len(), 1, "a full answer is not trusted");
     assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
 }
+
+#[tokio::test]
+async fn a_re_pull_of_changes_cut_by_the_quota_resumes_on_its_path_and_ends_as_a_fresh_pull() {
+    let page = applied_page_size(scenario(), 1001).await;
+    let setup = Setup::new(admin_of_1001_member_of_1002(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    let edited: Vec<i64> = setup
+        .fake
+        .scenario()
+        .live_entries()
+        .filter(|e| e.workspace_id == 1001)
+        .map(|e| e.id)
+        .take(page + 1)
+        .collect();
+    setup.fake.update_scenario(|s| {
+        change_one_percent(s);
+        for id in &edited {
+            s.edit_entry(*id, |e| {
+                e.description = Some("Edited before the stop".into())
+            });
+        }
+    });
+    setup.fake.faults().exhaust_quota_after(2);
+    let stopped = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!(stopped.status, PullStatus::StoppedQuota);
+    setup.fake.faults().clear();
+    setup.fake.log().clear();
+    let resumed = run(&setup, PullOptions::default()).await.unwrap();
+    assert_eq!((resumed.status, resumed.resumed), (PullStatus::Done, true));
+    assert!(
+        setup
+            .fake
+            .requests()
+            .iter()
+            .all(|r| r.path.contains("/workspace/1001/") && r.body.contains("last_update")),
+        "the resumed run goes on reading changes, nothing else"
+    );
+    assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
+}
