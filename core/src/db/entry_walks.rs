@@ -7,12 +7,22 @@ use chrono::NaiveDate;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 /// What earlier pulls of one range know about one workspace's entries (unix seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryWalk {
+    /// The workspaces the walk covered, as [`scope_text`] writes them.
+    pub scope: String,
     /// When the last pull that walked the whole range started.
     pub full_walk_at: i64,
     /// Every change on Toggl before this instant is stored.
     pub changes_until: i64,
+}
+
+/// The workspaces a walk covers as stored: sorted ids, comma-separated.
+pub fn scope_text(workspace_ids: &[i64]) -> String {
+    let mut ids = workspace_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// One stage's key: a connection, a workspace (0: own entries across workspaces) and
@@ -28,7 +38,7 @@ pub struct WalkKey {
 pub fn get(conn: &Connection, key: &WalkKey) -> AppResult<Option<EntryWalk>> {
     Ok(conn
         .query_row(
-            "SELECT full_walk_at, changes_until FROM entry_walks
+            "SELECT scope, full_walk_at, changes_until FROM entry_walks
              WHERE connection_id = ?1 AND workspace_id = ?2 AND start_date = ?3 AND end_date = ?4",
             params![
                 key.connection_id,
@@ -38,20 +48,23 @@ pub fn get(conn: &Connection, key: &WalkKey) -> AppResult<Option<EntryWalk>> {
             ],
             |r| {
                 Ok(EntryWalk {
-                    full_walk_at: r.get(0)?,
-                    changes_until: r.get(1)?,
+                    scope: r.get(0)?,
+                    full_walk_at: r.get(1)?,
+                    changes_until: r.get(2)?,
                 })
             },
         )
         .optional()?)
 }
 
-/// Records a completed entries stage: every change before `changes_until` is stored,
-/// and, for a walk of the whole range (`full_walk_at`), when that walk started. A stage
-/// that asked only for changes keeps the earlier full walk's time.
+/// Records a completed entries stage over `scope` (see [`scope_text`]): every change
+/// before `changes_until` is stored, and, for a walk of the whole range
+/// (`full_walk_at`), when that walk started. A stage that asked only for changes keeps
+/// the earlier full walk's time, and counts only over the scope that walk covered.
 pub fn record(
     conn: &Connection,
     key: &WalkKey,
+    scope: &str,
     full_walk_at: Option<i64>,
     changes_until: i64,
 ) -> AppResult<()> {
@@ -59,17 +72,19 @@ pub fn record(
     let (start, end) = (key.start_date.to_string(), key.end_date.to_string());
     match full_walk_at {
         Some(at) => conn.execute(
-            "INSERT INTO entry_walks
-                 (connection_id, workspace_id, start_date, end_date, full_walk_at, changes_until)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO entry_walks (connection_id, workspace_id, start_date, end_date, scope,
+                 full_walk_at, changes_until)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (connection_id, workspace_id, start_date, end_date) DO UPDATE SET
-                 full_walk_at = excluded.full_walk_at, changes_until = excluded.changes_until",
-            params![c, w, start, end, at, changes_until],
+                 scope = excluded.scope, full_walk_at = excluded.full_walk_at,
+                 changes_until = excluded.changes_until",
+            params![c, w, start, end, scope, at, changes_until],
         )?,
         None => conn.execute(
-            "UPDATE entry_walks SET changes_until = ?5
-             WHERE connection_id = ?1 AND workspace_id = ?2 AND start_date = ?3 AND end_date = ?4",
-            params![c, w, start, end, changes_until],
+            "UPDATE entry_walks SET changes_until = ?6
+             WHERE connection_id = ?1 AND workspace_id = ?2 AND start_date = ?3 AND end_date = ?4
+                 AND scope = ?5",
+            params![c, w, start, end, scope, changes_until],
         )?,
     };
     Ok(())
@@ -166,20 +181,28 @@ mod tests {
             start_date: day(1),
             end_date: day(31),
         };
-        db.with(|conn| record(conn, &key, None, 50)).unwrap();
+        let scope = scope_text(&[9, 7]);
+        assert_eq!(scope, "7,9");
+        db.with(|conn| record(conn, &key, &scope, None, 50))
+            .unwrap();
         assert_eq!(
             db.with(|conn| get(conn, &key)).unwrap(),
             None,
             "no full walk yet"
         );
-        db.with(|conn| record(conn, &key, Some(100), 90)).unwrap();
-        db.with(|conn| record(conn, &key, None, 200)).unwrap();
+        db.with(|conn| record(conn, &key, &scope, Some(100), 90))
+            .unwrap();
+        db.with(|conn| record(conn, &key, &scope, None, 200))
+            .unwrap();
+        db.with(|conn| record(conn, &key, "7", None, 300)).unwrap();
         assert_eq!(
             db.with(|conn| get(conn, &key)).unwrap(),
             Some(EntryWalk {
+                scope,
                 full_walk_at: 100,
                 changes_until: 200
-            })
+            }),
+            "changes over another scope say nothing about this one"
         );
         let other_range = WalkKey {
             end_date: day(30),

@@ -593,7 +593,7 @@ mod tests {
                 1603,
                 0x1dc3_8623_b297_760e,
             ),
-            ("0009_changed_since", 954, 0xd6b9_0f07_b392_3b2d),
+            ("0009_changed_since", 1106, 0xb047_5b13_dd51_97a3),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

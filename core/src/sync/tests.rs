@@ -1438,3 +1438,48 @@ async fn a_re_pull_of_changes_cut_by_the_quota_resumes_on_its_path_and_ends_as_a
     );
     assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
 }
+
+#[tokio::test]
+async fn a_workspace_new_to_the_own_entries_has_them_walked_whole_not_asked_since() {
+    let setup = Setup::new(admin_of_1001_member_of_1002(), ADMIN).await;
+    run(&setup, PullOptions::default()).await.unwrap();
+    setup.fake.update_scenario(|s| {
+        for ws in &mut s.workspaces {
+            for member in &mut ws.members {
+                member.1 = "user".into();
+            }
+        }
+    });
+    let access = crate::toggl::check_access(&setup.client, &setup.token)
+        .await
+        .unwrap();
+    assert_eq!(plan::own_entry_workspaces(&access), [1001, 1002]);
+    setup.fake.log().clear();
+    let cancel = AtomicBool::new(false);
+    let request = PullRequest {
+        access,
+        ..setup.request(PullOptions::default())
+    };
+    let report = pull(
+        &setup.db,
+        &setup.client,
+        &setup.token,
+        &request,
+        &quiet,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.status, PullStatus::Done);
+    let own: Vec<String> = setup
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v9/me/time_entries")
+        .filter_map(|r| r.query)
+        .collect();
+    assert!(
+        !own.is_empty() && own.iter().all(|q| q.starts_with("start_date=")),
+        "{own:?}"
+    );
+}

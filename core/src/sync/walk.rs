@@ -6,10 +6,12 @@
 //! [`PullOptions::full_walk_max_age`](super::PullOptions) (a week) and the user did not
 //! ask for a full re-pull. Only a whole walk sees entries other people deleted in an
 //! admin workspace (the report never lists deletions) or entries whose start moved out
-//! of the range there; the weekly walk bounds how long those stay.
+//! of the range there; the weekly walk bounds how long those stay. A workspace new to
+//! the own entries (a role or scope change) was never walked, so the own entries are
+//! walked whole then too.
 
 use super::model::{PullRange, PullRequest, StageKind};
-use super::plan::ALL_WORKSPACES;
+use super::plan::{own_entry_workspaces, ALL_WORKSPACES};
 use crate::db::entry_walks::{self, WalkKey};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
@@ -23,6 +25,15 @@ pub fn is_remembered(workspace_id: i64, kind: StageKind) -> bool {
         StageKind::ReportEntries => true,
         StageKind::OwnEntries => workspace_id == ALL_WORKSPACES,
         _ => false,
+    }
+}
+
+/// The workspaces a remembered stage covers: its own, or every own-entry workspace.
+fn scope(request: &PullRequest, workspace_id: i64) -> String {
+    if workspace_id == ALL_WORKSPACES {
+        entry_walks::scope_text(&own_entry_workspaces(&request.access))
+    } else {
+        entry_walks::scope_text(&[workspace_id])
     }
 }
 
@@ -52,7 +63,8 @@ pub fn changed_since(
         return Ok(None);
     };
     let max_age = request.options.full_walk_max_age.num_seconds();
-    Ok((now.timestamp() - walk.full_walk_at < max_age).then_some(walk.changes_until))
+    let recent = now.timestamp() - walk.full_walk_at < max_age;
+    Ok((recent && walk.scope == scope(request, workspace_id)).then_some(walk.changes_until))
 }
 
 /// Records a completed remembered stage: up to when every change is stored, taken
@@ -81,5 +93,12 @@ pub fn record_completed(
         _ => pull_started,
     };
     let key = key(request.connection_id, workspace_id, request.range);
-    entry_walks::record(conn, &key, whole.then_some(pull_started), changes_until)
+    let scope = scope(request, workspace_id);
+    entry_walks::record(
+        conn,
+        &key,
+        &scope,
+        whole.then_some(pull_started),
+        changes_until,
+    )
 }
