@@ -64,9 +64,10 @@ async fn estimated_requests(
 
 /// After a pull, the re-pull estimate asks one request per workspace; ticking the
 /// labelled "Full re-pull" box (a native checkbox the keyboard reaches) estimates the
-/// whole walk, and a pull with it ticked completes.
-async fn full_re_pull_is_a_labelled_choice_that_costs_the_whole_walk(
+/// whole walk, and a pull with it ticked walks the report in date order, not changes.
+async fn full_re_pull_is_a_labelled_choice_that_walks_the_whole_range(
     app: &AppSession,
+    fake: &FakeToggl,
 ) -> TestResult {
     let label = app.wait_for("label[for='pull-full']").await?.text().await?;
     assert_eq!(label.trim(), "Full re-pull");
@@ -88,10 +89,26 @@ async fn full_re_pull_is_a_labelled_choice_that_costs_the_whole_walk(
     assert_eq!(changes, 2, "one report request per workspace");
     app.click("#pull-full").await?;
     let full = estimated_requests(app, "#pull-estimate[data-full='true']").await?;
-    assert!(full > changes, "the whole walk costs more: {full}");
+    assert!(full >= changes, "a whole walk never costs less: {full}");
+    fake.log().clear();
     app.click("#pull-start-button").await?;
-    let done = format!("{full} requests to Toggl");
-    app.wait_for_text_within("#pull-counts", &done, 120).await?;
+    app.wait_for_text_within(
+        "#pull-counts",
+        &format!(" pages, {full} requests to Toggl"),
+        120,
+    )
+    .await?;
+    let reports: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/reports/"))
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(reports.len() as u64, full, "the report pages, nothing else");
+    assert!(
+        reports.iter().all(|b| b.contains("\"order_by\":\"date\"")),
+        "{reports:?}"
+    );
     Ok(())
 }
 
@@ -144,7 +161,7 @@ async fn a_pull_shows_progress_and_its_data_is_reviewed_offline_and_exported() -
         2,
         "the pull took the counted pages instead of asking again"
     );
-    full_re_pull_is_a_labelled_choice_that_costs_the_whole_walk(&app).await?;
+    full_re_pull_is_a_labelled_choice_that_walks_the_whole_range(&app, &fake).await?;
     app.close().await;
 
     fake.stop();

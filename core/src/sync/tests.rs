@@ -1271,13 +1271,15 @@ async fn a_full_re_pull_removes_an_entry_someone_else_deleted_in_an_admin_worksp
     assert_every_column_equal(&setup, &fresh_pull_of(&setup).await);
 }
 
-/// Report pages of a full walk of the entries Toggl still has.
+/// Report pages of a full walk of the entries Toggl still has, at the page size the fake
+/// serves (its cap: the client asks for more).
 fn report_requests_of_live(s: &Scenario) -> u64 {
+    let page = s.shape.report_max_page_size.max(1);
     s.workspaces
         .iter()
         .map(|w| {
             let n = s.live_entries().filter(|e| e.workspace_id == w.id).count();
-            n.div_ceil(PAGE).max(1) as u64
+            n.div_ceil(page).max(1) as u64
         })
         .sum()
 }

@@ -78,7 +78,7 @@ fn per_workspace(fake: &FakeToggl) -> BTreeMap<i64, usize> {
 async fn after_a_count_the_first_pull_uses_what_the_estimate_said_within_a_tenth() {
     let c = counting(2, 5000).await;
     let (start, end) = dates();
-    let before = c.service.resume_facts(c.id, &start, &end).unwrap();
+    let before = c.service.resume_facts(c.id, &start, &end, false).unwrap();
     assert_eq!(before.estimate.source, EstimateSource::NoHistory);
     assert!(
         before.estimate.message.starts_with("At least"),
@@ -106,14 +106,14 @@ async fn after_a_count_the_first_pull_uses_what_the_estimate_said_within_a_tenth
         (entries - 5000.0).abs() / 5000.0 <= 0.05,
         "counted {entries}"
     );
-    let again = c.service.resume_facts(c.id, &start, &end).unwrap();
+    let again = c.service.resume_facts(c.id, &start, &end, false).unwrap();
     assert_eq!(again.estimate, said, "the count stands until the pull");
     assert!(!again.count_offered, "counted already");
     assert_eq!(c.fake.request_count(), 2);
 
     let outcome = c
         .service
-        .start(c.id, &start, &end, Arc::new(|_: &Progress| {}))
+        .start(c.id, &start, &end, false, Arc::new(|_: &Progress| {}))
         .await
         .unwrap();
     assert_eq!(outcome.report.status, PullStatus::Done);
@@ -145,12 +145,15 @@ async fn a_count_of_another_range_is_not_used_and_a_small_range_is_counted_exact
         Some(300),
         "one page holds them all"
     );
-    let other = c.service.resume_facts(c.id, "2025-11-01", &end).unwrap();
+    let other = c
+        .service
+        .resume_facts(c.id, "2025-11-01", &end, false)
+        .unwrap();
     assert_eq!(other.estimate.source, EstimateSource::NoHistory);
     assert_eq!(c.fake.request_count(), 1);
     let outcome = c
         .service
-        .start(c.id, "2025-11-01", &end, Arc::new(|_: &Progress| {}))
+        .start(c.id, "2025-11-01", &end, false, Arc::new(|_: &Progress| {}))
         .await
         .unwrap();
     assert_eq!(outcome.report.status, PullStatus::Done);

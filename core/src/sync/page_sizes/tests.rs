@@ -138,6 +138,14 @@ async fn a_refused_page_size_falls_back_once_and_later_pulls_ask_50_straight_awa
         entries,
         "the first pull stored everything"
     );
+    // A full re-pull walks every page again, as a first pull does.
+    let request = PullRequest {
+        options: PullOptions {
+            full_walk: true,
+            ..PullOptions::default()
+        },
+        ..request
+    };
     let said = estimate(&db, &client, &request).unwrap();
     fake.log().clear();
     pulled(&db, &client, &token, &request).await;
