@@ -338,7 +338,9 @@ mod tests {
 
     #[tokio::test]
     async fn the_report_lists_latest_changes_first_pages_by_its_headers_and_hides_deletions() {
-        let fake = FakeToggl::start(Scenario::generated(3, 1, 2, 120)).await;
+        let mut scenario = Scenario::generated(3, 1, 2, 120);
+        scenario.shape.report_max_page_size = 1000;
+        let fake = FakeToggl::start(scenario).await;
         let ids = own_ids(&fake.scenario(), 4);
         for id in &ids[..3] {
             fake.update_scenario(|s| {
