@@ -1175,7 +1175,14 @@ fn change_one_percent(s: &mut Scenario) -> (usize, i64) {
             ..template.clone()
         });
     }
-    let deleted = [1001, 1002].map(|ws| pick(s, ws, true, 3));
+    // Tagged ones, so their tag links must go too.
+    let deleted = [1001, 1002].map(|ws| {
+        s.live_entries()
+            .filter(|e| e.workspace_id == ws && e.user_id == ADMIN && !e.tag_ids.is_empty())
+            .nth(3)
+            .unwrap()
+            .id
+    });
     for id in deleted {
         assert!(s.delete_entry(id));
     }
