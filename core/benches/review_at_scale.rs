@@ -14,7 +14,8 @@
 //!    committed: it must answer at once, from the last committed state.
 //!
 //! `cargo bench -p blink-core --features synthetic-data --bench review_at_scale`
-//! (`BENCH_ENTRIES` changes the 1,000,000, `BENCH_RUNS` the 7 timed runs).
+//! (`BENCH_ENTRIES` changes the 1,000,000, `BENCH_RUNS` the 7 timed runs,
+//! `BENCH_COMMIT_PAGES` the 20 pages committed during the reads).
 
 use blink_core::db::time_entries::{self, EntryRecord, Money};
 use blink_core::db::{pulls, synthetic, Db};
@@ -382,7 +383,8 @@ struct Puller<'a> {
 }
 
 impl<'a> Puller<'a> {
-    fn new(db: &'a Db, connection: i64) -> Puller<'a> {
+    /// A new pull whose entries are numbered from `first` on.
+    fn new(db: &'a Db, connection: i64, first: i64) -> Puller<'a> {
         let workspace = synthetic::workspace_id(connection, 0);
         let pull_id = db
             .transaction(|tx| {
@@ -401,7 +403,7 @@ impl<'a> Puller<'a> {
             connection,
             workspace,
             pull_id,
-            next: 0,
+            next: first,
         }
     }
 
@@ -455,67 +457,75 @@ fn describe(latencies: &mut [f64]) -> String {
 }
 
 impl Bench {
-    /// Review reads while another thread commits pages of 1,000 entries through the
-    /// pull's commit path; reads that began while a commit held the write lock are
-    /// reported apart: had they waited for it, they would take as long as a commit.
-    fn while_pulling(&self) {
-        const PAGES: usize = 60;
+    /// Review reads while another thread commits `pages` pages of 1,000 entries
+    /// through the pull's commit path, the filters taken in turn; reads that began while
+    /// a commit held the write lock are reported apart: had they waited for it, they
+    /// would take as long as the rest of that commit.
+    fn while_pulling(&self, pages: usize) {
         println!(
-            "\n== review reads (first page + totals) while a pull commits {PAGES} pages of {COMMIT_PAGE}"
+            "\n== review reads (first page + totals) while a pull commits {pages} pages of {COMMIT_PAGE}"
         );
-        let text = Filter {
-            text: Some("invoice export".into()),
-            ..month()
-        };
-        let tag_filter = {
-            let options = review_filter_options(&self.db, &Filter::default()).unwrap();
-            Filter {
-                tag_id: Some(options.tags[0].id),
-                ..Filter::default()
-            }
-        };
-        for (name, filter) in [
+        let tag = review_filter_options(&self.db, &Filter::default())
+            .unwrap()
+            .tags[0]
+            .id;
+        let filters = [
             ("range: one month", month()),
-            ("text + month", text),
-            ("tag", tag_filter),
-        ] {
-            let idle = self.median(|| self.page_and_totals(&filter));
-            let mut puller = Puller::new(&self.db, self.big);
-            let writing = AtomicBool::new(true);
-            let in_commit = AtomicBool::new(false);
-            let mut commits = Vec::new();
-            let (mut overlapping, mut others) = (Vec::new(), Vec::new());
-            std::thread::scope(|scope| {
-                let writer = scope.spawn(|| {
-                    let mut commits = Vec::with_capacity(PAGES);
-                    for _ in 0..PAGES {
-                        in_commit.store(true, Ordering::SeqCst);
-                        let t = Instant::now();
-                        puller.commit();
-                        commits.push(t.elapsed().as_secs_f64() * 1000.0);
-                        in_commit.store(false, Ordering::SeqCst);
-                    }
-                    writing.store(false, Ordering::SeqCst);
-                    commits
-                });
-                while writing.load(Ordering::SeqCst) {
-                    let during = in_commit.load(Ordering::SeqCst);
+            (
+                "text + month",
+                Filter {
+                    text: Some("invoice export".into()),
+                    ..month()
+                },
+            ),
+            (
+                "tag",
+                Filter {
+                    tag_id: Some(tag),
+                    ..Filter::default()
+                },
+            ),
+        ];
+        let idle: Vec<f64> = filters
+            .iter()
+            .map(|(_, filter)| self.median(|| self.page_and_totals(filter)))
+            .collect();
+        let mut puller = Puller::new(&self.db, self.big, 0);
+        let writing = AtomicBool::new(true);
+        let in_commit = AtomicBool::new(false);
+        let mut during: Vec<(Vec<f64>, Vec<f64>)> = vec![Default::default(); filters.len()];
+        let mut commits = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                let mut commits = Vec::with_capacity(pages);
+                for _ in 0..pages {
+                    in_commit.store(true, Ordering::SeqCst);
                     let t = Instant::now();
-                    self.page_and_totals(&filter);
-                    let ms = t.elapsed().as_secs_f64() * 1000.0;
-                    if during {
-                        overlapping.push(ms);
-                    } else {
-                        others.push(ms);
-                    }
+                    puller.commit();
+                    commits.push(t.elapsed().as_secs_f64() * 1000.0);
+                    in_commit.store(false, Ordering::SeqCst);
                 }
-                commits = writer.join().unwrap();
+                writing.store(false, Ordering::SeqCst);
+                commits
             });
-            let mut all: Vec<f64> = overlapping.iter().chain(&others).copied().collect();
+            let mut turn = 0;
+            while writing.load(Ordering::SeqCst) {
+                let (_, filter) = &filters[turn % filters.len()];
+                let began_in_commit = in_commit.load(Ordering::SeqCst);
+                let t = Instant::now();
+                self.page_and_totals(filter);
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                let (inside, outside) = &mut during[turn % filters.len()];
+                if began_in_commit { inside } else { outside }.push(ms);
+                turn += 1;
+            }
+            writer.join().unwrap()
+        });
+        println!("page commits:               {}", describe(&mut commits));
+        for (((name, _), idle), (inside, outside)) in filters.iter().zip(idle).zip(&mut during) {
+            let mut all: Vec<f64> = inside.iter().chain(outside.iter()).copied().collect();
             println!("{name}: idle median {idle:.1} ms");
             println!("  during the pull:          {}", describe(&mut all));
-            println!("  begun inside a commit:    {}", describe(&mut overlapping));
-            println!("  page commits:             {}", describe(&mut commits));
+            println!("  begun inside a commit:    {}", describe(inside));
         }
     }
 
@@ -532,7 +542,7 @@ impl Bench {
         let idle = self.median(|| self.page_and_totals(&filter));
         let (locked_tx, locked_rx) = mpsc::channel();
         let (done_tx, done_rx) = mpsc::channel::<()>();
-        let mut puller = Puller::new(&self.db, self.big);
+        let mut puller = Puller::new(&self.db, self.big, 10_000_000);
         let page = puller.page();
         let (db, big, pull_id, page) = (&self.db, self.big, puller.pull_id, &page);
         let (read_ms, seen) = std::thread::scope(|scope| {
@@ -592,6 +602,6 @@ fn main() {
         small,
     };
     bench.table();
-    bench.while_pulling();
+    bench.while_pulling(env_or("BENCH_COMMIT_PAGES", 20).max(1) as usize);
     bench.during_an_open_write();
 }
