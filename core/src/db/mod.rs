@@ -76,6 +76,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_changed_since",
         include_str!("migrations/0009_changed_since.sql"),
     ),
+    (
+        "0011_review_scale",
+        include_str!("migrations/0011_review_scale.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -594,6 +598,7 @@ mod tests {
                 0x1dc3_8623_b297_760e,
             ),
             ("0009_changed_since", 1106, 0xb047_5b13_dd51_97a3),
+            ("0011_review_scale", 1447, 0x81d5_a094_41d7_2d24),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {

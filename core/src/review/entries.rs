@@ -134,14 +134,21 @@ fn newest_first(row: &EntryRow) -> (DateTime<Utc>, i64, i64) {
     (row.start, row.id, row.connection_id)
 }
 
+/// The matching rows, counted one connection at a time (see [`scan`]).
+///
+/// [`scan`]: super::tally::scan
 fn count(conn: &Connection, scope: &Scope, filter: &Filter) -> AppResult<u64> {
-    let sql = filter.to_sql(scope);
-    let n: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM {} WHERE {}", sql.from, sql.clause),
-        params_from_iter(sql.params),
-        |r| r.get(0),
-    )?;
-    Ok(n as u64)
+    let mut total = 0;
+    for &connection in &scope.connections {
+        let sql = filter.to_sql(&scope.only(connection));
+        let n: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM {} WHERE {}", sql.from, sql.clause),
+            params_from_iter(sql.params),
+            |r| r.get(0),
+        )?;
+        total += n as u64;
+    }
+    Ok(total)
 }
 
 const COLUMNS: &str = "SELECT e.connection_id, \
@@ -183,7 +190,7 @@ pub(crate) fn for_each_row(
             "g.start DESC, g.entry_id DESC",
         )
     } else {
-        ("time_entries e", "e.start DESC, e.id DESC")
+        (sql.from, "e.start DESC, e.id DESC")
     };
     let mut text = format!(
         "{COLUMNS} FROM {from} {NAMES} WHERE {} ORDER BY {order}{tie_break}",

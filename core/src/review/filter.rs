@@ -65,7 +65,9 @@ impl Scope {
 /// What the rows are read from, its alias in `clause`, and the WHERE clause with its
 /// parameters in order. A tag filter without text reads the entry–tag links
 /// (`time_entry_tags g`), which carry every column the filter and the sums use, so a
-/// tag's count and totals never visit `time_entries`; otherwise `time_entries e`.
+/// tag's count and totals never visit `time_entries`. A text the full-text index can
+/// look up starts from its matches (`time_entries_fts` joined to `time_entries e`, in
+/// that order), so a rare word reads only its few rows. Otherwise `time_entries e`.
 pub(crate) struct Sql {
     pub from: &'static str,
     pub alias: &'static str,
@@ -88,6 +90,12 @@ pub(crate) const IN_SCOPE: &str =
 
 /// The shortest text the trigram index can look up; shorter text is matched by a scan.
 const FTS_MIN_CHARS: usize = 3;
+
+/// The text filter's rows: the index's matches first, each joined to its entry by rowid.
+/// CROSS JOIN keeps that order; left to itself, the planner walked every row of the
+/// scope and probed the matches for each.
+const FTS_FROM: &str =
+    "time_entries_fts CROSS JOIN time_entries e ON e.rowid = time_entries_fts.rowid";
 
 impl Filter {
     /// The same filter over one connection only (the per-connection review).
@@ -153,8 +161,12 @@ impl Filter {
     /// every index that starts with `connection_id` serves it.
     pub(crate) fn to_sql(&self, scope: &Scope) -> Sql {
         let text = self.folded_text();
+        let indexed_text = text
+            .as_ref()
+            .is_some_and(|t| t.chars().count() >= FTS_MIN_CHARS);
         let (from, a) = match (self.tag_id, &text) {
             (Some(_), None) => ("time_entry_tags g", "g"),
+            _ if indexed_text => (FTS_FROM, "e"),
             _ => ("time_entries e", "e"),
         };
         let connections = &scope.connections;
@@ -231,11 +243,9 @@ impl Filter {
             }
         }
         if let Some(text) = text {
-            if text.chars().count() >= FTS_MIN_CHARS {
+            if indexed_text {
                 push(
-                    " AND e.rowid IN (SELECT rowid FROM time_entries_fts \
-                     WHERE time_entries_fts MATCH ?)"
-                        .into(),
+                    " AND time_entries_fts MATCH ?".into(),
                     Value::Text(fts_phrase(&text)),
                 );
             } else {

@@ -22,6 +22,8 @@ pub mod periods;
 mod rates;
 #[cfg(test)]
 mod rates_tests;
+#[cfg(test)]
+mod scale_tests;
 pub mod stored;
 mod tally;
 #[cfg(test)]

@@ -64,10 +64,25 @@ pub fn review_filter_options(db: &Db, filter: &Filter) -> AppResult<FilterOption
             tags: list(
                 "SELECT id, name, workspace_id, 1 FROM toggl_tags e WHERE connection_id IN ({ids}) AND {scope} ORDER BY name, id",
             )?,
+            // The users with entries are found by skipping from one user to the next
+            // in the user index (a seek per user, not a read of every entry), each kept
+            // if one of their entries is in scope.
             users: list(
-                "WITH ids AS (
-                     SELECT DISTINCT connection_id, user_id AS id FROM time_entries e
-                     WHERE connection_id IN ({ids}) AND user_id IS NOT NULL AND {scope}
+                "WITH RECURSIVE seen(connection_id, id) AS (
+                     SELECT k.id, (SELECT MIN(user_id) FROM time_entries
+                                   WHERE connection_id = k.id)
+                     FROM connections k WHERE k.id IN ({ids})
+                     UNION ALL
+                     SELECT seen.connection_id,
+                            (SELECT MIN(user_id) FROM time_entries
+                             WHERE connection_id = seen.connection_id AND user_id > seen.id)
+                     FROM seen WHERE seen.id IS NOT NULL),
+                 ids AS (
+                     SELECT connection_id, id FROM seen
+                     WHERE id IS NOT NULL AND EXISTS (
+                         SELECT 1 FROM time_entries e
+                         WHERE e.connection_id = seen.connection_id AND e.user_id = seen.id
+                           AND {scope})
                      UNION SELECT connection_id, user_id FROM toggl_members e
                      WHERE connection_id IN ({ids}) AND {scope})
                  SELECT ids.id,

@@ -2,11 +2,12 @@
 //! hours, billable hours and money per currency, summed as the rows stream by.
 
 use super::filter::{Filter, Scope};
-use super::rates::{amount_at_rate, derivable, project_rates};
+use super::rates::{amount_at_rate, derivable, project_rates, ProjectRate};
 use crate::error::AppResult;
 use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Money in one currency. `currency` is `None` for amounts Toggl gave without one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,8 +125,9 @@ impl Tally {
 }
 
 /// Streams every entry of the scope that matches `filter` to `each`, reading only
-/// the columns of the `time_entries_totals` index (or, for a tag, of the links' index);
-/// a billable entry without Toggl's amount gets one from its project's rate.
+/// the columns of one covering index (`time_entries_review`, `_by_project`, `_by_user`,
+/// or for a tag the links' index), in the scope's parts ([`Filter::parts`]); a billable
+/// entry without Toggl's amount gets one from its project's rate.
 pub(crate) fn scan(
     conn: &Connection,
     scope: &Scope,
@@ -133,9 +135,23 @@ pub(crate) fn scan(
     currencies: &mut Currencies,
     mut each: impl FnMut(&Fact),
 ) -> AppResult<()> {
+    let rates = project_rates(conn, &scope.connections)?;
+    for part in filter.parts(scope) {
+        scan_part(conn, &part, filter, &rates, currencies, &mut each)?;
+    }
+    Ok(())
+}
+
+fn scan_part(
+    conn: &Connection,
+    scope: &Scope,
+    filter: &Filter,
+    rates: &HashMap<(i64, i64), ProjectRate>,
+    currencies: &mut Currencies,
+    each: &mut impl FnMut(&Fact),
+) -> AppResult<()> {
     let sql = filter.to_sql(scope);
     let a = sql.alias;
-    let rates = project_rates(conn, &scope.connections)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {a}.project_id, {a}.user_id, {a}.start, {a}.duration, {a}.billable, \
          {a}.billable_amount_cents, {a}.currency, {a}.connection_id FROM {} WHERE {}",
