@@ -442,13 +442,14 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
-fn describe(latencies: &mut [f64]) -> String {
+/// Count, median, 95th percentile and slowest of `latencies` (ms), each a `what`.
+fn describe(latencies: &mut [f64], what: &str) -> String {
     if latencies.is_empty() {
-        return "no queries".into();
+        return format!("no {what}");
     }
     latencies.sort_by(|a, b| a.total_cmp(b));
     format!(
-        "{:>4} queries, median {:>6.1} ms, p95 {:>6.1} ms, slowest {:>6.1} ms",
+        "{:>4} {what}, median {:>6.1} ms, p95 {:>6.1} ms, slowest {:>6.1} ms",
         latencies.len(),
         quantile(latencies, 0.5),
         quantile(latencies, 0.95),
@@ -520,12 +521,18 @@ impl Bench {
             }
             writer.join().unwrap()
         });
-        println!("page commits:               {}", describe(&mut commits));
+        println!(
+            "page commits:               {}",
+            describe(&mut commits, "commits")
+        );
         for (((name, _), idle), (inside, outside)) in filters.iter().zip(idle).zip(&mut during) {
             let mut all: Vec<f64> = inside.iter().chain(outside.iter()).copied().collect();
             println!("{name}: idle median {idle:.1} ms");
-            println!("  during the pull:          {}", describe(&mut all));
-            println!("  begun inside a commit:    {}", describe(inside));
+            println!(
+                "  during the pull:          {}",
+                describe(&mut all, "reads")
+            );
+            println!("  begun inside a commit:    {}", describe(inside, "reads"));
         }
     }
 
@@ -576,6 +583,13 @@ impl Bench {
     }
 }
 
+/// Figures on a shared machine depend on what else runs: say how busy it was.
+fn print_load() {
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!("load average: {}", load.trim());
+    }
+}
+
 fn main() {
     let total = env_or("BENCH_ENTRIES", 1_000_000);
     let runs = env_or("BENCH_RUNS", 7).max(1) as usize;
@@ -593,6 +607,7 @@ fn main() {
         t.elapsed().as_secs_f64(),
         std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
     );
+    print_load();
     // Opened again as the app opens it at start.
     let db = Db::open(&path).unwrap().db;
     let bench = Bench {
@@ -602,6 +617,7 @@ fn main() {
         small,
     };
     bench.table();
+    print_load();
     bench.while_pulling(env_or("BENCH_COMMIT_PAGES", 20).max(1) as usize);
     bench.during_an_open_write();
 }
