@@ -134,13 +134,11 @@ fn newest_first(row: &EntryRow) -> (DateTime<Utc>, i64, i64) {
     (row.start, row.id, row.connection_id)
 }
 
-/// The matching rows, counted one connection at a time (see [`scan`]).
-///
-/// [`scan`]: super::tally::scan
+/// The matching rows, counted in the scope's parts ([`Filter::parts`]).
 fn count(conn: &Connection, scope: &Scope, filter: &Filter) -> AppResult<u64> {
     let mut total = 0;
-    for &connection in &scope.connections {
-        let sql = filter.to_sql(&scope.only(connection));
+    for part in filter.parts(scope) {
+        let sql = filter.to_sql(&part);
         let n: i64 = conn.query_row(
             &format!("SELECT COUNT(*) FROM {} WHERE {}", sql.from, sql.clause),
             params_from_iter(sql.params),
@@ -192,15 +190,26 @@ pub(crate) fn for_each_row(
     } else {
         (sql.from, "e.start DESC, e.id DESC")
     };
-    let mut text = format!(
-        "{COLUMNS} FROM {from} {NAMES} WHERE {} ORDER BY {order}{tie_break}",
-        sql.clause
-    );
-    if let Some((limit, offset)) = limit_offset {
-        text.push_str(" LIMIT ? OFFSET ?");
-        sql.params.push(Value::Integer(limit));
-        sql.params.push(Value::Integer(offset));
-    }
+    let text = match limit_offset {
+        // A page picks its rows by the cheap columns first and names only those: the
+        // names, tags and connection of every matching row would otherwise be read
+        // before the sort that keeps a page of them.
+        Some((limit, offset)) => {
+            sql.params.push(Value::Integer(limit));
+            sql.params.push(Value::Integer(offset));
+            format!(
+                "{COLUMNS} FROM (SELECT e.rowid AS picked FROM {from} WHERE {} \
+                 ORDER BY {order}{tie_break} LIMIT ? OFFSET ?) k \
+                 CROSS JOIN time_entries e ON e.rowid = k.picked {NAMES} \
+                 ORDER BY e.start DESC, e.id DESC{tie_break}",
+                sql.clause
+            )
+        }
+        None => format!(
+            "{COLUMNS} FROM {from} {NAMES} WHERE {} ORDER BY {order}{tie_break}",
+            sql.clause
+        ),
+    };
     let mut stmt = conn.prepare(&text)?;
     let mut rows = stmt.query(params_from_iter(sql.params))?;
     while let Some(row) = rows.next()? {

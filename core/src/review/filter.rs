@@ -161,9 +161,7 @@ impl Filter {
     /// every index that starts with `connection_id` serves it.
     pub(crate) fn to_sql(&self, scope: &Scope) -> Sql {
         let text = self.folded_text();
-        let indexed_text = text
-            .as_ref()
-            .is_some_and(|t| t.chars().count() >= FTS_MIN_CHARS);
+        let indexed_text = self.uses_text_index();
         let (from, a) = match (self.tag_id, &text) {
             (Some(_), None) => ("time_entry_tags g", "g"),
             _ if indexed_text => (FTS_FROM, "e"),
@@ -261,6 +259,25 @@ impl Filter {
             clause,
             params,
         }
+    }
+
+    /// The scope in the parts the counts and sums query one at a time: each connection
+    /// alone (its condition is then an equality and a short list of workspaces, which
+    /// the covering indexes serve directly, where the pairs of several connections would
+    /// leave all but the connection unindexed), except for a text the full-text index
+    /// looks up: one lookup finds its matches in every connection, so the scope is
+    /// queried whole rather than the lookup repeated per connection.
+    pub(crate) fn parts(&self, scope: &Scope) -> Vec<Scope> {
+        if self.uses_text_index() {
+            vec![scope.clone()]
+        } else {
+            scope.connections.iter().map(|c| scope.only(*c)).collect()
+        }
+    }
+
+    fn uses_text_index(&self) -> bool {
+        self.folded_text()
+            .is_some_and(|t| t.chars().count() >= FTS_MIN_CHARS)
     }
 
     fn folded_text(&self) -> Option<String> {
