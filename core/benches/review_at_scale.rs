@@ -328,11 +328,11 @@ impl Bench {
         });
         let weeks = PeriodRequest {
             grouping: Grouping::Week,
-            beginning_of_week: 1,
+            beginning_of_week: None,
         };
         let months = PeriodRequest {
             grouping: Grouping::Month,
-            beginning_of_week: 1,
+            beginning_of_week: None,
         };
         let periods_month = self.median(|| {
             std::hint::black_box(review_periods(&self.db, &month(), &weeks).unwrap());

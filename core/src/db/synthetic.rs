@@ -157,6 +157,15 @@ fn project_client(workspace: i64, p: i64) -> Option<i64> {
     (p % 6 != 5).then(|| client_id(workspace, p % CLIENTS_PER_WORKSPACE))
 }
 
+/// Amounts of even workspaces are in EUR, of odd ones in USD.
+fn workspace_currency(k: i64) -> &'static str {
+    if k % 2 == 0 {
+        "EUR"
+    } else {
+        "USD"
+    }
+}
+
 fn user_name(u: i64) -> String {
     let first = FIRST_NAMES[(u % 20) as usize];
     let last = LAST_NAMES[((u * 7) % 15) as usize];
@@ -242,6 +251,8 @@ fn metadata_of(tx: &Transaction<'_>, c: i64, access: &AccessReport) -> AppResult
                 active: p % 10 != 9,
                 color: None,
                 billable: Some(p % 4 != 3),
+                rate_cents: Some(4_000 + p % 8 * 1_500),
+                currency: Some(workspace_currency(k).into()),
             })
             .collect();
         metadata::upsert_projects(tx, c, 0, &projects)?;
