@@ -15,7 +15,7 @@
 //!
 //! `cargo bench -p blink-core --features synthetic-data --bench review_at_scale`
 //! (`BENCH_ENTRIES` changes the 1,000,000, `BENCH_RUNS` the 7 timed runs,
-//! `BENCH_COMMIT_PAGES` the 20 pages committed during the reads).
+//! `BENCH_COMMIT_PAGES` the 200 pages committed during the reads).
 
 use blink_core::db::time_entries::{self, EntryRecord, Money};
 use blink_core::db::{pulls, synthetic, Db};
@@ -618,6 +618,6 @@ fn main() {
     };
     bench.table();
     print_load();
-    bench.while_pulling(env_or("BENCH_COMMIT_PAGES", 20).max(1) as usize);
+    bench.while_pulling(env_or("BENCH_COMMIT_PAGES", 200).max(1) as usize);
     bench.during_an_open_write();
 }
