@@ -346,9 +346,20 @@ impl Bench {
     }
 }
 
-/// A pulled entry as the detailed report gives it, with an id after the synthetic ones.
+/// The year the concurrent pull fills: before the synthetic data, so the filters read
+/// while it commits match the same rows throughout.
+fn pulled_year() -> Filter {
+    Filter {
+        start_date: day(2021, 1, 1),
+        end_date: day(2021, 12, 31),
+        ..Filter::default()
+    }
+}
+
+/// A pulled entry as the detailed report gives it, with an id after the synthetic ones,
+/// in [`pulled_year`], untagged and described unlike the synthetic entries.
 fn pulled(connection: i64, workspace: i64, n: i64) -> EntryRecord {
-    let start = 1_748_736_000 + (n * 7_919) % (30 * 86_400);
+    let start = 1_609_459_200 + (n * 7_919) % (365 * 86_400);
     let duration = 300 + (n * 37) % 7_200;
     let billable = n % 3 != 0;
     EntryRecord {
@@ -358,12 +369,12 @@ fn pulled(connection: i64, workspace: i64, n: i64) -> EntryRecord {
         task_id: None,
         user_id: Some(synthetic::user_id(connection, n % synthetic::USERS)),
         user_name: Some(format!("Pulled User {}", n % synthetic::USERS)),
-        description: Some(format!("Review invoice export #{}", 1_000 + n % 9_000)),
+        description: Some(format!("Pulled entry {n}")),
         start,
         stop: Some(start + duration),
         duration: Some(duration),
         billable: Some(billable),
-        tag_ids: (0..n % 3).map(|t| 90_000 + workspace * 20 + t).collect(),
+        tag_ids: Vec::new(),
         at: Some("2026-01-02T00:00:00Z".into()),
         money: billable.then(|| Money {
             amount_cents: Some(duration * 5_000 / 3_600),
@@ -391,8 +402,8 @@ impl<'a> Puller<'a> {
                 let id = pulls::insert(
                     tx,
                     connection,
-                    NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-                    NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+                    NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+                    NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
                 )?;
                 pulls::plan_stage(tx, id, workspace, StageKind::ReportEntries.as_str())?;
                 Ok(id)
@@ -545,7 +556,11 @@ impl Bench {
             connection_ids: vec![self.big],
             ..month()
         };
-        let before = self.count(&filter);
+        let pulled_range = Filter {
+            connection_ids: vec![self.big],
+            ..pulled_year()
+        };
+        let before = self.count(&pulled_range);
         let idle = self.median(|| self.page_and_totals(&filter));
         let (locked_tx, locked_rx) = mpsc::channel();
         let (done_tx, done_rx) = mpsc::channel::<()>();
@@ -566,17 +581,17 @@ impl Bench {
             locked_rx.recv().unwrap();
             let t = Instant::now();
             self.page_and_totals(&filter);
-            let seen = self.count(&filter);
+            let seen = self.count(&pulled_range);
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             done_tx.send(()).unwrap();
             writer.join().unwrap();
             (ms, seen)
         });
-        let after = self.count(&filter);
+        let after = self.count(&pulled_range);
         println!(
             "month of the larger connection: read (page + totals + count) took {read_ms:.1} ms \
-             with the write lock held (idle page + totals {idle:.1} ms); it saw {seen} entries, \
-             the committed {before}; after the commit {after}"
+             with the write lock held (idle page + totals {idle:.1} ms); in the pull's year it \
+             saw {seen} entries, the committed {before}; after the commit {after}"
         );
         assert_eq!(seen, before, "the read saw uncommitted rows");
         assert_eq!(after, before + COMMIT_PAGE as u64);
