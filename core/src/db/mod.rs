@@ -61,24 +61,24 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0007_tag_index.sql"),
     ),
     (
-        "0012_week_start_and_rates",
-        include_str!("migrations/0012_week_start_and_rates.sql"),
+        "0008_week_start_and_rates",
+        include_str!("migrations/0008_week_start_and_rates.sql"),
     ),
     (
-        "0008_report_page_sizes",
-        include_str!("migrations/0008_report_page_sizes.sql"),
+        "0009_report_page_sizes",
+        include_str!("migrations/0009_report_page_sizes.sql"),
     ),
     (
         "0010_tag_links_without_entry_key",
         include_str!("migrations/0010_tag_links_without_entry_key.sql"),
     ),
     (
-        "0009_changed_since",
-        include_str!("migrations/0009_changed_since.sql"),
+        "0011_changed_since",
+        include_str!("migrations/0011_changed_since.sql"),
     ),
     (
-        "0011_review_scale",
-        include_str!("migrations/0011_review_scale.sql"),
+        "0012_review_scale",
+        include_str!("migrations/0012_review_scale.sql"),
     ),
 ];
 
@@ -590,15 +590,15 @@ mod tests {
             ("0005_pull_cursors", 443, 0xa328_fb55_7a47_4ded),
             ("0006_connection_scope", 1777, 0xfd2d_7868_676a_64e0),
             ("0007_tag_index", 1502, 0xf00b_4160_e76f_86c7),
-            ("0012_week_start_and_rates", 760, 0xefc6_9af3_3a16_91fe),
-            ("0008_report_page_sizes", 720, 0x09db_50d8_c3d9_3ad1),
+            ("0008_week_start_and_rates", 760, 0xefc6_9af3_3a16_91fe),
+            ("0009_report_page_sizes", 720, 0x09db_50d8_c3d9_3ad1),
             (
                 "0010_tag_links_without_entry_key",
                 1603,
                 0x1dc3_8623_b297_760e,
             ),
-            ("0009_changed_since", 1106, 0xb047_5b13_dd51_97a3),
-            ("0011_review_scale", 1447, 0x81d5_a094_41d7_2d24),
+            ("0011_changed_since", 1106, 0xb047_5b13_dd51_97a3),
+            ("0012_review_scale", 1447, 0x81d5_a094_41d7_2d24),
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration here");
         for ((name, sql), (pinned_name, len, hash)) in MIGRATIONS.iter().zip(pinned) {
