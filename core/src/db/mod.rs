@@ -183,6 +183,16 @@ impl Db {
         Ok(Db::single(conn))
     }
 
+    /// The schema version just before the named migration ran: what `open_at_version`
+    /// takes to build a database as the release before that migration left it.
+    #[cfg(test)]
+    pub(crate) fn version_before(migration: &str) -> usize {
+        MIGRATIONS
+            .iter()
+            .position(|(name, _)| *name == migration)
+            .unwrap_or_else(|| panic!("no migration named {migration}"))
+    }
+
     fn single(conn: Connection) -> Db {
         Db {
             conn: Mutex::new(conn),

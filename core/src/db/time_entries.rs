@@ -575,7 +575,7 @@ mod tests {
     fn migrating_keeps_the_tag_links_and_drops_only_their_key_to_the_entries() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("blink.sqlite3");
-        let before = crate::db::SCHEMA_VERSION - 1;
+        let before = Db::version_before("0010_tag_links_without_entry_key");
         let db = Db::open_at_version(&path, before).unwrap();
         let c = crate::sync::test_support::add_connection(
             &db,
