@@ -125,25 +125,12 @@ pub(crate) fn every_entry_column(db: &crate::db::Db, connection_id: i64) -> Vec<
     db.read(|c| {
         let mut out = Vec::new();
         for sql in tables {
-            let mut stmt = c.prepare(sql)?;
-            let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
-            let rows = stmt.query_map([connection_id], |r| {
-                let cells: Vec<String> = names
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, name)| *name != "seen_pull")
-                    .map(|(i, name)| match r.get_ref(i).unwrap() {
-                        rusqlite::types::ValueRef::Text(t) => {
-                            format!("{name}={}", String::from_utf8_lossy(t))
-                        }
-                        other => format!("{name}={other:?}"),
-                    })
-                    .collect();
-                Ok(cells.join("|"))
-            })?;
-            for row in rows {
-                out.push(row?);
-            }
+            out.extend(crate::db::test_dump::rows_as_text(
+                c,
+                sql,
+                [connection_id],
+                &["seen_pull"],
+            )?);
         }
         Ok(out)
     })
@@ -158,22 +145,7 @@ mod tests {
     #[test]
     fn a_walk_of_changes_keeps_the_last_full_walks_time() {
         let db = Db::open_in_memory().unwrap();
-        let c = crate::sync::test_support::add_connection(
-            &db,
-            "Walks",
-            &crate::domain::Privacy::PrivateToMe,
-            &crate::domain::AccessReport::new(
-                crate::domain::TogglUser {
-                    id: 1,
-                    fullname: "A".into(),
-                    email: "a@example.test".into(),
-                    timezone: None,
-                },
-                vec![],
-                vec![],
-                chrono::Utc::now(),
-            ),
-        );
+        let c = crate::sync::test_support::add_bare_connection(&db, "Walks");
         let day = |d| NaiveDate::from_ymd_opt(2025, 10, d).unwrap();
         let key = WalkKey {
             connection_id: c,

@@ -22,6 +22,8 @@ pub mod secret_journal;
 #[cfg(any(test, feature = "synthetic-data"))]
 pub mod synthetic;
 #[cfg(test)]
+pub(crate) mod test_dump;
+#[cfg(test)]
 pub(crate) mod test_faults;
 pub mod time_entries;
 

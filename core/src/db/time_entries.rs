@@ -436,17 +436,7 @@ pub(crate) mod inspect {
             "SELECT 'fts_idx', * FROM time_entries_fts_idx ORDER BY segid, term",
             "SELECT 'fts_docsize', * FROM time_entries_fts_docsize ORDER BY id",
         ] {
-            let mut stmt = conn.prepare(sql)?;
-            let n = stmt.column_count();
-            let rows = stmt.query_map([], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect();
-                Ok(cells.join("|"))
-            })?;
-            for row in rows {
-                out.push(row?);
-            }
+            out.extend(crate::db::test_dump::rows_as_text(conn, sql, [], &[])?);
         }
         Ok(out)
     }
@@ -522,22 +512,7 @@ mod tests {
     #[test]
     fn impossible_durations_are_refused_with_the_whole_page() {
         let db = Db::open_in_memory().unwrap();
-        let c = crate::sync::test_support::add_connection(
-            &db,
-            "Durations",
-            &crate::domain::Privacy::PrivateToMe,
-            &crate::domain::AccessReport::new(
-                crate::domain::TogglUser {
-                    id: 1,
-                    fullname: "A".into(),
-                    email: "a@example.test".into(),
-                    timezone: None,
-                },
-                vec![],
-                vec![],
-                chrono::Utc::now(),
-            ),
-        );
+        let c = crate::sync::test_support::add_bare_connection(&db, "Durations");
         let start = 1_760_000_000;
         let fine = entry(1, start, Some(start + 60), Some(60));
         for bad in [
@@ -577,22 +552,7 @@ mod tests {
         let path = dir.path().join("blink.sqlite3");
         let before = Db::version_before("0010_tag_links_without_entry_key");
         let db = Db::open_at_version(&path, before).unwrap();
-        let c = crate::sync::test_support::add_connection(
-            &db,
-            "Links",
-            &crate::domain::Privacy::PrivateToMe,
-            &crate::domain::AccessReport::new(
-                crate::domain::TogglUser {
-                    id: 1,
-                    fullname: "A".into(),
-                    email: "a@example.test".into(),
-                    timezone: None,
-                },
-                vec![],
-                vec![],
-                chrono::Utc::now(),
-            ),
-        );
+        let c = crate::sync::test_support::add_bare_connection(&db, "Links");
         let start = 1_760_000_000;
         let mut tagged = entry(1, start, Some(start + 60), Some(60));
         tagged.tag_ids = vec![5, 6];

@@ -47,17 +47,12 @@ pub(crate) fn dump(db: &Db, connection_id: i64) -> Vec<String> {
     db.read(|c| {
         let mut out = Vec::new();
         for sql in queries {
-            let mut stmt = c.prepare(sql)?;
-            let n = stmt.column_count();
-            let rows = stmt.query_map([connection_id], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect();
-                Ok(cells.join("|"))
-            })?;
-            for row in rows {
-                out.push(row?);
-            }
+            out.extend(crate::db::test_dump::rows_as_text(
+                c,
+                sql,
+                [connection_id],
+                &[],
+            )?);
         }
         Ok(out)
     })

@@ -76,6 +76,19 @@ pub(crate) fn add_connection(db: &Db, name: &str, privacy: &Privacy, access: &Ac
     .unwrap()
 }
 
+/// A private connection of an account with no organization or workspace: for storage
+/// tests that only need a connection id to hang rows on.
+pub(crate) fn add_bare_connection(db: &Db, name: &str) -> i64 {
+    let user = crate::domain::TogglUser {
+        id: 1,
+        fullname: "A".into(),
+        email: "a@example.test".into(),
+        timezone: None,
+    };
+    let access = AccessReport::new(user, vec![], vec![], chrono::Utc::now());
+    add_connection(db, name, &Privacy::PrivateToMe, &access)
+}
+
 /// Covers every generated entry (they lie in the 90 days before 2026-01-01 UTC) as days
 /// of the generated users' time zone (Europe/Berlin, where the last UTC hour of 2025 is
 /// already 1 January).
