@@ -4,6 +4,7 @@
 //! they are stored, and the services and the page read them.
 
 pub mod access;
+pub mod calendar;
 pub mod privacy;
 pub mod standing;
 #[cfg(test)]

@@ -112,7 +112,7 @@ impl Filter {
 
     /// Local midnight of `day` as unix seconds.
     pub(crate) fn local_midnight(&self, day: NaiveDate) -> i64 {
-        crate::sync::model::midnight(day) - self.offset_secs()
+        crate::domain::calendar::utc_midnight(day) - self.offset_secs()
     }
 
     /// The connections reviewed (the chosen ones, or every ready connection when none

@@ -2,8 +2,20 @@
 
 use crate::db::Db;
 use crate::error::AppResult;
-use crate::sync::StoredCounts;
 use rusqlite::Connection;
+use serde::Serialize;
+
+/// Rows stored for a connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoredCounts {
+    pub organizations: u64,
+    pub workspaces: u64,
+    pub projects: u64,
+    pub clients: u64,
+    pub tags: u64,
+    pub members: u64,
+    pub time_entries: u64,
+}
 
 /// Rows stored for a connection, table by table.
 pub fn stored_counts(db: &Db, connection_id: i64) -> AppResult<StoredCounts> {

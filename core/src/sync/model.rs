@@ -4,6 +4,7 @@
 
 use crate::domain::AccessReport;
 use crate::error::{AppError, AppResult};
+pub use crate::review::stored::StoredCounts;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -84,11 +85,7 @@ pub fn user_zone(name: Option<&str>) -> jiff::tz::TimeZone {
         .unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
-pub(crate) fn midnight(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp())
-        .unwrap_or_default()
-}
+pub(crate) use crate::domain::calendar::utc_midnight as midnight;
 
 /// Days back `/me/time_entries` serves when Toggl's refusal names no date ("about three
 /// months"; the exact limit is unconfirmed, so Toggl's own date wins when it names one).
@@ -439,16 +436,4 @@ pub struct PullSummary {
     pub quota_resets_at: Option<DateTime<Utc>>,
     /// What the connection holds now, all pulls together.
     pub counts: StoredCounts,
-}
-
-/// Rows stored for a connection.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct StoredCounts {
-    pub organizations: u64,
-    pub workspaces: u64,
-    pub projects: u64,
-    pub clients: u64,
-    pub tags: u64,
-    pub members: u64,
-    pub time_entries: u64,
 }
