@@ -90,9 +90,11 @@ pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct Db {
-    conn: Mutex<Connection>,
     /// The read-only side; `None` for an in-memory database, whose reads use `conn`.
+    /// Declared first so it closes first: the writer, closing last, checkpoints the
+    /// write-ahead log into the file and removes it, which a read-only connection cannot.
     reader: Option<Reader>,
+    conn: Mutex<Connection>,
     /// Set by [`Db::close_cleanly`]; the next use of the writer voids the record.
     closed_cleanly: AtomicBool,
 }
@@ -368,8 +370,23 @@ fn open_reader(path: &Path) -> Result<Connection, OpenError> {
     let conn = Connection::open_with_flags(path, flags).map_err(OpenError::classify)?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(OpenError::classify)?;
+    // The review's totals read every matching entry of a covering index: mapping the
+    // file lets them read its pages in place instead of copying each one through a
+    // system call into SQLite's small default cache, and sorts stay in memory (see
+    // the review benchmark).
+    for (pragma, value) in [
+        ("mmap_size", READER_MMAP_BYTES),
+        ("cache_size", "-65536"),
+        ("temp_store", "MEMORY"),
+    ] {
+        conn.pragma_update(None, pragma, value)
+            .map_err(OpenError::classify)?;
+    }
     Ok(conn)
 }
+
+/// How much of the file the read connection maps (SQLite maps only what the file holds).
+const READER_MMAP_BYTES: &str = "1073741824";
 
 fn in_read_transaction<T>(
     conn: &mut Connection,
@@ -496,6 +513,32 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    #[test]
+    fn the_read_side_maps_the_file_and_closing_after_reads_leaves_no_log_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blink.sqlite3");
+        let db = Db::open(&path).unwrap().db;
+        db.with(|c| Ok(c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")?))
+            .unwrap();
+        let (mapped, rows): (i64, i64) = db
+            .read(|c| {
+                let mapped = c.query_row("PRAGMA mmap_size", [], |r| r.get(0))?;
+                Ok((
+                    mapped,
+                    c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?,
+                ))
+            })
+            .unwrap();
+        assert!(mapped > 0, "the reader maps the file");
+        assert_eq!(rows, 1);
+        drop(db);
+        let log = dir.path().join("blink.sqlite3-wal");
+        assert!(
+            !log.exists(),
+            "the writer closes last and folds the log into the file"
+        );
     }
 
     #[test]
