@@ -20,6 +20,7 @@ async fn the_installed_app_opens_on_the_connections_page() {
         app,
         data_dir: data.path().to_path_buf(),
         toggl_url: None,
+        app_identifier: blink_core::data_dir::APP_IDENTIFIER,
     };
     let session = AppSession::launch(options()).await.unwrap();
     let heading = session.wait_for("main h1").await.unwrap();

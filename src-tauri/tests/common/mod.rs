@@ -12,6 +12,7 @@ pub async fn launch(data: &Path, toggl_url: Option<&str>) -> AppSession {
         app: env!("CARGO_BIN_EXE_blink-connections").into(),
         data_dir: data.to_path_buf(),
         toggl_url: toggl_url.map(str::to_string),
+        app_identifier: blink_core::data_dir::APP_IDENTIFIER,
     })
     .await
     .expect("the app window opens")

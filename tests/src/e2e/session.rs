@@ -21,6 +21,8 @@ pub struct LaunchOptions {
     pub data_dir: PathBuf,
     /// `BLINK_TOGGL_URL`: the fake Toggl server (or an address where nothing listens).
     pub toggl_url: Option<String>,
+    /// The app's identifier, which names the D-Bus name its single-instance lock holds.
+    pub app_identifier: &'static str,
 }
 
 pub struct AppSession {
@@ -33,6 +35,7 @@ pub struct AppSession {
 impl AppSession {
     pub async fn launch(options: LaunchOptions) -> Result<Self, Box<dyn std::error::Error>> {
         let turn = ONE_AT_A_TIME.lock().await;
+        previous_instance_gone(options.app_identifier).await?;
         let display = match std::env::var_os("BLINK_E2E_USE_DISPLAY") {
             Some(_) => None,
             None => Some(VirtualDisplay::start()?),
@@ -56,7 +59,15 @@ impl AppSession {
             "tauri:options".to_string(),
             serde_json::json!({ "application": options.app }),
         );
-        let client = connect(driver.port, caps).await?;
+        let client = tokio::time::timeout(SESSION_START_LIMIT, connect(driver.port, caps))
+            .await
+            .map_err(|_| {
+                format!(
+                    "the app window did not open within {} s (did the app exit at start-up? its \
+                     output is above)",
+                    SESSION_START_LIMIT.as_secs()
+                )
+            })??;
         let session = AppSession {
             client,
             _driver: driver,
@@ -166,6 +177,42 @@ impl AppSession {
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
+}
+
+/// How long opening a session may take before the test fails instead of hanging: an app
+/// that exits at start-up leaves WebKitWebDriver waiting for a window that never comes.
+const SESSION_START_LIMIT: Duration = Duration::from_secs(120);
+
+/// Waits (bounded) until no earlier app instance holds the single-instance name on the
+/// session bus. An instance still shutting down after the previous test would otherwise
+/// be handed this launch and leave the test without a window.
+async fn previous_instance_gone(app_identifier: &str) -> Result<(), String> {
+    let name = format!("{app_identifier}.SingleInstance");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while name_has_owner(&name) {
+        if std::time::Instant::now() > deadline {
+            return Err(format!(
+                "an earlier app instance still holds {name} after 30 s"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+/// Whether the session bus has an owner for `name` (false when there is no bus to ask).
+fn name_has_owner(name: &str) -> bool {
+    std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            &format!("string:{name}"),
+        ])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
 }
 
 /// Opens the WebDriver session. tauri-driver accepts connections a moment before the
