@@ -271,7 +271,7 @@ async fn a_cancelled_pull_says_what_it_kept_and_that_the_next_pull_resumes() -> 
     fake.faults()
         .delay(Some(std::time::Duration::from_millis(700)));
     app.click("#pull-start-button").await?;
-    app.wait_for_text("#pull-counts", ": 1 pages").await?;
+    app.wait_for_text("#pull-counts", ": 1 page, ").await?;
     app.click("#pull-cancel").await?;
     let said = app.wait_for_text("#pull-counts", "Cancelled").await?;
     assert!(said.contains("Kept the "), "{said}");

@@ -45,6 +45,11 @@ export function lostBadge(connection) {
   }, `Role lost in ${lost.join(", ")}`);
 }
 
+/** "1 page", "2 pages": a count with its noun. */
+export function counted(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export function when(iso) {
   if (!iso) return "never";
   const date = new Date(iso);

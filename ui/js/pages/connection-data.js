@@ -6,7 +6,7 @@
 import { api } from "../api.js";
 import { Field } from "../codes.js";
 import { h } from "../dom.js";
-import { hours, when } from "../format.js";
+import { counted, hours, when } from "../format.js";
 import { chartSet } from "../review/charts.js";
 import { fieldMaker, textField } from "../review/filters.js";
 import { groupChart, groupTable } from "../review/group-chart.js";
@@ -267,7 +267,7 @@ function progressPanel() {
       const ofEntries = expected?.entries == null ? "" : ` of about ${expected.entries}`;
       const timeLeft = !expected ? "" : expected.time_left_secs === 0 ? "; finishes within this hour"
         : `; about ${Math.max(1, Math.round(expected.time_left_secs / 3600))} h left on the quota`;
-      counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${p.pages_done} pages, ` +
+      counts.textContent = `${(p.stage ?? "starting").replace(/_/g, " ")}: ${counted(p.pages_done, "page")}, ` +
         `${p.entries_stored}${ofEntries} entries, ` +
         `${p.requests_used}${expected ? ` of about ${expected.requests}` : ""} requests` + quotaLeft(p) + timeLeft;
     },
