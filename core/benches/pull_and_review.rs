@@ -25,10 +25,10 @@ use blink_core::review::{
     entries_page, review_periods, totals, Filter, Grouping, PageRequest, PeriodRequest,
 };
 use blink_core::sync::fetch::PageData;
-use blink_core::sync::store::{commit_page, PageCommit};
 use blink_core::sync::{pull, StageKind};
 use blink_fake_toggl::fake::Scenario;
 use chrono::NaiveDate;
+use common::pages::{commit_report_page, ReportStage};
 use common::{connection, BenchPull};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -70,8 +70,8 @@ async fn requests_figures() {
         first.requests_used, first_min, report_min, took.as_secs_f64()
     );
     println!(
-        "re-pull:     {} requests; minimum possible {} (report pages only; metadata fresh)",
-        again.requests_used, report_min
+        "re-pull of the unchanged range: {} requests; minimum possible {workspaces} (one page of changes per workspace; metadata fresh)",
+        again.requests_used
     );
 }
 
@@ -148,29 +148,22 @@ fn commit_pages(db: &Db, c: i64, pull_id: i64, pages: &[PageData]) -> f64 {
     let started = Instant::now();
     for (n, data) in pages.iter().enumerate() {
         let last = n + 1 == pages.len();
-        commit_page(
+        commit_report_page(
             db,
-            &PageCommit {
+            ReportStage {
                 connection_id: c,
                 pull_id,
                 workspace_id: 1,
-                kind: StageKind::ReportEntries,
-                data,
-                next: (!last).then_some(n as i64 + 1),
-                requests: 1,
-                sweep_entries: last.then_some(SweepScope {
-                    workspace_ids: &[1, 2, 3],
-                    user_id: None,
-                    start: 1_735_689_600,
-                    end: 1_767_225_600,
-                }),
-                sweep_meta: None,
-                metadata_complete_at: None,
-                cursor_detail: None,
-                notices: None,
             },
-        )
-        .unwrap();
+            data,
+            (!last).then_some(n as i64 + 1),
+            last.then_some(SweepScope {
+                workspace_ids: &[1, 2, 3],
+                user_id: None,
+                start: 1_735_689_600,
+                end: 1_767_225_600,
+            }),
+        );
     }
     started.elapsed().as_secs_f64()
 }
@@ -243,24 +236,17 @@ fn ingest_and_query(total: i64) {
             .collect();
         i += rows.len() as i64;
         let data = PageData::Entries(rows);
-        commit_page(
+        commit_report_page(
             &db,
-            &PageCommit {
+            ReportStage {
                 connection_id: c,
                 pull_id,
                 workspace_id: 1,
-                kind: StageKind::ReportEntries,
-                data: &data,
-                next: Some(i),
-                requests: 1,
-                sweep_entries: None,
-                sweep_meta: None,
-                metadata_complete_at: None,
-                cursor_detail: None,
-                notices: None,
             },
-        )
-        .unwrap();
+            &data,
+            Some(i),
+            None,
+        );
     }
     let took = started.elapsed().as_secs_f64();
     println!("== filling the review database ({total} entries, pages of {INGEST_PAGE})");
@@ -418,24 +404,17 @@ fn while_pulling(db: &Db, c: i64, pull_id: i64, total: i64) {
                     let rows: Vec<EntryRecord> =
                         (from..from + PAGE as i64).map(synthetic).collect();
                     let data = PageData::Entries(rows);
-                    commit_page(
+                    commit_report_page(
                         db,
-                        &PageCommit {
+                        ReportStage {
                             connection_id: c,
                             pull_id,
                             workspace_id: 1,
-                            kind: StageKind::ReportEntries,
-                            data: &data,
-                            next: Some(from + PAGE as i64),
-                            requests: 1,
-                            sweep_entries: None,
-                            sweep_meta: None,
-                            metadata_complete_at: None,
-                            cursor_detail: None,
-                            notices: None,
                         },
-                    )
-                    .unwrap();
+                        &data,
+                        Some(from + PAGE as i64),
+                        None,
+                    );
                 }
                 writing.store(false, std::sync::atomic::Ordering::SeqCst);
             });

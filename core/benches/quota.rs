@@ -21,11 +21,11 @@ use blink_core::domain::AccessReport;
 use blink_core::sync::count::count;
 use blink_core::sync::fetch::PageData;
 use blink_core::sync::page_sizes::PageSizes;
-use blink_core::sync::store::{commit_page, PageCommit};
 use blink_core::sync::{estimate, estimate_counted, pull, pull_with_first_pages, StageKind};
 use blink_core::toggl::endpoints::REPORT_LARGE_PAGE_SIZE;
 use blink_fake_toggl::fake::{Scenario, Shape};
 use chrono::NaiveDate;
+use common::pages::{commit_report_page, ReportStage};
 use common::{connection, BenchPull};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -88,24 +88,17 @@ fn store_rate(total: i64, page: usize, synchronous: &str) -> f64 {
         .collect();
     let started = Instant::now();
     for (n, data) in pages.iter().enumerate() {
-        commit_page(
+        commit_report_page(
             &db,
-            &PageCommit {
+            ReportStage {
                 connection_id: c,
                 pull_id,
                 workspace_id: 1,
-                kind: StageKind::ReportEntries,
-                data,
-                next: Some(n as i64 + 1),
-                requests: 1,
-                sweep_entries: None,
-                sweep_meta: None,
-                metadata_complete_at: None,
-                cursor_detail: None,
-                notices: None,
             },
-        )
-        .unwrap();
+            data,
+            Some(n as i64 + 1),
+            None,
+        );
     }
     total as f64 / started.elapsed().as_secs_f64()
 }

@@ -17,6 +17,9 @@
 //! (`BENCH_ENTRIES` changes the 1,000,000, `BENCH_RUNS` the 7 timed runs,
 //! `BENCH_COMMIT_PAGES` the 200 pages committed during the reads).
 
+#[path = "common/pages.rs"]
+mod pages;
+
 use blink_core::db::time_entries::{self, EntryRecord, Money};
 use blink_core::db::{pulls, synthetic, Db};
 use blink_core::review::{
@@ -24,9 +27,9 @@ use blink_core::review::{
     PageRequest, PeriodRequest,
 };
 use blink_core::sync::fetch::PageData;
-use blink_core::sync::store::{commit_page, PageCommit};
 use blink_core::sync::StageKind;
 use chrono::NaiveDate;
+use pages::{commit_report_page, ReportStage};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -428,24 +431,17 @@ impl<'a> Puller<'a> {
 
     fn commit(&mut self) {
         let data = PageData::Entries(self.page());
-        commit_page(
+        commit_report_page(
             self.db,
-            &PageCommit {
+            ReportStage {
                 connection_id: self.connection,
                 pull_id: self.pull_id,
                 workspace_id: self.workspace,
-                kind: StageKind::ReportEntries,
-                data: &data,
-                next: Some(self.next),
-                requests: 1,
-                sweep_entries: None,
-                sweep_meta: None,
-                metadata_complete_at: None,
-                cursor_detail: None,
-                notices: None,
             },
-        )
-        .unwrap();
+            &data,
+            Some(self.next),
+            None,
+        );
     }
 }
 

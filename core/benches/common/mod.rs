@@ -11,6 +11,8 @@ use blink_fake_toggl::fake::{FakeToggl, Scenario};
 use chrono::NaiveDate;
 use std::time::Duration;
 
+pub mod pages;
+
 /// A ready connection record (no token: benchmarks never ask the credential store).
 pub fn connection(db: &Db, access: &AccessReport) -> i64 {
     db.transaction(|tx| {
