@@ -18,18 +18,17 @@
 
 mod common;
 
-use blink_core::db::time_entries::{EntryRecord, Money, SweepScope};
-use blink_core::db::{pulls, Db};
-use blink_core::domain::AccessReport;
+use blink_core::db::time_entries::{EntryRecord, SweepScope};
+use blink_core::db::Db;
 use blink_core::review::{
     entries_page, review_periods, totals, Filter, Grouping, PageRequest, PeriodRequest,
 };
 use blink_core::sync::fetch::PageData;
-use blink_core::sync::{pull, StageKind};
+use blink_core::sync::pull;
 use blink_fake_toggl::fake::Scenario;
 use chrono::NaiveDate;
 use common::pages::{commit_report_page, ReportStage};
-use common::{connection, BenchPull};
+use common::{bench_database, start_pull, synthetic_at, BenchPull};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -79,67 +78,6 @@ async fn requests_figures() {
 /// land all over every start-ordered index.
 fn synthetic(i: i64) -> EntryRecord {
     synthetic_at(i, 1_735_689_600 + (i * 31_537) % (365 * 86_400))
-}
-
-fn synthetic_at(i: i64, start: i64) -> EntryRecord {
-    let tags = (0..(i % 3)).map(|t| 900 + (i + t) % 10).collect();
-    EntryRecord {
-        id: 10_000_000 + i,
-        workspace_id: 1 + i % 3,
-        project_id: (i % 7 != 0).then_some(100 + i % 20),
-        task_id: None,
-        user_id: Some(1 + i % 25),
-        user_name: Some(format!("User {}", 1 + i % 25)),
-        description: (i % 5 != 0).then(|| format!("Task {} for client work", i % 997)),
-        start,
-        stop: Some(start + 60 + i % 7200),
-        duration: Some(60 + i % 7200),
-        billable: Some(i % 2 == 0),
-        tag_ids: tags,
-        at: Some("2025-12-31T00:00:00Z".into()),
-        money: (i % 2 == 0).then(|| Money {
-            amount_cents: Some((60 + i % 7200) * 5_000 / 3_600),
-            hourly_rate_cents: Some(5_000),
-            currency: Some(if i % 3 == 0 { "EUR" } else { "USD" }.into()),
-        }),
-    }
-}
-
-/// A database on disk as the app opens it, with a connection whose scope is the
-/// synthetic entries' three workspaces and a running pull of 2025.
-fn bench_database(path: &std::path::Path) -> (Db, i64, i64) {
-    let db = Db::open(path).unwrap().db;
-    let access: AccessReport = serde_json::from_value(serde_json::json!({
-        "user": {"id": 1, "fullname": "Bench", "email": "bench@example.test", "timezone": null},
-        "organizations": [], "workspaces": [], "verdict": {"kind": "refused"},
-        "checked_at": "2026-01-01T00:00:00Z"
-    }))
-    .unwrap();
-    let c = connection(&db, &access);
-    db.with(|conn| {
-        Ok(conn.execute_batch(&format!(
-            "INSERT INTO connection_scope (connection_id, workspace_id, workspace_name, added_at)
-             VALUES ({c}, 1, 'One', '2026-01-01T00:00:00Z'), ({c}, 2, 'Two', '2026-01-01T00:00:00Z'),
-                    ({c}, 3, 'Three', '2026-01-01T00:00:00Z')"
-        ))?)
-    })
-    .unwrap();
-    let pull_id = start_pull(&db, c);
-    (db, c, pull_id)
-}
-
-fn start_pull(db: &Db, c: i64) -> i64 {
-    db.transaction(|tx| {
-        let id = pulls::insert(
-            tx,
-            c,
-            NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-        )?;
-        pulls::plan_stage(tx, id, 1, StageKind::ReportEntries.as_str())?;
-        Ok(id)
-    })
-    .unwrap()
 }
 
 /// Commits `pages` as a pull does, one transaction per page with its cursor and

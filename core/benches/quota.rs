@@ -16,17 +16,14 @@
 mod common;
 
 use blink_core::db::time_entries::EntryRecord;
-use blink_core::db::{pulls, Db};
-use blink_core::domain::AccessReport;
 use blink_core::sync::count::count;
 use blink_core::sync::fetch::PageData;
 use blink_core::sync::page_sizes::PageSizes;
-use blink_core::sync::{estimate, estimate_counted, pull, pull_with_first_pages, StageKind};
+use blink_core::sync::{estimate, estimate_counted, pull, pull_with_first_pages};
 use blink_core::toggl::endpoints::REPORT_LARGE_PAGE_SIZE;
 use blink_fake_toggl::fake::{Scenario, Shape};
-use chrono::NaiveDate;
 use common::pages::{commit_report_page, ReportStage};
-use common::{connection, BenchPull};
+use common::{bench_database, synthetic_at, BenchPull};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -35,51 +32,15 @@ const FREE_PER_HOUR: f64 = 30.0;
 
 /// Entry `i` of `total`, in the order the detailed report serves them: by start time.
 fn synthetic(i: i64, total: i64) -> EntryRecord {
-    let start = 1_735_689_600 + i * (365 * 86_400) / total.max(1);
-    let tags = (0..(i % 3)).map(|t| 900 + (i + t) % 10).collect();
-    EntryRecord {
-        id: 10_000_000 + i,
-        workspace_id: 1 + i % 3,
-        project_id: (i % 7 != 0).then_some(100 + i % 20),
-        task_id: None,
-        user_id: Some(1 + i % 25),
-        user_name: Some(format!("User {}", 1 + i % 25)),
-        description: (i % 5 != 0).then(|| format!("Task {} for client work", i % 997)),
-        start,
-        stop: Some(start + 60 + i % 7200),
-        duration: Some(60 + i % 7200),
-        billable: Some(i % 2 == 0),
-        tag_ids: tags,
-        at: Some("2025-12-31T00:00:00Z".into()),
-        money: None,
-    }
+    synthetic_at(i, 1_735_689_600 + i * (365 * 86_400) / total.max(1))
 }
 
 /// Entries per second stored through [`commit_page`], one transaction per page. The
 /// rows are built before the clock starts: only storing is measured.
 fn store_rate(total: i64, page: usize, synchronous: &str) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("bench.sqlite3")).unwrap().db;
+    let (db, c, pull_id) = bench_database(&dir.path().join("bench.sqlite3"));
     db.with(|c| Ok(c.pragma_update(None, "synchronous", synchronous)?))
-        .unwrap();
-    let access: AccessReport = serde_json::from_value(serde_json::json!({
-        "user": {"id": 1, "fullname": "Bench", "email": "bench@example.test", "timezone": null},
-        "organizations": [], "workspaces": [], "verdict": {"kind": "refused"},
-        "checked_at": "2026-01-01T00:00:00Z"
-    }))
-    .unwrap();
-    let c = connection(&db, &access);
-    let pull_id = db
-        .transaction(|tx| {
-            let id = pulls::insert(
-                tx,
-                c,
-                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            )?;
-            pulls::plan_stage(tx, id, 1, StageKind::ReportEntries.as_str())?;
-            Ok(id)
-        })
         .unwrap();
     let pages: Vec<PageData> = (0..total)
         .collect::<Vec<_>>()
