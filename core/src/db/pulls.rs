@@ -175,11 +175,7 @@ pub fn plan_stage(
     workspace_id: i64,
     stage: &str,
 ) -> AppResult<()> {
-    conn.execute(
-        "INSERT OR IGNORE INTO pull_stages (pull_id, workspace_id, stage) VALUES (?1, ?2, ?3)",
-        params![pull_id, workspace_id, stage],
-    )?;
-    Ok(())
+    plan_entries_stage(conn, pull_id, workspace_id, stage, None)
 }
 
 /// Adds an entries stage that walks the whole range (`changed_since: None`) or asks only
