@@ -31,15 +31,8 @@ async fn add_and_pull(
     app.click("#open-data").await?;
     app.wait_for_text("#last-pull", "Nothing pulled yet")
         .await?;
-    for (id, value) in [("pull-start", "2025-09-01"), ("pull-end", "2026-01-31")] {
-        app.client
-            .execute(
-                "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
-                 el.dispatchEvent(new Event('change', { bubbles: true }));",
-                vec![id.into(), value.into()],
-            )
-            .await?;
-    }
+    common::set_value(app, "pull-start", "2025-09-01").await?;
+    common::set_value(app, "pull-end", "2026-01-31").await?;
     app.click("#pull-start-button").await?;
     let done = app
         .wait_for_text_within("#pull-counts", "Done", 120)
