@@ -66,6 +66,11 @@ pub(crate) fn my_time_entries(s: &Scenario, user: &User, call: &Call) -> Answer 
         .filter(|e| before.is_none_or(|t| e.start < t))
         .collect();
     entries.sort_by(|a, b| b.start.cmp(&a.start).then(b.id.cmp(&a.id)));
+    capped(s, entries)
+}
+
+/// The first 1000 of `entries`, as `/me/time_entries` caps every answer.
+fn capped(s: &Scenario, entries: Vec<&TimeEntry>) -> Answer {
     Answer::ok(
         entries
             .into_iter()
@@ -99,13 +104,7 @@ fn changed_since(s: &Scenario, user: &User, raw: &str) -> Answer {
         .filter(|e| e.user_id == user.id && e.last_update() >= since)
         .collect();
     entries.sort_by(|a, b| b.last_update().cmp(&a.last_update()).then(b.id.cmp(&a.id)));
-    Answer::ok(
-        entries
-            .into_iter()
-            .take(ME_TIME_ENTRIES_CAP)
-            .map(|e| render::time_entry(s, e))
-            .collect(),
-    )
+    capped(s, entries)
 }
 
 /// How the detailed report orders its rows: by start (Toggl's default, `date`) or by

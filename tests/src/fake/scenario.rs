@@ -410,17 +410,7 @@ impl Scenario {
     /// Deletes an entry as Toggl does: it stays known to `since` answers with
     /// `server_deleted_at`, and no other answer shows it. Returns whether it existed.
     pub fn delete_entry(&mut self, id: i64) -> bool {
-        let now = Utc::now();
-        let Some(entry) = self
-            .time_entries
-            .iter_mut()
-            .find(|e| e.id == id && !e.is_deleted())
-        else {
-            return false;
-        };
-        entry.at = Some(now);
-        entry.deleted_at = Some(now);
-        true
+        self.edit_entry(id, |e| e.deleted_at = Some(Utc::now()))
     }
 
     /// Entries Toggl still has (not deleted).
